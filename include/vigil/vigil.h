@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#define VIGIL_INSIDE
+
+#include "vigil-process.h"
+#include "vigil-incident.h"
+#include "vigil-op.h"
+#include "vigil-store.h"
+#include "vigil-workspace.h"
+
+#undef VIGIL_INSIDE
