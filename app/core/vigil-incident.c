@@ -1,0 +1,1279 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vigil-incident"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "vigil-incident.h"
+#include "vigil-process.h"
+
+struct _VigilIncident
+{
+  GObject    parent_instance;
+
+  char      *id;
+  char      *reference;
+  gint64     revision;
+  guint      step;
+  char      *title;
+  char      *description;
+  char      *incident_type;
+  char      *type_other;
+  char      *severity;
+  char      *detection_method;
+  GDateTime *detected_at;
+  GDateTime *aware_at;
+  char      *reporter;
+  GStrv      affected_systems;
+  char      *owner;
+  char      *created_by;
+  GDateTime *created_at;
+  GDateTime *updated_at;
+
+  VigilApprovalState approval_state;
+  char      *submitted_by;
+  GDateTime *submitted_at;
+  guint      submitted_from;
+  char      *snapshot_hash;
+  char      *decided_by;
+  GDateTime *decided_at;
+  char      *decision_comment;
+
+  JsonObject *forms;
+};
+
+G_DEFINE_TYPE (VigilIncident, vigil_incident, G_TYPE_OBJECT)
+G_DEFINE_QUARK (vigil-incident-error-quark, vigil_incident_error)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_REFERENCE,
+  PROP_REVISION,
+  PROP_STEP,
+  PROP_TITLE,
+  PROP_DESCRIPTION,
+  PROP_INCIDENT_TYPE,
+  PROP_TYPE_OTHER,
+  PROP_SEVERITY,
+  PROP_DETECTION_METHOD,
+  PROP_DETECTED_AT,
+  PROP_AWARE_AT,
+  PROP_REPORTER,
+  PROP_AFFECTED_SYSTEMS,
+  PROP_OWNER,
+  PROP_CREATED_BY,
+  PROP_CREATED_AT,
+  PROP_UPDATED_AT,
+  PROP_APPROVAL_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *approval_states[] = { "none", "pending", "approved", "rejected" };
+
+const char *
+vigil_approval_state_to_string (VigilApprovalState state)
+{
+  g_return_val_if_fail (state < G_N_ELEMENTS (approval_states), NULL);
+
+  return approval_states[state];
+}
+
+gboolean
+vigil_approval_state_from_string (const char         *str,
+                                  VigilApprovalState *state)
+{
+  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (approval_states); i++)
+    {
+      if (g_str_equal (str, approval_states[i]))
+        {
+          *state = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Helpers */
+
+static gboolean
+set_string (char       **field,
+            const char  *value)
+{
+  if (value != NULL && *value == '\0')
+    value = NULL;
+
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
+set_time (GDateTime **field,
+          GDateTime  *value)
+{
+  if (*field == value)
+    return FALSE;
+  if (*field != NULL && value != NULL && g_date_time_equal (*field, value))
+    return FALSE;
+
+  g_clear_pointer (field, g_date_time_unref);
+  if (value != NULL)
+    *field = g_date_time_ref (value);
+  return TRUE;
+}
+
+static gboolean
+strv_equal0 (const char * const *a,
+             const char * const *b)
+{
+  guint la = a ? g_strv_length ((GStrv) a) : 0;
+  guint lb = b ? g_strv_length ((GStrv) b) : 0;
+
+  if (la != lb)
+    return FALSE;
+  for (guint i = 0; i < la; i++)
+    {
+      if (!g_str_equal (a[i], b[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+vigil_time_to_iso (GDateTime *when)
+{
+  g_autoptr(GDateTime) utc = NULL;
+
+  if (when == NULL)
+    return NULL;
+
+  utc = g_date_time_to_utc (when);
+  if (g_date_time_get_microsecond (utc) != 0)
+    return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.%fZ");
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+GDateTime *
+vigil_time_from_iso (const char *text)
+{
+  g_autoptr(GTimeZone) utc = NULL;
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+
+  utc = g_time_zone_new_utc ();
+  return g_date_time_new_from_iso8601 (text, utc);
+}
+
+char *
+vigil_reference_format (gint  year,
+                        guint number)
+{
+  return g_strdup_printf ("INC-%04d-%04u", year, number);
+}
+
+gboolean
+vigil_reference_parse (const char *reference,
+                       gint       *year,
+                       guint      *number)
+{
+  const char *p;
+  guint64 y, n;
+  char *end = NULL;
+
+  if (reference == NULL || !g_str_has_prefix (reference, "INC-"))
+    return FALSE;
+
+  p = reference + 4;
+  for (guint i = 0; i < 4; i++)
+    {
+      if (!g_ascii_isdigit (p[i]))
+        return FALSE;
+    }
+  if (p[4] != '-')
+    return FALSE;
+  y = g_ascii_strtoull (p, NULL, 10);
+
+  p += 5;
+  if (strlen (p) < 4 || strlen (p) > 9)
+    return FALSE;
+  for (const char *q = p; *q; q++)
+    {
+      if (!g_ascii_isdigit (*q))
+        return FALSE;
+    }
+  n = g_ascii_strtoull (p, &end, 10);
+  if (n == 0)
+    return FALSE;
+
+  if (year != NULL)
+    *year = (gint) y;
+  if (number != NULL)
+    *number = (guint) n;
+  return TRUE;
+}
+
+/* GObject */
+
+static void
+vigil_incident_finalize (GObject *object)
+{
+  VigilIncident *self = (VigilIncident *) object;
+
+  g_free (self->id);
+  g_free (self->reference);
+  g_free (self->title);
+  g_free (self->description);
+  g_free (self->incident_type);
+  g_free (self->type_other);
+  g_free (self->severity);
+  g_free (self->detection_method);
+  g_clear_pointer (&self->detected_at, g_date_time_unref);
+  g_clear_pointer (&self->aware_at, g_date_time_unref);
+  g_free (self->reporter);
+  g_strfreev (self->affected_systems);
+  g_free (self->owner);
+  g_free (self->created_by);
+  g_clear_pointer (&self->created_at, g_date_time_unref);
+  g_clear_pointer (&self->updated_at, g_date_time_unref);
+  g_free (self->submitted_by);
+  g_clear_pointer (&self->submitted_at, g_date_time_unref);
+  g_free (self->snapshot_hash);
+  g_free (self->decided_by);
+  g_clear_pointer (&self->decided_at, g_date_time_unref);
+  g_free (self->decision_comment);
+  g_clear_pointer (&self->forms, json_object_unref);
+
+  G_OBJECT_CLASS (vigil_incident_parent_class)->finalize (object);
+}
+
+static void
+vigil_incident_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  VigilIncident *self = VIGIL_INCIDENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_REFERENCE:
+      g_value_set_string (value, self->reference);
+      break;
+    case PROP_REVISION:
+      g_value_set_int64 (value, self->revision);
+      break;
+    case PROP_STEP:
+      g_value_set_uint (value, self->step);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_DESCRIPTION:
+      g_value_set_string (value, self->description);
+      break;
+    case PROP_INCIDENT_TYPE:
+      g_value_set_string (value, self->incident_type);
+      break;
+    case PROP_TYPE_OTHER:
+      g_value_set_string (value, self->type_other);
+      break;
+    case PROP_SEVERITY:
+      g_value_set_string (value, self->severity);
+      break;
+    case PROP_DETECTION_METHOD:
+      g_value_set_string (value, self->detection_method);
+      break;
+    case PROP_DETECTED_AT:
+      g_value_set_boxed (value, self->detected_at);
+      break;
+    case PROP_AWARE_AT:
+      g_value_set_boxed (value, self->aware_at);
+      break;
+    case PROP_REPORTER:
+      g_value_set_string (value, self->reporter);
+      break;
+    case PROP_AFFECTED_SYSTEMS:
+      g_value_set_boxed (value, self->affected_systems);
+      break;
+    case PROP_OWNER:
+      g_value_set_string (value, self->owner);
+      break;
+    case PROP_CREATED_BY:
+      g_value_set_string (value, self->created_by);
+      break;
+    case PROP_CREATED_AT:
+      g_value_set_boxed (value, self->created_at);
+      break;
+    case PROP_UPDATED_AT:
+      g_value_set_boxed (value, self->updated_at);
+      break;
+    case PROP_APPROVAL_STATE:
+      g_value_set_string (value, vigil_approval_state_to_string (self->approval_state));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_incident_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  VigilIncident *self = VIGIL_INCIDENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_assert (self->id == NULL);
+      self->id = g_value_dup_string (value);
+      break;
+    case PROP_REFERENCE:
+      vigil_incident_set_reference (self, g_value_get_string (value));
+      break;
+    case PROP_REVISION:
+      vigil_incident_set_revision (self, g_value_get_int64 (value));
+      break;
+    case PROP_STEP:
+      vigil_incident_set_step (self, g_value_get_uint (value));
+      break;
+    case PROP_TITLE:
+      vigil_incident_set_title (self, g_value_get_string (value));
+      break;
+    case PROP_DESCRIPTION:
+      vigil_incident_set_description (self, g_value_get_string (value));
+      break;
+    case PROP_INCIDENT_TYPE:
+      vigil_incident_set_incident_type (self, g_value_get_string (value));
+      break;
+    case PROP_TYPE_OTHER:
+      vigil_incident_set_type_other (self, g_value_get_string (value));
+      break;
+    case PROP_SEVERITY:
+      vigil_incident_set_severity (self, g_value_get_string (value));
+      break;
+    case PROP_DETECTION_METHOD:
+      vigil_incident_set_detection_method (self, g_value_get_string (value));
+      break;
+    case PROP_DETECTED_AT:
+      vigil_incident_set_detected_at (self, g_value_get_boxed (value));
+      break;
+    case PROP_AWARE_AT:
+      vigil_incident_set_aware_at (self, g_value_get_boxed (value));
+      break;
+    case PROP_REPORTER:
+      vigil_incident_set_reporter (self, g_value_get_string (value));
+      break;
+    case PROP_AFFECTED_SYSTEMS:
+      vigil_incident_set_affected_systems (self, g_value_get_boxed (value));
+      break;
+    case PROP_OWNER:
+      vigil_incident_set_owner (self, g_value_get_string (value));
+      break;
+    case PROP_CREATED_BY:
+      vigil_incident_set_created_by (self, g_value_get_string (value));
+      break;
+    case PROP_CREATED_AT:
+      vigil_incident_set_created_at (self, g_value_get_boxed (value));
+      break;
+    case PROP_UPDATED_AT:
+      vigil_incident_set_updated_at (self, g_value_get_boxed (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_incident_class_init (VigilIncidentClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = vigil_incident_finalize;
+  object_class->get_property = vigil_incident_get_property;
+  object_class->set_property = vigil_incident_set_property;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REFERENCE] = g_param_spec_string ("reference", NULL, NULL, NULL, rw);
+  properties[PROP_REVISION] =
+    g_param_spec_int64 ("revision", NULL, NULL, 0, G_MAXINT64, 0, rw);
+  properties[PROP_STEP] =
+    g_param_spec_uint ("step", NULL, NULL, 1, VIGIL_N_STEPS, 1, rw);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, rw);
+  properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, rw);
+  properties[PROP_INCIDENT_TYPE] = g_param_spec_string ("incident-type", NULL, NULL, NULL, rw);
+  properties[PROP_TYPE_OTHER] = g_param_spec_string ("type-other", NULL, NULL, NULL, rw);
+  properties[PROP_SEVERITY] = g_param_spec_string ("severity", NULL, NULL, NULL, rw);
+  properties[PROP_DETECTION_METHOD] =
+    g_param_spec_string ("detection-method", NULL, NULL, NULL, rw);
+  properties[PROP_DETECTED_AT] =
+    g_param_spec_boxed ("detected-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
+  properties[PROP_AWARE_AT] =
+    g_param_spec_boxed ("aware-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
+  properties[PROP_REPORTER] = g_param_spec_string ("reporter", NULL, NULL, NULL, rw);
+  properties[PROP_AFFECTED_SYSTEMS] =
+    g_param_spec_boxed ("affected-systems", NULL, NULL, G_TYPE_STRV, rw);
+  properties[PROP_OWNER] = g_param_spec_string ("owner", NULL, NULL, NULL, rw);
+  properties[PROP_CREATED_BY] = g_param_spec_string ("created-by", NULL, NULL, NULL, rw);
+  properties[PROP_CREATED_AT] =
+    g_param_spec_boxed ("created-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
+  properties[PROP_UPDATED_AT] =
+    g_param_spec_boxed ("updated-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
+  properties[PROP_APPROVAL_STATE] =
+    g_param_spec_string ("approval-state", NULL, NULL, "none",
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+vigil_incident_init (VigilIncident *self)
+{
+  self->step = VIGIL_STEP_IDENTIFY;
+  self->forms = json_object_new ();
+}
+
+/* Public API */
+
+VigilIncident *
+vigil_incident_new (const char *id)
+{
+  g_return_val_if_fail (id != NULL && *id != '\0', NULL);
+
+  return g_object_new (VIGIL_TYPE_INCIDENT, "id", id, NULL);
+}
+
+VigilIncident *
+vigil_incident_copy (VigilIncident *self)
+{
+  VigilIncident *copy;
+
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  copy = vigil_incident_new (self->id);
+  vigil_incident_update_from (copy, self);
+  return copy;
+}
+
+static JsonObject *
+copy_object (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) copy = NULL;
+
+  json_node_set_object (node, object);
+  copy = json_node_copy (node);
+  return json_object_ref (json_node_get_object (copy));
+}
+
+void
+vigil_incident_update_from (VigilIncident *self,
+                            VigilIncident *src)
+{
+  g_autoptr(JsonNode) a = NULL;
+  g_autoptr(JsonNode) b = NULL;
+  gboolean approval_changed = FALSE;
+
+  g_return_if_fail (VIGIL_IS_INCIDENT (self));
+  g_return_if_fail (VIGIL_IS_INCIDENT (src));
+  g_return_if_fail (g_str_equal (self->id, src->id));
+
+  if (self == src)
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  vigil_incident_set_reference (self, src->reference);
+  vigil_incident_set_title (self, src->title);
+  vigil_incident_set_description (self, src->description);
+  vigil_incident_set_incident_type (self, src->incident_type);
+  vigil_incident_set_type_other (self, src->type_other);
+  vigil_incident_set_severity (self, src->severity);
+  vigil_incident_set_detection_method (self, src->detection_method);
+  vigil_incident_set_detected_at (self, src->detected_at);
+  vigil_incident_set_aware_at (self, src->aware_at);
+  vigil_incident_set_reporter (self, src->reporter);
+  vigil_incident_set_affected_systems (self, (const char * const *) src->affected_systems);
+  vigil_incident_set_owner (self, src->owner);
+  vigil_incident_set_created_by (self, src->created_by);
+  vigil_incident_set_created_at (self, src->created_at);
+  vigil_incident_set_updated_at (self, src->updated_at);
+
+  approval_changed |= self->approval_state != src->approval_state;
+  self->approval_state = src->approval_state;
+  approval_changed |= set_string (&self->submitted_by, src->submitted_by);
+  approval_changed |= set_time (&self->submitted_at, src->submitted_at);
+  approval_changed |= self->submitted_from != src->submitted_from;
+  self->submitted_from = src->submitted_from;
+  approval_changed |= set_string (&self->snapshot_hash, src->snapshot_hash);
+  approval_changed |= set_string (&self->decided_by, src->decided_by);
+  approval_changed |= set_time (&self->decided_at, src->decided_at);
+  approval_changed |= set_string (&self->decision_comment, src->decision_comment);
+  if (approval_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPROVAL_STATE]);
+
+  a = json_node_init_object (json_node_alloc (), self->forms);
+  b = json_node_init_object (json_node_alloc (), src->forms);
+  if (!json_node_equal (a, b))
+    {
+      g_clear_pointer (&self->forms, json_object_unref);
+      self->forms = copy_object (src->forms);
+    }
+
+  /* Step and revision last: views re-filter on them. */
+  vigil_incident_set_step (self, src->step);
+  vigil_incident_set_revision (self, src->revision);
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+#define DEFINE_STRING_PROPERTY(name, PROP)                                   \
+  const char *                                                               \
+  vigil_incident_get_##name (VigilIncident *self)                            \
+  {                                                                          \
+    g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);                   \
+    return self->name;                                                       \
+  }                                                                          \
+  void                                                                       \
+  vigil_incident_set_##name (VigilIncident *self,                            \
+                             const char    *value)                           \
+  {                                                                          \
+    g_return_if_fail (VIGIL_IS_INCIDENT (self));                             \
+    if (set_string (&self->name, value))                                     \
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);          \
+  }
+
+#define DEFINE_TIME_PROPERTY(name, PROP)                                     \
+  GDateTime *                                                                \
+  vigil_incident_get_##name (VigilIncident *self)                            \
+  {                                                                          \
+    g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);                   \
+    return self->name;                                                       \
+  }                                                                          \
+  void                                                                       \
+  vigil_incident_set_##name (VigilIncident *self,                            \
+                             GDateTime     *value)                           \
+  {                                                                          \
+    g_return_if_fail (VIGIL_IS_INCIDENT (self));                             \
+    if (set_time (&self->name, value))                                       \
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);          \
+  }
+
+DEFINE_STRING_PROPERTY (reference, PROP_REFERENCE)
+DEFINE_STRING_PROPERTY (title, PROP_TITLE)
+DEFINE_STRING_PROPERTY (description, PROP_DESCRIPTION)
+DEFINE_STRING_PROPERTY (incident_type, PROP_INCIDENT_TYPE)
+DEFINE_STRING_PROPERTY (type_other, PROP_TYPE_OTHER)
+DEFINE_STRING_PROPERTY (severity, PROP_SEVERITY)
+DEFINE_STRING_PROPERTY (detection_method, PROP_DETECTION_METHOD)
+DEFINE_STRING_PROPERTY (reporter, PROP_REPORTER)
+DEFINE_STRING_PROPERTY (owner, PROP_OWNER)
+DEFINE_STRING_PROPERTY (created_by, PROP_CREATED_BY)
+DEFINE_TIME_PROPERTY (detected_at, PROP_DETECTED_AT)
+DEFINE_TIME_PROPERTY (aware_at, PROP_AWARE_AT)
+DEFINE_TIME_PROPERTY (created_at, PROP_CREATED_AT)
+DEFINE_TIME_PROPERTY (updated_at, PROP_UPDATED_AT)
+
+const char *
+vigil_incident_get_id (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  return self->id;
+}
+
+gint64
+vigil_incident_get_revision (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), 0);
+
+  return self->revision;
+}
+
+void
+vigil_incident_set_revision (VigilIncident *self,
+                             gint64         revision)
+{
+  g_return_if_fail (VIGIL_IS_INCIDENT (self));
+  g_return_if_fail (revision >= 0);
+
+  if (self->revision != revision)
+    {
+      self->revision = revision;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVISION]);
+    }
+}
+
+guint
+vigil_incident_get_step (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), 0);
+
+  return self->step;
+}
+
+void
+vigil_incident_set_step (VigilIncident *self,
+                         guint          step)
+{
+  g_return_if_fail (VIGIL_IS_INCIDENT (self));
+  g_return_if_fail (step >= 1 && step <= VIGIL_N_STEPS);
+
+  if (self->step != step)
+    {
+      self->step = step;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+    }
+}
+
+gboolean
+vigil_incident_is_archived (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), FALSE);
+
+  return self->step == VIGIL_STEP_ARCHIVE;
+}
+
+const char * const *
+vigil_incident_get_affected_systems (VigilIncident *self)
+{
+  static const char * const empty[] = { NULL };
+
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  return self->affected_systems ? (const char * const *) self->affected_systems : empty;
+}
+
+void
+vigil_incident_set_affected_systems (VigilIncident       *self,
+                                     const char * const  *systems)
+{
+  g_return_if_fail (VIGIL_IS_INCIDENT (self));
+
+  if (strv_equal0 ((const char * const *) self->affected_systems, systems))
+    return;
+
+  g_strfreev (self->affected_systems);
+  self->affected_systems = (systems && systems[0]) ? g_strdupv ((GStrv) systems) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AFFECTED_SYSTEMS]);
+}
+
+VigilApprovalState
+vigil_incident_get_approval_state (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), VIGIL_APPROVAL_NONE);
+
+  return self->approval_state;
+}
+
+const char *
+vigil_incident_get_submitted_by (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  return self->submitted_by;
+}
+
+GDateTime *
+vigil_incident_get_submitted_at (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  return self->submitted_at;
+}
+
+guint
+vigil_incident_get_submitted_from (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), 0);
+
+  return self->submitted_from;
+}
+
+const char *
+vigil_incident_get_snapshot_hash (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  return self->snapshot_hash;
+}
+
+const char *
+vigil_incident_get_decided_by (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  return self->decided_by;
+}
+
+GDateTime *
+vigil_incident_get_decided_at (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  return self->decided_at;
+}
+
+const char *
+vigil_incident_get_decision_comment (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  return self->decision_comment;
+}
+
+void
+vigil_incident_set_submission (VigilIncident *self,
+                               const char    *submitted_by,
+                               GDateTime     *submitted_at,
+                               guint          submitted_from,
+                               const char    *snapshot_hash)
+{
+  g_return_if_fail (VIGIL_IS_INCIDENT (self));
+
+  self->approval_state = VIGIL_APPROVAL_PENDING;
+  set_string (&self->submitted_by, submitted_by);
+  set_time (&self->submitted_at, submitted_at);
+  self->submitted_from = submitted_from;
+  set_string (&self->snapshot_hash, snapshot_hash);
+  g_clear_pointer (&self->decided_by, g_free);
+  g_clear_pointer (&self->decided_at, g_date_time_unref);
+  g_clear_pointer (&self->decision_comment, g_free);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPROVAL_STATE]);
+}
+
+void
+vigil_incident_set_decision (VigilIncident      *self,
+                             VigilApprovalState  state,
+                             const char         *decided_by,
+                             GDateTime          *decided_at,
+                             const char         *comment)
+{
+  g_return_if_fail (VIGIL_IS_INCIDENT (self));
+  g_return_if_fail (state == VIGIL_APPROVAL_APPROVED || state == VIGIL_APPROVAL_REJECTED);
+
+  self->approval_state = state;
+  set_string (&self->decided_by, decided_by);
+  set_time (&self->decided_at, decided_at);
+  set_string (&self->decision_comment, comment);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPROVAL_STATE]);
+}
+
+void
+vigil_incident_clear_approval (VigilIncident *self)
+{
+  g_return_if_fail (VIGIL_IS_INCIDENT (self));
+
+  self->approval_state = VIGIL_APPROVAL_NONE;
+  g_clear_pointer (&self->submitted_by, g_free);
+  g_clear_pointer (&self->submitted_at, g_date_time_unref);
+  self->submitted_from = 0;
+  g_clear_pointer (&self->snapshot_hash, g_free);
+  g_clear_pointer (&self->decided_by, g_free);
+  g_clear_pointer (&self->decided_at, g_date_time_unref);
+  g_clear_pointer (&self->decision_comment, g_free);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPROVAL_STATE]);
+}
+
+JsonObject *
+vigil_incident_get_forms (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  return self->forms;
+}
+
+void
+vigil_incident_set_forms (VigilIncident *self,
+                          JsonObject    *forms)
+{
+  g_return_if_fail (VIGIL_IS_INCIDENT (self));
+  g_return_if_fail (forms != NULL);
+
+  if (forms == self->forms)
+    return;
+  g_clear_pointer (&self->forms, json_object_unref);
+  self->forms = json_object_ref (forms);
+}
+
+/* JSON codec */
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_time (JsonBuilder *builder,
+          const char  *name,
+          GDateTime   *value)
+{
+  g_autofree char *text = vigil_time_to_iso (value);
+
+  add_string (builder, name, text);
+}
+
+/* The fields a lead approves: everything of steps 1-7. Order is fixed so that
+ * the snapshot hash is stable. */
+static void
+build_steps_1_to_7 (VigilIncident *self,
+                    JsonBuilder   *builder)
+{
+  add_string (builder, "title", self->title);
+  add_string (builder, "description", self->description);
+  add_string (builder, "type", self->incident_type);
+  add_string (builder, "type_other", self->type_other);
+  add_string (builder, "severity", self->severity);
+  add_string (builder, "detection_method", self->detection_method);
+  add_time (builder, "detected_at", self->detected_at);
+  add_time (builder, "aware_at", self->aware_at);
+  add_string (builder, "reporter", self->reporter);
+  json_builder_set_member_name (builder, "affected_systems");
+  json_builder_begin_array (builder);
+  for (guint i = 0; self->affected_systems && self->affected_systems[i]; i++)
+    json_builder_add_string_value (builder, self->affected_systems[i]);
+  json_builder_end_array (builder);
+}
+
+char *
+vigil_incident_dup_snapshot_hash (VigilIncident *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *forms;
+
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  json_builder_begin_object (builder);
+  build_steps_1_to_7 (self, builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  /* Step forms 2-7, when present, are part of what is approved. */
+  forms = self->forms;
+  for (guint step = 2; step <= VIGIL_STEP_ESCALATE; step++)
+    {
+      const char *id = vigil_process_get_step (step)->id;
+
+      if (json_object_has_member (forms, id))
+        json_object_set_member (json_node_get_object (root), id,
+                                json_node_copy (json_object_get_member (forms, id)));
+    }
+
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+}
+
+JsonNode *
+vigil_incident_to_json (VigilIncident *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonNode *root;
+
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "id", self->id);
+  add_string (builder, "reference", self->reference);
+  json_builder_set_member_name (builder, "revision");
+  json_builder_add_int_value (builder, self->revision);
+  json_builder_set_member_name (builder, "step");
+  json_builder_add_int_value (builder, self->step);
+  build_steps_1_to_7 (self, builder);
+  add_string (builder, "owner", self->owner);
+  add_string (builder, "created_by", self->created_by);
+  add_time (builder, "created_at", self->created_at);
+  add_time (builder, "updated_at", self->updated_at);
+
+  json_builder_set_member_name (builder, "approval");
+  json_builder_begin_object (builder);
+  add_string (builder, "state", vigil_approval_state_to_string (self->approval_state));
+  add_string (builder, "submitted_by", self->submitted_by);
+  add_time (builder, "submitted_at", self->submitted_at);
+  json_builder_set_member_name (builder, "submitted_from");
+  json_builder_add_int_value (builder, self->submitted_from);
+  add_string (builder, "snapshot_hash", self->snapshot_hash);
+  add_string (builder, "decided_by", self->decided_by);
+  add_time (builder, "decided_at", self->decided_at);
+  add_string (builder, "comment", self->decision_comment);
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  json_object_set_object_member (json_node_get_object (root), "forms",
+                                 copy_object (self->forms));
+  return root;
+}
+
+char *
+vigil_incident_to_string (VigilIncident *self)
+{
+  g_autoptr(JsonNode) node = vigil_incident_to_json (self);
+
+  return json_to_string (node, FALSE);
+}
+
+/* Strict readers: every field is checked for its type, and errors name it. */
+
+static gboolean
+read_string (JsonObject  *object,
+             const char  *prefix,
+             const char  *name,
+             gboolean     required,
+             char       **out,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL)
+    {
+      if (required)
+        {
+          g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_MISSING_FIELD,
+                       _("The field “%s%s” is missing"), prefix, name);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (JSON_NODE_HOLDS_NULL (node) && !required)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                   _("The field “%s%s” must be a string"), prefix, name);
+      return FALSE;
+    }
+
+  if (required && *json_node_get_string (node) == '\0')
+    {
+      g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                   _("The field “%s%s” must not be empty"), prefix, name);
+      return FALSE;
+    }
+
+  g_free (*out);
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+static gboolean
+read_choice (JsonObject       *object,
+             const char       *name,
+             VigilChoiceList   list,
+             char            **out,
+             GError          **error)
+{
+  if (!read_string (object, "", name, FALSE, out, error))
+    return FALSE;
+
+  if (*out != NULL && !vigil_process_is_valid_choice (list, *out))
+    {
+      g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                   _("The field “%s” has an unknown value “%s”"), name, *out);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_time (JsonObject  *object,
+           const char  *prefix,
+           const char  *name,
+           GDateTime  **out,
+           GError     **error)
+{
+  g_autofree char *text = NULL;
+
+  if (!read_string (object, prefix, name, FALSE, &text, error))
+    return FALSE;
+  if (text == NULL)
+    return TRUE;
+
+  *out = vigil_time_from_iso (text);
+  if (*out == NULL)
+    {
+      g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                   _("The field “%s%s” is not a date and time in ISO 8601 format"),
+                   prefix, name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_int (JsonObject  *object,
+          const char  *prefix,
+          const char  *name,
+          gboolean     required,
+          gint64       min,
+          gint64       max,
+          gint64      *out,
+          GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL)
+    {
+      if (required)
+        {
+          g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_MISSING_FIELD,
+                       _("The field “%s%s” is missing"), prefix, name);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                   _("The field “%s%s” must be a whole number"), prefix, name);
+      return FALSE;
+    }
+
+  *out = json_node_get_int (node);
+  if (*out < min || *out > max)
+    {
+      g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                   _("The field “%s%s” must be between %" G_GINT64_FORMAT
+                     " and %" G_GINT64_FORMAT), prefix, name, min, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_known_members (JsonObject         *object,
+                     const char         *prefix,
+                     const char * const *known,
+                     GError            **error)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      if (!g_strv_contains (known, l->data))
+        {
+          g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_UNKNOWN_FIELD,
+                       _("The field “%s%s” is not known"), prefix, (const char *) l->data);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+read_approval (VigilIncident  *self,
+               JsonObject     *object,
+               GError        **error)
+{
+  static const char * const known[] = {
+    "state", "submitted_by", "submitted_at", "submitted_from", "snapshot_hash",
+    "decided_by", "decided_at", "comment", NULL
+  };
+  g_autofree char *state = NULL;
+  gint64 from = 0;
+
+  if (!check_known_members (object, "approval.", known, error))
+    return FALSE;
+
+  if (!read_string (object, "approval.", "state", TRUE, &state, error))
+    return FALSE;
+  if (!vigil_approval_state_from_string (state, &self->approval_state))
+    {
+      g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                   _("The field “approval.state” has an unknown value “%s”"), state);
+      return FALSE;
+    }
+
+  if (!read_string (object, "approval.", "submitted_by", FALSE, &self->submitted_by, error) ||
+      !read_time (object, "approval.", "submitted_at", &self->submitted_at, error) ||
+      !read_int (object, "approval.", "submitted_from", FALSE, 0, VIGIL_STEP_ESCALATE,
+                 &from, error) ||
+      !read_string (object, "approval.", "snapshot_hash", FALSE, &self->snapshot_hash, error) ||
+      !read_string (object, "approval.", "decided_by", FALSE, &self->decided_by, error) ||
+      !read_time (object, "approval.", "decided_at", &self->decided_at, error) ||
+      !read_string (object, "approval.", "comment", FALSE, &self->decision_comment, error))
+    return FALSE;
+
+  self->submitted_from = (guint) from;
+  return TRUE;
+}
+
+VigilIncident *
+vigil_incident_new_from_json (JsonNode  *node,
+                              GError   **error)
+{
+  static const char * const known[] = {
+    "id", "reference", "revision", "step", "title", "description", "type", "type_other",
+    "severity", "detection_method", "detected_at", "aware_at", "reporter",
+    "affected_systems", "owner", "created_by", "created_at", "updated_at", "approval",
+    "forms", NULL
+  };
+  g_autoptr(VigilIncident) self = NULL;
+  g_autofree char *id = NULL;
+  JsonObject *object;
+  JsonNode *member;
+  gint64 revision = 0, step = 1;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_PARSE,
+                   _("An incident must be a JSON object"));
+      return NULL;
+    }
+  object = json_node_get_object (node);
+
+  if (!check_known_members (object, "", known, error))
+    return NULL;
+
+  if (!read_string (object, "", "id", TRUE, &id, error))
+    return NULL;
+  self = vigil_incident_new (id);
+
+  if (!read_string (object, "", "reference", FALSE, &self->reference, error) ||
+      !read_int (object, "", "revision", TRUE, 0, G_MAXINT64, &revision, error) ||
+      !read_int (object, "", "step", TRUE, 1, VIGIL_N_STEPS, &step, error) ||
+      !read_string (object, "", "title", FALSE, &self->title, error) ||
+      !read_string (object, "", "description", FALSE, &self->description, error) ||
+      !read_choice (object, "type", VIGIL_CHOICES_INCIDENT_TYPE, &self->incident_type, error) ||
+      !read_string (object, "", "type_other", FALSE, &self->type_other, error) ||
+      !read_choice (object, "severity", VIGIL_CHOICES_SEVERITY, &self->severity, error) ||
+      !read_choice (object, "detection_method", VIGIL_CHOICES_DETECTION_METHOD,
+                    &self->detection_method, error) ||
+      !read_time (object, "", "detected_at", &self->detected_at, error) ||
+      !read_time (object, "", "aware_at", &self->aware_at, error) ||
+      !read_string (object, "", "reporter", FALSE, &self->reporter, error) ||
+      !read_string (object, "", "owner", FALSE, &self->owner, error) ||
+      !read_string (object, "", "created_by", FALSE, &self->created_by, error) ||
+      !read_time (object, "", "created_at", &self->created_at, error) ||
+      !read_time (object, "", "updated_at", &self->updated_at, error))
+    return NULL;
+
+  if (self->reference != NULL && !vigil_reference_parse (self->reference, NULL, NULL))
+    {
+      g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                   _("The field “reference” must look like INC-2026-0042, not “%s”"),
+                   self->reference);
+      return NULL;
+    }
+  self->revision = revision;
+  self->step = (guint) step;
+
+  member = json_object_get_member (object, "affected_systems");
+  if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
+    {
+      g_autoptr(GStrvBuilder) systems = g_strv_builder_new ();
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (member))
+        {
+          g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                       _("The field “%s” must be a list of strings"), "affected_systems");
+          return NULL;
+        }
+      array = json_node_get_array (member);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+            {
+              g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                           _("The field “%s” must be a list of strings"), "affected_systems");
+              return NULL;
+            }
+          g_strv_builder_add (systems, json_node_get_string (item));
+        }
+      self->affected_systems = g_strv_builder_end (systems);
+      if (self->affected_systems[0] == NULL)
+        g_clear_pointer (&self->affected_systems, g_strfreev);
+    }
+
+  member = json_object_get_member (object, "approval");
+  if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (member))
+        {
+          g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                       _("The field “%s” must be an object"), "approval");
+          return NULL;
+        }
+      if (!read_approval (self, json_node_get_object (member), error))
+        return NULL;
+    }
+
+  member = json_object_get_member (object, "forms");
+  if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (member))
+        {
+          g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                       _("The field “%s” must be an object"), "forms");
+          return NULL;
+        }
+      g_clear_pointer (&self->forms, json_object_unref);
+      self->forms = copy_object (json_node_get_object (member));
+    }
+
+  /* Normalise empty strings to NULL, as the setters do. */
+  set_string (&self->reference, self->reference);
+  set_string (&self->title, self->title);
+  set_string (&self->description, self->description);
+  set_string (&self->type_other, self->type_other);
+  set_string (&self->reporter, self->reporter);
+  set_string (&self->owner, self->owner);
+  set_string (&self->created_by, self->created_by);
+
+  return g_steal_pointer (&self);
+}
+
+VigilIncident *
+vigil_incident_new_from_string (const char  *json,
+                                GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  if (!json_parser_load_from_data (parser, json, -1, &local_error))
+    {
+      g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_PARSE,
+                   _("The incident is not valid JSON: %s"), local_error->message);
+      return NULL;
+    }
+
+  return vigil_incident_new_from_json (json_parser_get_root (parser), error);
+}

@@ -1,0 +1,1043 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vigil-op"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "vigil-op.h"
+#include "vigil-process.h"
+
+/* Clocks of workstations drift; a time this far ahead still counts as now. */
+#define CLOCK_SKEW_TOLERANCE (5 * G_TIME_SPAN_MINUTE)
+#define MAX_TITLE_LENGTH 200
+#define MAX_TEXT_LENGTH 20000
+
+struct _VigilOp
+{
+  GObject      parent_instance;
+
+  char        *id;
+  char        *incident_id;
+  VigilOpKind  kind;
+  gint64       base_rev;
+  char        *actor;
+  GDateTime   *at;
+  JsonObject  *payload;
+};
+
+G_DEFINE_TYPE (VigilOp, vigil_op, G_TYPE_OBJECT)
+G_DEFINE_QUARK (vigil-op-error-quark, vigil_op_error)
+
+static const char *kind_names[VIGIL_N_OP_KINDS] = {
+  [VIGIL_OP_INCIDENT_CREATE] = "incident.create",
+  [VIGIL_OP_INCIDENT_UPDATE] = "incident.update",
+  [VIGIL_OP_INCIDENT_MOVE] = "incident.move",
+  [VIGIL_OP_APPROVAL_SUBMIT] = "approval.submit",
+  [VIGIL_OP_APPROVAL_DECIDE] = "approval.decide",
+};
+
+static const char *role_names[] = { "analyst", "lead", "manager", "admin" };
+
+const char *
+vigil_role_to_string (VigilRole role)
+{
+  g_return_val_if_fail (role < G_N_ELEMENTS (role_names), NULL);
+
+  return role_names[role];
+}
+
+gboolean
+vigil_role_from_string (const char *str,
+                        VigilRole  *role)
+{
+  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (role_names); i++)
+    {
+      if (g_str_equal (str, role_names[i]))
+        {
+          *role = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+const char *
+vigil_op_kind_to_string (VigilOpKind kind)
+{
+  g_return_val_if_fail (kind < VIGIL_N_OP_KINDS, NULL);
+
+  return kind_names[kind];
+}
+
+gboolean
+vigil_op_kind_from_string (const char  *str,
+                           VigilOpKind *kind)
+{
+  for (guint i = 0; str != NULL && i < VIGIL_N_OP_KINDS; i++)
+    {
+      if (g_str_equal (str, kind_names[i]))
+        {
+          *kind = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+vigil_op_finalize (GObject *object)
+{
+  VigilOp *self = (VigilOp *) object;
+
+  g_free (self->id);
+  g_free (self->incident_id);
+  g_free (self->actor);
+  g_clear_pointer (&self->at, g_date_time_unref);
+  g_clear_pointer (&self->payload, json_object_unref);
+
+  G_OBJECT_CLASS (vigil_op_parent_class)->finalize (object);
+}
+
+static void
+vigil_op_class_init (VigilOpClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = vigil_op_finalize;
+}
+
+static void
+vigil_op_init (VigilOp *self)
+{
+}
+
+VigilOp *
+vigil_op_new (VigilOpKind  kind,
+              const char  *incident_id,
+              const char  *actor,
+              gint64       base_rev,
+              JsonObject  *payload)
+{
+  VigilOp *self;
+
+  g_return_val_if_fail (kind < VIGIL_N_OP_KINDS, NULL);
+  g_return_val_if_fail (actor != NULL, NULL);
+  g_return_val_if_fail (base_rev >= 0, NULL);
+
+  self = g_object_new (VIGIL_TYPE_OP, NULL);
+  self->id = g_uuid_string_random ();
+  self->incident_id = incident_id ? g_strdup (incident_id) : g_uuid_string_random ();
+  self->kind = kind;
+  self->base_rev = base_rev;
+  self->actor = g_strdup (actor);
+  self->at = g_date_time_new_now_utc ();
+  self->payload = payload ? payload : json_object_new ();
+  return self;
+}
+
+const char *
+vigil_op_get_id (VigilOp *self)
+{
+  g_return_val_if_fail (VIGIL_IS_OP (self), NULL);
+  return self->id;
+}
+
+const char *
+vigil_op_get_incident_id (VigilOp *self)
+{
+  g_return_val_if_fail (VIGIL_IS_OP (self), NULL);
+  return self->incident_id;
+}
+
+VigilOpKind
+vigil_op_get_kind (VigilOp *self)
+{
+  g_return_val_if_fail (VIGIL_IS_OP (self), 0);
+  return self->kind;
+}
+
+gint64
+vigil_op_get_base_rev (VigilOp *self)
+{
+  g_return_val_if_fail (VIGIL_IS_OP (self), 0);
+  return self->base_rev;
+}
+
+const char *
+vigil_op_get_actor (VigilOp *self)
+{
+  g_return_val_if_fail (VIGIL_IS_OP (self), NULL);
+  return self->actor;
+}
+
+void
+vigil_op_set_actor (VigilOp    *self,
+                    const char *actor)
+{
+  g_return_if_fail (VIGIL_IS_OP (self));
+  g_return_if_fail (actor != NULL && *actor != '\0');
+
+  g_free (self->actor);
+  self->actor = g_strdup (actor);
+}
+
+GDateTime *
+vigil_op_get_at (VigilOp *self)
+{
+  g_return_val_if_fail (VIGIL_IS_OP (self), NULL);
+  return self->at;
+}
+
+JsonObject *
+vigil_op_get_payload (VigilOp *self)
+{
+  g_return_val_if_fail (VIGIL_IS_OP (self), NULL);
+  return self->payload;
+}
+
+/* JSON codec */
+
+JsonNode *
+vigil_op_to_json (VigilOp *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *at = NULL;
+  g_autoptr(JsonNode) payload = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_OP (self), NULL);
+
+  at = vigil_time_to_iso (self->at);
+  payload = json_node_init_object (json_node_alloc (), self->payload);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, self->id);
+  json_builder_set_member_name (builder, "incident");
+  json_builder_add_string_value (builder, self->incident_id);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, kind_names[self->kind]);
+  json_builder_set_member_name (builder, "base_rev");
+  json_builder_add_int_value (builder, self->base_rev);
+  json_builder_set_member_name (builder, "actor");
+  json_builder_add_string_value (builder, self->actor);
+  json_builder_set_member_name (builder, "at");
+  json_builder_add_string_value (builder, at);
+  json_builder_set_member_name (builder, "payload");
+  json_builder_add_value (builder, json_node_copy (payload));
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+char *
+vigil_op_to_string (VigilOp *self)
+{
+  g_autoptr(JsonNode) node = vigil_op_to_json (self);
+
+  return json_to_string (node, FALSE);
+}
+
+static const char *
+get_string_member (JsonObject  *object,
+                   const char  *name,
+                   GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_PARSE,
+                   _("The operation has no “%s” field"), name);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
+      *json_node_get_string (node) == '\0')
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_PARSE,
+                   _("The operation field “%s” must be a non-empty string"), name);
+      return NULL;
+    }
+  return json_node_get_string (node);
+}
+
+VigilOp *
+vigil_op_new_from_json (JsonNode  *node,
+                        GError   **error)
+{
+  static const char * const known[] = {
+    "id", "incident", "kind", "base_rev", "actor", "at", "payload", NULL
+  };
+  g_autoptr(VigilOp) self = NULL;
+  g_autoptr(GList) members = NULL;
+  JsonObject *object;
+  JsonNode *member;
+  const char *id, *incident, *kind, *actor, *at;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_PARSE,
+                   _("An operation must be a JSON object"));
+      return NULL;
+    }
+  object = json_node_get_object (node);
+
+  members = json_object_get_members (object);
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      if (!g_strv_contains (known, l->data))
+        {
+          g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_PARSE,
+                       _("The operation field “%s” is not known"), (const char *) l->data);
+          return NULL;
+        }
+    }
+
+  if (!(id = get_string_member (object, "id", error)) ||
+      !(incident = get_string_member (object, "incident", error)) ||
+      !(kind = get_string_member (object, "kind", error)) ||
+      !(actor = get_string_member (object, "actor", error)) ||
+      !(at = get_string_member (object, "at", error)))
+    return NULL;
+
+  self = g_object_new (VIGIL_TYPE_OP, NULL);
+
+  if (!vigil_op_kind_from_string (kind, &self->kind))
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_UNKNOWN_KIND,
+                   _("The operation kind “%s” is not known"), kind);
+      return NULL;
+    }
+
+  self->at = vigil_time_from_iso (at);
+  if (self->at == NULL)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_PARSE,
+                   _("The operation field “%s” is not a date and time in ISO 8601 format"),
+                   "at");
+      return NULL;
+    }
+
+  member = json_object_get_member (object, "base_rev");
+  if (member == NULL)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_PARSE,
+                   _("The operation has no “%s” field"), "base_rev");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_INT64 ||
+      json_node_get_int (member) < 0)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_PARSE,
+                   _("The operation field “%s” must be a whole number of at least 0"),
+                   "base_rev");
+      return NULL;
+    }
+  self->base_rev = json_node_get_int (member);
+
+  member = json_object_get_member (object, "payload");
+  if (member == NULL || JSON_NODE_HOLDS_NULL (member))
+    self->payload = json_object_new ();
+  else if (JSON_NODE_HOLDS_OBJECT (member))
+    {
+      g_autoptr(JsonNode) copy = json_node_copy (member);
+      self->payload = json_object_ref (json_node_get_object (copy));
+    }
+  else
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_PARSE,
+                   _("The operation field “%s” must be an object"), "payload");
+      return NULL;
+    }
+
+  self->id = g_strdup (id);
+  self->incident_id = g_strdup (incident);
+  self->actor = g_strdup (actor);
+
+  return g_steal_pointer (&self);
+}
+
+VigilOp *
+vigil_op_new_from_string (const char  *json,
+                          GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  if (!json_parser_load_from_data (parser, json, -1, &local_error))
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_PARSE,
+                   _("The operation is not valid JSON: %s"), local_error->message);
+      return NULL;
+    }
+
+  return vigil_op_new_from_json (json_parser_get_root (parser), error);
+}
+
+/* Applying operations: the rules of the process, written once. */
+
+typedef struct {
+  VigilOp       *op;
+  VigilIncident *result;
+  JsonArray     *changes;
+} Apply;
+
+static void
+record_change (Apply       *apply,
+               const char  *field,
+               JsonNode    *old_value,
+               JsonNode    *new_value)
+{
+  JsonObject *change = json_object_new ();
+
+  json_object_set_string_member (change, "field", field);
+  json_object_set_member (change, "old", old_value ? old_value : json_node_new (JSON_NODE_NULL));
+  json_object_set_member (change, "new", new_value ? new_value : json_node_new (JSON_NODE_NULL));
+  json_array_add_object_element (apply->changes, change);
+}
+
+static JsonNode *
+string_node (const char *value)
+{
+  JsonNode *node;
+
+  if (value == NULL)
+    return json_node_new (JSON_NODE_NULL);
+  node = json_node_new (JSON_NODE_VALUE);
+  json_node_set_string (node, value);
+  return node;
+}
+
+static JsonNode *
+time_node (GDateTime *value)
+{
+  g_autofree char *text = vigil_time_to_iso (value);
+
+  return string_node (text);
+}
+
+static JsonNode *
+int_node (gint64 value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_int (node, value);
+  return node;
+}
+
+static JsonNode *
+strv_node (const char * const *values)
+{
+  JsonArray *array = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; values && values[i]; i++)
+    json_array_add_string_element (array, values[i]);
+  json_node_take_array (node, array);
+  return node;
+}
+
+/* Field kinds of incident.create / incident.update payloads. */
+typedef enum {
+  FIELD_TEXT,
+  FIELD_TITLE,
+  FIELD_CHOICE,
+  FIELD_TIME,
+  FIELD_LIST,
+} FieldKind;
+
+typedef struct {
+  const char      *name;
+  const char      *property;
+  FieldKind        kind;
+  VigilChoiceList  choices;
+  gboolean         approved_content;  /* part of steps 1-7, frozen once submitted */
+} FieldInfo;
+
+static const FieldInfo fields[] = {
+  { "title", "title", FIELD_TITLE, 0, TRUE },
+  { "description", "description", FIELD_TEXT, 0, TRUE },
+  { "type", "incident-type", FIELD_CHOICE, VIGIL_CHOICES_INCIDENT_TYPE, TRUE },
+  { "type_other", "type-other", FIELD_TEXT, 0, TRUE },
+  { "severity", "severity", FIELD_CHOICE, VIGIL_CHOICES_SEVERITY, TRUE },
+  { "detection_method", "detection-method", FIELD_CHOICE, VIGIL_CHOICES_DETECTION_METHOD, TRUE },
+  { "detected_at", "detected-at", FIELD_TIME, 0, TRUE },
+  { "aware_at", "aware-at", FIELD_TIME, 0, TRUE },
+  { "reporter", "reporter", FIELD_TEXT, 0, TRUE },
+  { "affected_systems", "affected-systems", FIELD_LIST, 0, TRUE },
+  { "owner", "owner", FIELD_TEXT, 0, FALSE },
+};
+
+static const FieldInfo *
+find_field (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      if (g_str_equal (fields[i].name, name))
+        return &fields[i];
+    }
+  return NULL;
+}
+
+static gboolean
+invalid (GError     **error,
+         const char  *field,
+         const char  *message)
+{
+  g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID, "%s: %s", field, message);
+  return FALSE;
+}
+
+static gboolean
+is_string_or_null (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_NULL (node) ||
+         (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING);
+}
+
+/* Validates one payload value and sets it on the result. */
+static gboolean
+apply_field (Apply            *apply,
+             const FieldInfo  *info,
+             JsonNode         *value,
+             GError          **error)
+{
+  GObject *result = G_OBJECT (apply->result);
+
+  switch (info->kind)
+    {
+    case FIELD_TITLE:
+    case FIELD_TEXT:
+    case FIELD_CHOICE:
+      {
+        g_autofree char *old = NULL;
+        g_autofree char *text = NULL;
+
+        if (!is_string_or_null (value))
+          return invalid (error, info->name, _("must be text"));
+        if (JSON_NODE_HOLDS_VALUE (value))
+          text = g_strstrip (g_strdup (json_node_get_string (value)));
+        if (text != NULL && *text == '\0')
+          g_clear_pointer (&text, g_free);
+        if (text != NULL && !g_utf8_validate (text, -1, NULL))
+          return invalid (error, info->name, _("is not valid UTF-8 text"));
+
+        if (info->kind == FIELD_TITLE)
+          {
+            if (text == NULL)
+              return invalid (error, info->name, _("the title must not be empty"));
+            if (g_utf8_strlen (text, -1) > MAX_TITLE_LENGTH)
+              return invalid (error, info->name, _("the title is longer than 200 characters"));
+          }
+        else if (info->kind == FIELD_CHOICE)
+          {
+            if (text != NULL && !vigil_process_is_valid_choice (info->choices, text))
+              return invalid (error, info->name, _("the value is not one of the allowed choices"));
+          }
+        else if (text != NULL && g_utf8_strlen (text, -1) > MAX_TEXT_LENGTH)
+          {
+            return invalid (error, info->name, _("the text is longer than 20,000 characters"));
+          }
+
+        g_object_get (result, info->property, &old, NULL);
+        if (g_strcmp0 (old, text) != 0)
+          {
+            g_object_set (result, info->property, text, NULL);
+            record_change (apply, info->name, string_node (old), string_node (text));
+          }
+        return TRUE;
+      }
+
+    case FIELD_TIME:
+      {
+        g_autoptr(GDateTime) when = NULL;
+        g_autoptr(GDateTime) old = NULL;
+        g_autoptr(GDateTime) limit = NULL;
+
+        if (!is_string_or_null (value))
+          return invalid (error, info->name, _("must be a date and time"));
+        if (JSON_NODE_HOLDS_VALUE (value))
+          {
+            when = vigil_time_from_iso (json_node_get_string (value));
+            if (when == NULL)
+              return invalid (error, info->name,
+                              _("is not a date and time in ISO 8601 format"));
+            limit = g_date_time_add (vigil_op_get_at (apply->op), CLOCK_SKEW_TOLERANCE);
+            if (g_date_time_compare (when, limit) > 0)
+              return invalid (error, info->name, _("the time lies in the future"));
+          }
+
+        g_object_get (result, info->property, &old, NULL);
+        if (!(old == NULL && when == NULL) &&
+            (old == NULL || when == NULL || !g_date_time_equal (old, when)))
+          {
+            g_object_set (result, info->property, when, NULL);
+            record_change (apply, info->name, time_node (old), time_node (when));
+          }
+        return TRUE;
+      }
+
+    case FIELD_LIST:
+      {
+        g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+        g_auto(GStrv) list = NULL;
+        g_auto(GStrv) old = NULL;
+        JsonArray *array = NULL;
+
+        if (!JSON_NODE_HOLDS_NULL (value))
+          {
+            if (!JSON_NODE_HOLDS_ARRAY (value))
+              return invalid (error, info->name, _("must be a list of text"));
+            array = json_node_get_array (value);
+          }
+        for (guint i = 0; array && i < json_array_get_length (array); i++)
+          {
+            JsonNode *item = json_array_get_element (array, i);
+            g_autofree char *text = NULL;
+
+            if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+              return invalid (error, info->name, _("must be a list of text"));
+            text = g_strstrip (g_strdup (json_node_get_string (item)));
+            if (*text != '\0')
+              g_strv_builder_add (builder, text);
+          }
+        list = g_strv_builder_end (builder);
+
+        g_object_get (result, info->property, &old, NULL);
+        if (old == NULL ? list[0] != NULL
+                        : !g_strv_equal ((const char * const *) old, (const char * const *) list))
+          {
+            g_object_set (result, info->property, list, NULL);
+            record_change (apply, info->name, strv_node ((const char * const *) old),
+                           strv_node ((const char * const *) list));
+          }
+        return TRUE;
+      }
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Rules that span fields, checked on the result. */
+static gboolean
+check_consistency (VigilIncident  *incident,
+                   GError        **error)
+{
+  GDateTime *detected = vigil_incident_get_detected_at (incident);
+  GDateTime *aware = vigil_incident_get_aware_at (incident);
+  const char *type = vigil_incident_get_incident_type (incident);
+
+  if (detected != NULL && aware != NULL && g_date_time_compare (aware, detected) < 0)
+    return invalid (error, "aware_at",
+                    _("the organisation cannot have become aware of the incident before it "
+                      "was detected"));
+
+  if (g_strcmp0 (type, "other") == 0 && vigil_incident_get_type_other (incident) == NULL)
+    return invalid (error, "type_other", _("describe the type when it is “Other”"));
+
+  return TRUE;
+}
+
+static gboolean
+apply_fields (Apply       *apply,
+              gboolean     creating,
+              GError     **error)
+{
+  JsonObject *payload = vigil_op_get_payload (apply->op);
+  g_autoptr(GList) members = json_object_get_members (payload);
+  VigilApprovalState state = vigil_incident_get_approval_state (apply->result);
+
+  if (members == NULL && !creating)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID,
+                   _("The update changes no field"));
+      return FALSE;
+    }
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      const FieldInfo *info = find_field (l->data);
+
+      if (info == NULL || (creating && g_str_equal (info->name, "owner")))
+        {
+          g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID,
+                       _("%s: this field is not known"), (const char *) l->data);
+          return FALSE;
+        }
+
+      if (info->approved_content &&
+          (state == VIGIL_APPROVAL_PENDING || state == VIGIL_APPROVAL_APPROVED))
+        {
+          g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_READ_ONLY,
+                       state == VIGIL_APPROVAL_PENDING
+                       ? _("%s: steps 1 to 7 are waiting for the lead’s decision and cannot be "
+                           "changed; withdraw the submission first")
+                       : _("%s: steps 1 to 7 were approved and are frozen"),
+                       info->name);
+          return FALSE;
+        }
+
+      if (!apply_field (apply, info, json_object_get_member (payload, l->data), error))
+        return FALSE;
+    }
+
+  if (creating)
+    {
+      if (vigil_incident_get_title (apply->result) == NULL)
+        return invalid (error, "title", _("the title must not be empty"));
+      if (vigil_incident_get_incident_type (apply->result) == NULL)
+        return invalid (error, "type", _("choose the type of incident"));
+    }
+
+  return check_consistency (apply->result, error);
+}
+
+char **
+vigil_incident_list_missing_for_approval (VigilIncident *incident)
+{
+  g_autoptr(GStrvBuilder) missing = g_strv_builder_new ();
+
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (incident), NULL);
+
+  if (vigil_incident_get_title (incident) == NULL)
+    g_strv_builder_add (missing, "title");
+  if (vigil_incident_get_incident_type (incident) == NULL)
+    g_strv_builder_add (missing, "type");
+  if (vigil_incident_get_aware_at (incident) == NULL)
+    g_strv_builder_add (missing, "aware_at");
+  if (vigil_incident_get_severity (incident) == NULL)
+    g_strv_builder_add (missing, "severity");
+
+  return g_strv_builder_end (missing);
+}
+
+static gboolean
+read_int_member (JsonObject  *payload,
+                 const char  *name,
+                 gint64      *out,
+                 GError     **error)
+{
+  JsonNode *node = json_object_get_member (payload, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return invalid (error, name, _("must be a whole number"));
+
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+static gboolean
+check_payload_members (JsonObject         *payload,
+                       const char * const *known,
+                       GError            **error)
+{
+  g_autoptr(GList) members = json_object_get_members (payload);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      if (!g_strv_contains (known, l->data))
+        {
+          g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID,
+                       _("%s: this field is not known"), (const char *) l->data);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_move (Apply   *apply,
+            GError **error)
+{
+  static const char * const known[] = { "to", NULL };
+  JsonObject *payload = vigil_op_get_payload (apply->op);
+  guint from = vigil_incident_get_step (apply->result);
+  VigilApprovalState state = vigil_incident_get_approval_state (apply->result);
+  gint64 to;
+
+  if (!check_payload_members (payload, known, error) ||
+      !read_int_member (payload, "to", &to, error))
+    return FALSE;
+
+  if (!vigil_process_is_valid_step (to))
+    return invalid (error, "to", _("there is no such step"));
+  if ((guint) to == from)
+    return invalid (error, "to", _("the incident is in this step already"));
+  if (to == VIGIL_STEP_APPROVAL)
+    return invalid (error, "to",
+                    _("an incident enters the approval step by being submitted for approval"));
+
+  if (to >= VIGIL_STEP_COORDINATE && state != VIGIL_APPROVAL_APPROVED)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_GATE,
+                   _("“%s” needs the approval of the incident response lead first: submit "
+                     "steps 1 to 7 for approval"),
+                   vigil_step_get_name (vigil_process_get_step (to)));
+      return FALSE;
+    }
+
+  if (to < VIGIL_STEP_APPROVAL && state == VIGIL_APPROVAL_APPROVED)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_READ_ONLY,
+                   _("The approved submission is frozen: the incident cannot go back before "
+                     "step 9"));
+      return FALSE;
+    }
+
+  if (from == VIGIL_STEP_APPROVAL)
+    {
+      /* Going back from step 8 withdraws the pending submission. */
+      vigil_incident_clear_approval (apply->result);
+      record_change (apply, "approval.state", string_node ("pending"), string_node ("none"));
+    }
+
+  vigil_incident_set_step (apply->result, to);
+  record_change (apply, "step", int_node (from), int_node (to));
+  return TRUE;
+}
+
+static gboolean
+apply_submit (Apply   *apply,
+              GError **error)
+{
+  static const char * const known[] = { NULL };
+  guint from = vigil_incident_get_step (apply->result);
+  g_auto(GStrv) missing = NULL;
+  g_autofree char *hash = NULL;
+
+  if (!check_payload_members (vigil_op_get_payload (apply->op), known, error))
+    return FALSE;
+
+  if (from > VIGIL_STEP_ESCALATE)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID,
+                   _("Only an incident in steps 1 to 7 can be submitted for approval"));
+      return FALSE;
+    }
+
+  missing = vigil_incident_list_missing_for_approval (apply->result);
+  if (missing[0] != NULL)
+    {
+      g_autofree char *list = g_strjoinv (", ", missing);
+
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID,
+                   _("Fill in these fields before submitting for approval: %s"), list);
+      return FALSE;
+    }
+
+  hash = vigil_incident_dup_snapshot_hash (apply->result);
+  vigil_incident_set_submission (apply->result, vigil_op_get_actor (apply->op),
+                                 vigil_op_get_at (apply->op), from, hash);
+  vigil_incident_set_step (apply->result, VIGIL_STEP_APPROVAL);
+  record_change (apply, "approval.state", NULL, string_node ("pending"));
+  record_change (apply, "approval.snapshot_hash", NULL, string_node (hash));
+  record_change (apply, "step", int_node (from), int_node (VIGIL_STEP_APPROVAL));
+  return TRUE;
+}
+
+static gboolean
+apply_decide (Apply      *apply,
+              VigilRole   role,
+              gint64      revision,
+              GError    **error)
+{
+  static const char * const known[] = { "decision", "comment", NULL };
+  JsonObject *payload = vigil_op_get_payload (apply->op);
+  JsonNode *decision_node = json_object_get_member (payload, "decision");
+  JsonNode *comment_node = json_object_get_member (payload, "comment");
+  g_autofree char *comment = NULL;
+  const char *decision;
+  gboolean approve;
+  guint from = vigil_incident_get_step (apply->result);
+  guint to;
+
+  if (!check_payload_members (payload, known, error))
+    return FALSE;
+
+  if (role != VIGIL_ROLE_LEAD)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_FORBIDDEN,
+                   _("Only an incident response lead can approve or reject"));
+      return FALSE;
+    }
+
+  if (decision_node == NULL || !JSON_NODE_HOLDS_VALUE (decision_node) ||
+      json_node_get_value_type (decision_node) != G_TYPE_STRING)
+    return invalid (error, "decision", _("must be “approve” or “reject”"));
+  decision = json_node_get_string (decision_node);
+  if (g_str_equal (decision, "approve"))
+    approve = TRUE;
+  else if (g_str_equal (decision, "reject"))
+    approve = FALSE;
+  else
+    return invalid (error, "decision", _("must be “approve” or “reject”"));
+
+  if (comment_node != NULL)
+    {
+      if (!is_string_or_null (comment_node))
+        return invalid (error, "comment", _("must be text"));
+      if (JSON_NODE_HOLDS_VALUE (comment_node))
+        comment = g_strstrip (g_strdup (json_node_get_string (comment_node)));
+      if (comment != NULL && *comment == '\0')
+        g_clear_pointer (&comment, g_free);
+    }
+
+  if (vigil_incident_get_approval_state (apply->result) != VIGIL_APPROVAL_PENDING)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID,
+                   _("This incident is not waiting for approval"));
+      return FALSE;
+    }
+
+  if (vigil_op_get_base_rev (apply->op) != revision)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_CONFLICT,
+                   _("The submission changed after it was shown to you; look at it again "
+                     "before deciding"));
+      return FALSE;
+    }
+
+  if (g_strcmp0 (vigil_incident_get_submitted_by (apply->result),
+                 vigil_op_get_actor (apply->op)) == 0)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_FORBIDDEN,
+                   _("You submitted this incident yourself; another lead must decide "
+                     "(four-eyes principle)"));
+      return FALSE;
+    }
+
+  if (!approve && comment == NULL)
+    return invalid (error, "comment", _("say why the submission is rejected"));
+
+  vigil_incident_set_decision (apply->result,
+                               approve ? VIGIL_APPROVAL_APPROVED : VIGIL_APPROVAL_REJECTED,
+                               vigil_op_get_actor (apply->op), vigil_op_get_at (apply->op),
+                               comment);
+  to = approve ? VIGIL_STEP_COORDINATE : vigil_incident_get_submitted_from (apply->result);
+  if (!vigil_process_is_valid_step (to) || to >= VIGIL_STEP_APPROVAL)
+    to = VIGIL_STEP_ESCALATE;
+  vigil_incident_set_step (apply->result, to);
+
+  record_change (apply, "approval.state", string_node ("pending"),
+                 string_node (approve ? "approved" : "rejected"));
+  if (comment != NULL)
+    record_change (apply, "approval.comment", NULL, string_node (comment));
+  record_change (apply, "step", int_node (from), int_node (to));
+  return TRUE;
+}
+
+VigilIncident *
+vigil_op_apply (VigilOp        *self,
+                VigilIncident  *incident,
+                VigilRole       role,
+                JsonArray     **changes,
+                GError        **error)
+{
+  Apply apply = { self, NULL, NULL };
+  g_autoptr(VigilIncident) result = NULL;
+  g_autoptr(JsonArray) change_list = json_array_new ();
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_OP (self), NULL);
+  g_return_val_if_fail (incident == NULL || VIGIL_IS_INCIDENT (incident), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (role == VIGIL_ROLE_MANAGER || role == VIGIL_ROLE_ADMIN)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_FORBIDDEN,
+                   _("Your role (%s) may look at incidents but not change them"),
+                   vigil_process_get_choice_label (VIGIL_CHOICES_ROLE,
+                                                   vigil_role_to_string (role)));
+      return NULL;
+    }
+
+  if (self->kind == VIGIL_OP_INCIDENT_CREATE)
+    {
+      if (incident != NULL)
+        {
+          g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_EXISTS,
+                       _("The incident %s exists already"), self->incident_id);
+          return NULL;
+        }
+      result = vigil_incident_new (self->incident_id);
+    }
+  else
+    {
+      if (incident == NULL)
+        {
+          g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_NOT_FOUND,
+                       _("The incident %s does not exist"), self->incident_id);
+          return NULL;
+        }
+      if (!g_str_equal (vigil_incident_get_id (incident), self->incident_id))
+        {
+          g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_NOT_FOUND,
+                       _("The operation is for incident %s, not %s"), self->incident_id,
+                       vigil_incident_get_id (incident));
+          return NULL;
+        }
+      if (vigil_incident_is_archived (incident))
+        {
+          g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_READ_ONLY,
+                       _("%s is archived and can no longer be changed"),
+                       vigil_incident_get_reference (incident)
+                       ? vigil_incident_get_reference (incident) : self->incident_id);
+          return NULL;
+        }
+      if (self->base_rev > vigil_incident_get_revision (incident))
+        {
+          g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_CONFLICT,
+                       _("The operation refers to revision %" G_GINT64_FORMAT
+                         " but the incident is only at revision %" G_GINT64_FORMAT),
+                       self->base_rev, vigil_incident_get_revision (incident));
+          return NULL;
+        }
+      result = vigil_incident_copy (incident);
+    }
+
+  apply.result = result;
+  apply.changes = change_list;
+
+  switch (self->kind)
+    {
+    case VIGIL_OP_INCIDENT_CREATE:
+      ok = apply_fields (&apply, TRUE, error);
+      if (ok)
+        {
+          vigil_incident_set_owner (result, self->actor);
+          vigil_incident_set_created_by (result, self->actor);
+          vigil_incident_set_created_at (result, self->at);
+        }
+      break;
+    case VIGIL_OP_INCIDENT_UPDATE:
+      ok = apply_fields (&apply, FALSE, error);
+      break;
+    case VIGIL_OP_INCIDENT_MOVE:
+      ok = apply_move (&apply, error);
+      break;
+    case VIGIL_OP_APPROVAL_SUBMIT:
+      ok = apply_submit (&apply, error);
+      break;
+    case VIGIL_OP_APPROVAL_DECIDE:
+      ok = apply_decide (&apply, role, vigil_incident_get_revision (incident), error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (!ok)
+    return NULL;
+
+  vigil_incident_set_revision (result, incident ? vigil_incident_get_revision (incident) + 1 : 1);
+  vigil_incident_set_updated_at (result, self->at);
+
+  if (changes != NULL)
+    *changes = g_steal_pointer (&change_list);
+
+  return g_steal_pointer (&result);
+}

@@ -1,0 +1,1104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vigil-store"
+
+#include "config.h"
+
+#include <string.h>
+#include <sqlite3.h>
+#include <glib/gi18n-lib.h>
+
+#include "vigil-store.h"
+
+/* The only module that speaks SQL. One connection, serialised by a mutex so
+ * that every public method can be called from any thread (the app calls them
+ * from GTask worker threads). Writes run in IMMEDIATE transactions so that a
+ * second process on the same file (a backup, another instance) cannot
+ * interleave. */
+
+struct _VigilStore
+{
+  GObject   parent_instance;
+
+  GMutex    lock;
+  sqlite3  *db;
+  char     *path;
+  int       schema_version;
+};
+
+G_DEFINE_TYPE (VigilStore, vigil_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (vigil-store-error-quark, vigil_store_error)
+
+/* Each entry migrates from version N to N+1. Never edit a released entry:
+ * add a new one. */
+static const char *migrations[] = {
+  /* 0 -> 1 */
+  "CREATE TABLE incidents ("
+  "  id TEXT PRIMARY KEY,"
+  "  reference TEXT UNIQUE,"
+  "  step INTEGER NOT NULL CHECK (step BETWEEN 1 AND 15),"
+  "  revision INTEGER NOT NULL CHECK (revision >= 0),"
+  "  updated_at TEXT,"
+  "  doc TEXT NOT NULL"
+  ");"
+  "CREATE TABLE oplog ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  op_id TEXT NOT NULL UNIQUE,"
+  "  incident_id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  at TEXT NOT NULL,"
+  "  doc TEXT NOT NULL,"
+  "  changes TEXT NOT NULL,"
+  "  prev_hash TEXT NOT NULL,"
+  "  hash TEXT NOT NULL"
+  ");"
+  "CREATE INDEX oplog_by_incident ON oplog (incident_id, seq);"
+  "CREATE TABLE reference_counters ("
+  "  year INTEGER PRIMARY KEY,"
+  "  last INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ");"
+  "CREATE TRIGGER oplog_append_only_update BEFORE UPDATE ON oplog "
+  "BEGIN SELECT RAISE (ABORT, 'the operation log is append-only'); END;"
+  "CREATE TRIGGER oplog_append_only_delete BEFORE DELETE ON oplog "
+  "BEGIN SELECT RAISE (ABORT, 'the operation log is append-only'); END;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VIGIL_STORE_SCHEMA_VERSION);
+
+void
+vigil_log_entry_free (VigilLogEntry *entry)
+{
+  if (entry == NULL)
+    return;
+
+  g_clear_object (&entry->op);
+  g_clear_pointer (&entry->changes, json_array_unref);
+  g_free (entry->prev_hash);
+  g_free (entry->hash);
+  g_free (entry);
+}
+
+static gboolean
+set_sqlite_error (VigilStore  *self,
+                  GError     **error,
+                  const char  *what)
+{
+  g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_FAILED,
+               _("Could not %s in %s: %s"), what, self->path, sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static gboolean
+exec (VigilStore  *self,
+      const char  *sql,
+      GError     **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_FAILED,
+                   _("Database error in %s: %s"), self->path, message ? message : "?");
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (VigilStore  *self,
+         const char  *sql,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("prepare a query"));
+      return NULL;
+    }
+  return stmt;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+static void
+rollback (VigilStore *self)
+{
+  /* Harmless when no transaction is open. */
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static gboolean
+migrate (VigilStore  *self,
+         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int version;
+
+  if (!(stmt = prepare (self, "PRAGMA user_version", error)))
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return set_sqlite_error (self, error, _("read the schema version"));
+  version = sqlite3_column_int (stmt, 0);
+
+  if (version > VIGIL_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_TOO_NEW,
+                   _("%s was written by a newer version of Vigil (schema %d, this version "
+                     "knows up to %d); update Vigil to open it"),
+                   self->path, version, VIGIL_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  while (version < VIGIL_STORE_SCHEMA_VERSION)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+
+      if (!exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec (self, migrations[version], error) || !exec (self, bump, error) ||
+          !exec (self, "COMMIT", error))
+        {
+          rollback (self);
+          g_prefix_error (error, _("Upgrading the database to schema %d failed: "), version + 1);
+          return FALSE;
+        }
+      version++;
+    }
+
+  self->schema_version = version;
+  return TRUE;
+}
+
+static void
+vigil_store_finalize (GObject *object)
+{
+  VigilStore *self = (VigilStore *) object;
+
+  vigil_store_close (self);
+  g_mutex_clear (&self->lock);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (vigil_store_parent_class)->finalize (object);
+}
+
+static void
+vigil_store_class_init (VigilStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = vigil_store_finalize;
+}
+
+static void
+vigil_store_init (VigilStore *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+VigilStore *
+vigil_store_open (const char  *path,
+                  GError     **error)
+{
+  g_autoptr(VigilStore) self = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (VIGIL_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_FAILED,
+                   _("Could not open the database %s: %s"), path,
+                   self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return NULL;
+    }
+
+  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_extended_result_codes (self->db, TRUE);
+
+  /* WAL for readers beside a writer; FULL so that a committed operation
+   * survives a power cut, not only a crash. */
+  if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !exec (self, "PRAGMA synchronous = FULL", error) ||
+      !exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !migrate (self, error))
+    {
+      g_prefix_error (error, _("Could not open the database: "));
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  VigilStore *store = vigil_store_open (task_data, &error);
+
+  if (store == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, store, g_object_unref);
+}
+
+void
+vigil_store_open_async (const char          *path,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigil_store_open_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+VigilStore *
+vigil_store_open_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+vigil_store_close (VigilStore *self)
+{
+  g_return_if_fail (VIGIL_IS_STORE (self));
+
+  g_mutex_lock (&self->lock);
+  if (self->db != NULL)
+    {
+      sqlite3_close_v2 (self->db);
+      self->db = NULL;
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+const char *
+vigil_store_get_path (VigilStore *self)
+{
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+int
+vigil_store_get_schema_version (VigilStore *self)
+{
+  g_return_val_if_fail (VIGIL_IS_STORE (self), 0);
+
+  return self->schema_version;
+}
+
+static gboolean
+check_open (VigilStore  *self,
+            GError     **error)
+{
+  if (self->db == NULL)
+    {
+      g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_FAILED,
+                   _("The database %s is closed"), self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reading incidents */
+
+static VigilIncident *
+incident_from_column (VigilStore    *self,
+                      sqlite3_stmt  *stmt,
+                      int            column,
+                      GError       **error)
+{
+  const char *doc = (const char *) sqlite3_column_text (stmt, column);
+  g_autoptr(GError) local_error = NULL;
+  VigilIncident *incident;
+
+  incident = vigil_incident_new_from_string (doc ? doc : "", &local_error);
+  if (incident == NULL)
+    {
+      g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_CORRUPT,
+                   _("A stored incident in %s does not decode: %s"), self->path,
+                   local_error->message);
+      return NULL;
+    }
+  return incident;
+}
+
+/* Returns FALSE on error; *out stays NULL when the incident does not exist. */
+static gboolean
+load_incident (VigilStore     *self,
+               const char     *id,
+               VigilIncident **out,
+               GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  *out = NULL;
+  if (!(stmt = prepare (self, "SELECT doc FROM incidents WHERE id = ?", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (self, error, _("read an incident"));
+
+  *out = incident_from_column (self, stmt, 0, error);
+  return *out != NULL;
+}
+
+VigilIncident *
+vigil_store_get_incident (VigilStore  *self,
+                          const char  *id,
+                          GError     **error)
+{
+  VigilIncident *incident = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error) && load_incident (self, id, &incident, error) &&
+      incident == NULL)
+    g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_NOT_FOUND,
+                 _("The incident %s does not exist"), id);
+  g_mutex_unlock (&self->lock);
+
+  return incident;
+}
+
+GPtrArray *
+vigil_store_list_incidents (VigilStore  *self,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) incidents = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+
+  if (!check_open (self, error) ||
+      !(stmt = prepare (self, "SELECT doc FROM incidents ORDER BY reference, id", error)))
+    ok = FALSE;
+
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilIncident *incident = incident_from_column (self, stmt, 0, error);
+
+      if (incident == NULL)
+        ok = FALSE;
+      else
+        g_ptr_array_add (incidents, incident);
+    }
+  if (ok && rc != SQLITE_DONE)
+    ok = set_sqlite_error (self, error, _("list the incidents"));
+
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+
+  return ok ? g_steal_pointer (&incidents) : NULL;
+}
+
+static void
+list_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *incidents = vigil_store_list_incidents (source_object, &error);
+
+  if (incidents == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, incidents, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+vigil_store_list_incidents_async (VigilStore          *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VIGIL_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigil_store_list_incidents_async);
+  g_task_run_in_thread (task, list_thread);
+}
+
+GPtrArray *
+vigil_store_list_incidents_finish (VigilStore    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+guint
+vigil_store_count_incidents (VigilStore *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  guint count = 0;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  if (self->db != NULL &&
+      (stmt = prepare (self, "SELECT count(*) FROM incidents", NULL)) != NULL &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+
+  return count;
+}
+
+/* The audit chain */
+
+static char *
+entry_hash (gint64      seq,
+            const char *op_id,
+            const char *incident_id,
+            const char *kind,
+            const char *actor,
+            const char *at,
+            const char *doc,
+            const char *changes,
+            const char *prev_hash)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+  const char *parts[] = { seq_text, op_id, incident_id, kind, actor, at, doc, changes, prev_hash };
+
+  /* Each part is followed by a NUL so that shifting text between fields
+   * changes the hash. */
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      const char *part = parts[i] ? parts[i] : "";
+
+      g_checksum_update (checksum, (const guchar *) part, strlen (part));
+      g_checksum_update (checksum, (const guchar *) "", 1);
+    }
+
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+static gboolean
+get_chain_head (VigilStore  *self,
+                gint64      *seq,
+                char       **hash,
+                GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  *seq = 0;
+  *hash = g_strdup ("");
+  if (!(stmt = prepare (self, "SELECT seq, hash FROM oplog ORDER BY seq DESC LIMIT 1", error)))
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *seq = sqlite3_column_int64 (stmt, 0);
+      g_free (*hash);
+      *hash = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+    }
+  else if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("read the operation log"));
+
+  return TRUE;
+}
+
+static gboolean
+find_op (VigilStore  *self,
+         const char  *op_id,
+         gint64      *seq,
+         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  *seq = 0;
+  if (!(stmt = prepare (self, "SELECT seq FROM oplog WHERE op_id = ?", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *seq = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("read the operation log"));
+  return TRUE;
+}
+
+static gboolean
+next_reference (VigilStore  *self,
+                gint         year,
+                char       **reference,
+                GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 last = 0;
+
+  if (!(stmt = prepare (self, "SELECT last FROM reference_counters WHERE year = ?", error)))
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, year);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    last = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (!(stmt = prepare (self, "INSERT OR REPLACE INTO reference_counters (year, last) "
+                              "VALUES (?, ?)", error)))
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, year);
+  sqlite3_bind_int64 (stmt, 2, last + 1);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("assign a reference"));
+
+  *reference = vigil_reference_format (year, (guint) (last + 1));
+  return TRUE;
+}
+
+static gboolean
+save_incident (VigilStore     *self,
+               VigilIncident  *incident,
+               GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *doc = vigil_incident_to_string (incident);
+  g_autofree char *updated = vigil_time_to_iso (vigil_incident_get_updated_at (incident));
+
+  if (!(stmt = prepare (self,
+                        "INSERT INTO incidents (id, reference, step, revision, updated_at, doc) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                        "ON CONFLICT (id) DO UPDATE SET reference = ?2, step = ?3, "
+                        "revision = ?4, updated_at = ?5, doc = ?6", error)))
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, vigil_incident_get_id (incident), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, vigil_incident_get_reference (incident), -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, vigil_incident_get_step (incident));
+  sqlite3_bind_int64 (stmt, 4, vigil_incident_get_revision (incident));
+  sqlite3_bind_text (stmt, 5, updated, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, doc, -1, SQLITE_STATIC);
+
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("save an incident"));
+  return TRUE;
+}
+
+static gboolean
+append_log (VigilStore  *self,
+            VigilOp     *op,
+            JsonArray   *changes,
+            gint64      *seq_out,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonNode) changes_node = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *doc = vigil_op_to_string (op);
+  g_autofree char *changes_text = NULL;
+  g_autofree char *at = vigil_time_to_iso (vigil_op_get_at (op));
+  g_autofree char *prev_hash = NULL;
+  g_autofree char *hash = NULL;
+  const char *kind = vigil_op_kind_to_string (vigil_op_get_kind (op));
+  gint64 seq;
+
+  json_node_set_array (changes_node, changes);
+  changes_text = json_to_string (changes_node, FALSE);
+
+  if (!get_chain_head (self, &seq, &prev_hash, error))
+    return FALSE;
+  seq++;
+
+  hash = entry_hash (seq, vigil_op_get_id (op), vigil_op_get_incident_id (op), kind,
+                     vigil_op_get_actor (op), at, doc, changes_text, prev_hash);
+
+  if (!(stmt = prepare (self,
+                        "INSERT INTO oplog (seq, op_id, incident_id, kind, actor, at, doc, "
+                        "changes, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  sqlite3_bind_text (stmt, 2, vigil_op_get_id (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, vigil_op_get_incident_id (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, vigil_op_get_actor (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, at, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, doc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, changes_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, prev_hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 10, hash, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("append to the operation log"));
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  /* The head is kept apart so that cutting entries off the end shows. */
+  if (!(stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES ('chain_head', ?)",
+                        error)))
+    return FALSE;
+  {
+    g_autofree char *head = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", seq, hash);
+
+    sqlite3_bind_text (stmt, 1, head, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step (stmt) != SQLITE_DONE)
+      return set_sqlite_error (self, error, _("append to the operation log"));
+  }
+
+  *seq_out = seq;
+  return TRUE;
+}
+
+/* Runs inside an open transaction. */
+static VigilIncident *
+apply_in_transaction (VigilStore  *self,
+                      VigilOp     *op,
+                      VigilRole    role,
+                      gboolean    *duplicate,
+                      gint64      *seq,
+                      GError     **error)
+{
+  g_autoptr(VigilIncident) current = NULL;
+  g_autoptr(VigilIncident) result = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  gint64 existing;
+
+  if (!find_op (self, vigil_op_get_id (op), &existing, error))
+    return NULL;
+
+  if (!load_incident (self, vigil_op_get_incident_id (op), &current, error))
+    return NULL;
+
+  if (existing != 0)
+    {
+      /* Applied before: a retry after a lost reply. No second effect. */
+      *duplicate = TRUE;
+      *seq = existing;
+      if (current == NULL)
+        {
+          g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_CORRUPT,
+                       _("The operation %s is logged but its incident is missing"),
+                       vigil_op_get_id (op));
+          return NULL;
+        }
+      return g_steal_pointer (&current);
+    }
+
+  result = vigil_op_apply (op, current, role, &changes, error);
+  if (result == NULL)
+    return NULL;
+
+  if (vigil_op_get_kind (op) == VIGIL_OP_INCIDENT_CREATE &&
+      vigil_incident_get_reference (result) == NULL)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_to_utc (vigil_op_get_at (op));
+      g_autofree char *reference = NULL;
+      JsonObject *change;
+
+      if (!next_reference (self, g_date_time_get_year (utc), &reference, error))
+        return NULL;
+      vigil_incident_set_reference (result, reference);
+
+      change = json_object_new ();
+      json_object_set_string_member (change, "field", "reference");
+      json_object_set_null_member (change, "old");
+      json_object_set_string_member (change, "new", reference);
+      json_array_add_object_element (changes, change);
+    }
+
+  if (!save_incident (self, result, error) || !append_log (self, op, changes, seq, error))
+    return NULL;
+
+  *duplicate = FALSE;
+  return g_steal_pointer (&result);
+}
+
+VigilIncident *
+vigil_store_apply (VigilStore  *self,
+                   VigilOp     *op,
+                   VigilRole    role,
+                   gboolean    *duplicate,
+                   gint64      *seq,
+                   GError     **error)
+{
+  g_autoptr(VigilIncident) result = NULL;
+  gboolean dup = FALSE;
+  gint64 s = 0;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+  g_return_val_if_fail (VIGIL_IS_OP (op), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+
+  if (check_open (self, error) && exec (self, "BEGIN IMMEDIATE", error))
+    {
+      result = apply_in_transaction (self, op, role, &dup, &s, error);
+      if (result != NULL && !exec (self, "COMMIT", error))
+        g_clear_object (&result);
+      if (result == NULL)
+        rollback (self);
+    }
+
+  g_mutex_unlock (&self->lock);
+
+  if (result != NULL)
+    {
+      if (duplicate != NULL)
+        *duplicate = dup;
+      if (seq != NULL)
+        *seq = s;
+    }
+
+  return g_steal_pointer (&result);
+}
+
+typedef struct {
+  VigilOp   *op;
+  VigilRole  role;
+} ApplyData;
+
+static void
+apply_data_free (ApplyData *data)
+{
+  g_clear_object (&data->op);
+  g_free (data);
+}
+
+static void
+apply_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ApplyData *data = task_data;
+  GError *error = NULL;
+  VigilIncident *result;
+
+  result = vigil_store_apply (source_object, data->op, data->role, NULL, NULL, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, g_object_unref);
+}
+
+void
+vigil_store_apply_async (VigilStore          *self,
+                         VigilOp             *op,
+                         VigilRole            role,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ApplyData *data;
+
+  g_return_if_fail (VIGIL_IS_STORE (self));
+  g_return_if_fail (VIGIL_IS_OP (op));
+
+  data = g_new0 (ApplyData, 1);
+  data->op = g_object_ref (op);
+  data->role = role;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigil_store_apply_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
+  /* Once started, an operation runs to its end: cancelling must not leave
+   * the caller unsure whether it was committed. */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, apply_thread);
+}
+
+VigilIncident *
+vigil_store_apply_finish (VigilStore    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+vigil_store_apply_batch (VigilStore  *self,
+                         GPtrArray   *ops,
+                         VigilRole    role,
+                         GError     **error)
+{
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ops != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+
+  if (check_open (self, error) && exec (self, "BEGIN IMMEDIATE", error))
+    {
+      ok = TRUE;
+      for (guint i = 0; ok && i < ops->len; i++)
+        {
+          g_autoptr(VigilIncident) result = NULL;
+          gboolean dup;
+          gint64 seq;
+
+          result = apply_in_transaction (self, g_ptr_array_index (ops, i), role, &dup, &seq,
+                                         error);
+          if (result == NULL)
+            {
+              g_prefix_error (error, _("Operation %u of %u: "), i + 1, ops->len);
+              ok = FALSE;
+            }
+        }
+      if (ok)
+        ok = exec (self, "COMMIT", error);
+      if (!ok)
+        rollback (self);
+    }
+
+  g_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
+gint64
+vigil_store_get_last_seq (VigilStore *self)
+{
+  g_autofree char *hash = NULL;
+  gint64 seq = 0;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  if (self->db != NULL)
+    get_chain_head (self, &seq, &hash, NULL);
+  g_mutex_unlock (&self->lock);
+
+  return seq;
+}
+
+gboolean
+vigil_store_has_op (VigilStore *self,
+                    const char *op_id)
+{
+  gint64 seq = 0;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (op_id != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  if (self->db != NULL)
+    find_op (self, op_id, &seq, NULL);
+  g_mutex_unlock (&self->lock);
+
+  return seq != 0;
+}
+
+static JsonArray *
+parse_changes (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    return NULL;
+  return json_array_ref (json_node_get_array (root));
+}
+
+GPtrArray *
+vigil_store_list_log (VigilStore  *self,
+                      const char  *incident_id,
+                      GError     **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) vigil_log_entry_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok = TRUE;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+
+  if (!check_open (self, error) ||
+      !(stmt = prepare (self,
+                        incident_id
+                        ? "SELECT seq, doc, changes, prev_hash, hash FROM oplog "
+                          "WHERE incident_id = ? ORDER BY seq"
+                        : "SELECT seq, doc, changes, prev_hash, hash FROM oplog ORDER BY seq",
+                        error)))
+    ok = FALSE;
+  else if (incident_id != NULL)
+    sqlite3_bind_text (stmt, 1, incident_id, -1, SQLITE_STATIC);
+
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(VigilLogEntry) entry = g_new0 (VigilLogEntry, 1);
+      g_autoptr(GError) local_error = NULL;
+
+      entry->seq = sqlite3_column_int64 (stmt, 0);
+      entry->op = vigil_op_new_from_string ((const char *) sqlite3_column_text (stmt, 1),
+                                            &local_error);
+      entry->changes = parse_changes ((const char *) sqlite3_column_text (stmt, 2));
+      entry->prev_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      entry->hash = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+
+      if (entry->op == NULL || entry->changes == NULL)
+        {
+          g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_CORRUPT,
+                       _("Log entry %" G_GINT64_FORMAT " in %s does not decode: %s"),
+                       entry->seq, self->path,
+                       local_error ? local_error->message : _("bad list of changes"));
+          ok = FALSE;
+        }
+      else
+        g_ptr_array_add (entries, g_steal_pointer (&entry));
+    }
+  if (ok && rc != SQLITE_DONE)
+    ok = set_sqlite_error (self, error, _("read the operation log"));
+
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+
+  return ok ? g_steal_pointer (&entries) : NULL;
+}
+
+static gboolean
+chain_broken (GError     **error,
+              gint64      *broken_seq,
+              gint64       seq,
+              const char  *why)
+{
+  if (broken_seq != NULL)
+    *broken_seq = seq;
+  g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_CHAIN_BROKEN,
+               _("The audit chain breaks at entry %" G_GINT64_FORMAT ": %s"), seq, why);
+  return FALSE;
+}
+
+gboolean
+vigil_store_verify (VigilStore  *self,
+                    gint64      *checked,
+                    gint64      *broken_seq,
+                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *prev = g_strdup ("");
+  g_autofree char *head = NULL;
+  gint64 expected = 1, count = 0;
+  gboolean ok = TRUE;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+
+  if (broken_seq != NULL)
+    *broken_seq = 0;
+
+  g_mutex_lock (&self->lock);
+
+  /* One read transaction: a consistent view while writers go on. */
+  if (!check_open (self, error) || !exec (self, "BEGIN", error))
+    {
+      g_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+
+  if (!(stmt = prepare (self,
+                        "SELECT seq, op_id, incident_id, kind, actor, at, doc, changes, "
+                        "prev_hash, hash FROM oplog ORDER BY seq", error)))
+    ok = FALSE;
+
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 seq = sqlite3_column_int64 (stmt, 0);
+      const char *text[10];
+      g_autofree char *hash = NULL;
+
+      for (int i = 1; i < 10; i++)
+        text[i] = (const char *) sqlite3_column_text (stmt, i);
+
+      if (seq != expected)
+        {
+          ok = chain_broken (error, broken_seq, expected, _("the entry is missing"));
+          break;
+        }
+      if (g_strcmp0 (text[8], prev) != 0)
+        {
+          ok = chain_broken (error, broken_seq, seq,
+                             _("it does not point to the previous entry"));
+          break;
+        }
+      hash = entry_hash (seq, text[1], text[2], text[3], text[4], text[5], text[6], text[7],
+                         text[8]);
+      if (g_strcmp0 (hash, text[9]) != 0)
+        {
+          ok = chain_broken (error, broken_seq, seq, _("its content was changed"));
+          break;
+        }
+
+      g_free (prev);
+      prev = g_steal_pointer (&hash);
+      expected++;
+      count++;
+    }
+  if (ok && rc != SQLITE_DONE)
+    ok = set_sqlite_error (self, error, _("read the operation log"));
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (ok)
+    {
+      g_autofree char *expected_head = NULL;
+
+      if ((stmt = prepare (self, "SELECT value FROM meta WHERE key = 'chain_head'", error)) &&
+          sqlite3_step (stmt) == SQLITE_ROW)
+        head = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      g_clear_pointer (&stmt, sqlite3_finalize);
+
+      if (count > 0)
+        expected_head = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", count, prev);
+      if (g_strcmp0 (head, expected_head) != 0)
+        ok = chain_broken (error, broken_seq, count + 1,
+                           _("the last entries were removed"));
+    }
+
+  rollback (self);
+  g_mutex_unlock (&self->lock);
+
+  if (checked != NULL)
+    *checked = count;
+
+  return ok;
+}

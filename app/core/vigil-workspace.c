@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vigil-workspace"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-workspace.h"
+
+struct _VigilWorkspace
+{
+  GObject      parent_instance;
+
+  VigilStore  *store;
+  char        *actor;
+  VigilRole    role;
+  GListStore  *incidents;
+  GHashTable  *by_id;      /* id -> VigilIncident (borrowed from the list) */
+  gboolean     loaded;
+};
+
+G_DEFINE_TYPE (VigilWorkspace, vigil_workspace, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_LOADED,
+  PROP_ROLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+vigil_workspace_dispose (GObject *object)
+{
+  VigilWorkspace *self = (VigilWorkspace *) object;
+
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_object (&self->incidents);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (vigil_workspace_parent_class)->dispose (object);
+}
+
+static void
+vigil_workspace_finalize (GObject *object)
+{
+  VigilWorkspace *self = (VigilWorkspace *) object;
+
+  g_free (self->actor);
+
+  G_OBJECT_CLASS (vigil_workspace_parent_class)->finalize (object);
+}
+
+static void
+vigil_workspace_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  VigilWorkspace *self = VIGIL_WORKSPACE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+    case PROP_ROLE:
+      g_value_set_string (value, vigil_role_to_string (self->role));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_workspace_class_init (VigilWorkspaceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vigil_workspace_dispose;
+  object_class->finalize = vigil_workspace_finalize;
+  object_class->get_property = vigil_workspace_get_property;
+
+  properties[PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ROLE] =
+    g_param_spec_string ("role", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+vigil_workspace_init (VigilWorkspace *self)
+{
+  self->incidents = g_list_store_new (VIGIL_TYPE_INCIDENT);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+VigilWorkspace *
+vigil_workspace_new (VigilStore *store,
+                     const char *actor,
+                     VigilRole   role)
+{
+  VigilWorkspace *self;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (store), NULL);
+  g_return_val_if_fail (actor != NULL && *actor != '\0', NULL);
+
+  self = g_object_new (VIGIL_TYPE_WORKSPACE, NULL);
+  self->store = g_object_ref (store);
+  self->actor = g_strdup (actor);
+  self->role = role;
+  return self;
+}
+
+VigilStore *
+vigil_workspace_get_store (VigilWorkspace *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WORKSPACE (self), NULL);
+
+  return self->store;
+}
+
+const char *
+vigil_workspace_get_actor (VigilWorkspace *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WORKSPACE (self), NULL);
+
+  return self->actor;
+}
+
+VigilRole
+vigil_workspace_get_role (VigilWorkspace *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WORKSPACE (self), VIGIL_ROLE_ANALYST);
+
+  return self->role;
+}
+
+void
+vigil_workspace_set_role (VigilWorkspace *self,
+                          VigilRole       role)
+{
+  g_return_if_fail (VIGIL_IS_WORKSPACE (self));
+
+  if (self->role != role)
+    {
+      self->role = role;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
+    }
+}
+
+GListModel *
+vigil_workspace_get_incidents (VigilWorkspace *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WORKSPACE (self), NULL);
+
+  return G_LIST_MODEL (self->incidents);
+}
+
+VigilIncident *
+vigil_workspace_lookup (VigilWorkspace *self,
+                        const char     *incident_id)
+{
+  g_return_val_if_fail (VIGIL_IS_WORKSPACE (self), NULL);
+  g_return_val_if_fail (incident_id != NULL, NULL);
+
+  return g_hash_table_lookup (self->by_id, incident_id);
+}
+
+gboolean
+vigil_workspace_get_loaded (VigilWorkspace *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WORKSPACE (self), FALSE);
+
+  return self->loaded;
+}
+
+/* Puts @incident's state into the model: a new item, or the existing object
+ * updated in place and re-announced so that filtered views re-check it. */
+static VigilIncident *
+merge_incident (VigilWorkspace *self,
+                VigilIncident  *incident)
+{
+  VigilIncident *existing = g_hash_table_lookup (self->by_id, vigil_incident_get_id (incident));
+  guint position;
+
+  if (existing == NULL)
+    {
+      g_list_store_append (self->incidents, incident);
+      g_hash_table_insert (self->by_id, (gpointer) vigil_incident_get_id (incident), incident);
+      return incident;
+    }
+
+  vigil_incident_update_from (existing, incident);
+  if (g_list_store_find (self->incidents, existing, &position))
+    g_list_store_splice (self->incidents, position, 1, (gpointer *) &existing, 1);
+  return existing;
+}
+
+static void
+on_list_ready_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VigilWorkspace *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) incidents = NULL;
+  GError *error = NULL;
+
+  incidents = vigil_store_list_incidents_finish (VIGIL_STORE (object), result, &error);
+  if (incidents == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_hash_table_remove_all (self->by_id);
+  for (guint i = 0; i < incidents->len; i++)
+    {
+      VigilIncident *incident = g_ptr_array_index (incidents, i);
+
+      g_hash_table_insert (self->by_id, (gpointer) vigil_incident_get_id (incident), incident);
+    }
+  /* One splice: views see a single items-changed for the whole load. */
+  g_list_store_splice (self->incidents, 0, g_list_model_get_n_items (G_LIST_MODEL (self->incidents)),
+                       incidents->pdata, incidents->len);
+
+  if (!self->loaded)
+    {
+      self->loaded = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+vigil_workspace_load_async (VigilWorkspace      *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (VIGIL_IS_WORKSPACE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigil_workspace_load_async);
+  vigil_store_list_incidents_async (self->store, cancellable, on_list_ready_cb, task);
+}
+
+gboolean
+vigil_workspace_load_finish (VigilWorkspace  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_apply_ready_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VigilWorkspace *self = g_task_get_source_object (task);
+  g_autoptr(VigilIncident) incident = NULL;
+  GError *error = NULL;
+
+  incident = vigil_store_apply_finish (VIGIL_STORE (object), result, &error);
+  if (incident == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The model keeps the object alive; the task returns it borrowed. */
+  g_task_return_pointer (task, merge_incident (self, incident), NULL);
+}
+
+void
+vigil_workspace_apply_async (VigilWorkspace      *self,
+                             VigilOp             *op,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (VIGIL_IS_WORKSPACE (self));
+  g_return_if_fail (VIGIL_IS_OP (op));
+
+  vigil_op_set_actor (op, self->actor);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigil_workspace_apply_async);
+  /* The store finishes an operation it started even when the caller goes
+   * away; only the reply is dropped. */
+  vigil_store_apply_async (self->store, op, self->role, NULL, on_apply_ready_cb, task);
+}
+
+VigilIncident *
+vigil_workspace_apply_finish (VigilWorkspace  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
