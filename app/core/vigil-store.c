@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include <sqlite3.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 
 #include "vigil-store.h"
@@ -65,6 +66,22 @@ static const char *migrations[] = {
   "BEGIN SELECT RAISE (ABORT, 'the operation log is append-only'); END;"
   "CREATE TRIGGER oplog_append_only_delete BEFORE DELETE ON oplog "
   "BEGIN SELECT RAISE (ABORT, 'the operation log is append-only'); END;",
+
+  /* 1 -> 2: users and sessions of the shared server */
+  "CREATE TABLE users ("
+  "  name TEXT PRIMARY KEY,"
+  "  role TEXT NOT NULL CHECK (role IN ('analyst', 'lead', 'manager', 'admin')),"
+  "  password_hash TEXT NOT NULL,"
+  "  disabled INTEGER NOT NULL DEFAULT 0,"
+  "  created_at TEXT NOT NULL"
+  ");"
+  "CREATE TABLE tokens ("
+  "  token_hash TEXT PRIMARY KEY,"
+  "  user_name TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,"
+  "  expires INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX tokens_by_user ON tokens (user_name);"
+  "CREATE INDEX incidents_by_step ON incidents (step);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VIGIL_STORE_SCHEMA_VERSION);
@@ -938,33 +955,18 @@ parse_changes (const char *text)
   return json_array_ref (json_node_get_array (root));
 }
 
-GPtrArray *
-vigil_store_list_log (VigilStore  *self,
-                      const char  *incident_id,
-                      GError     **error)
+/* Steps @stmt (already bound) and decodes each row into a VigilLogEntry.
+ * Called with the lock held. */
+static GPtrArray *
+collect_log (VigilStore    *self,
+             sqlite3_stmt  *stmt,
+             GError       **error)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (
     (GDestroyNotify) vigil_log_entry_free);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gboolean ok = TRUE;
-  int rc = SQLITE_DONE;
+  int rc;
 
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-
-  g_mutex_lock (&self->lock);
-
-  if (!check_open (self, error) ||
-      !(stmt = prepare (self,
-                        incident_id
-                        ? "SELECT seq, doc, changes, prev_hash, hash FROM oplog "
-                          "WHERE incident_id = ? ORDER BY seq"
-                        : "SELECT seq, doc, changes, prev_hash, hash FROM oplog ORDER BY seq",
-                        error)))
-    ok = FALSE;
-  else if (incident_id != NULL)
-    sqlite3_bind_text (stmt, 1, incident_id, -1, SQLITE_STATIC);
-
-  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_autoptr(VigilLogEntry) entry = g_new0 (VigilLogEntry, 1);
       g_autoptr(GError) local_error = NULL;
@@ -982,18 +984,73 @@ vigil_store_list_log (VigilStore  *self,
                        _("Log entry %" G_GINT64_FORMAT " in %s does not decode: %s"),
                        entry->seq, self->path,
                        local_error ? local_error->message : _("bad list of changes"));
-          ok = FALSE;
+          return NULL;
         }
-      else
-        g_ptr_array_add (entries, g_steal_pointer (&entry));
+      g_ptr_array_add (entries, g_steal_pointer (&entry));
     }
-  if (ok && rc != SQLITE_DONE)
-    ok = set_sqlite_error (self, error, _("read the operation log"));
 
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("read the operation log"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&entries);
+}
+
+#define LOG_COLUMNS "SELECT seq, doc, changes, prev_hash, hash FROM oplog "
+
+GPtrArray *
+vigil_store_list_log (VigilStore  *self,
+                      const char  *incident_id,
+                      GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GPtrArray *entries = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error) &&
+      (stmt = prepare (self,
+                       incident_id
+                       ? LOG_COLUMNS "WHERE incident_id = ? ORDER BY seq"
+                       : LOG_COLUMNS "ORDER BY seq",
+                       error)) != NULL)
+    {
+      if (incident_id != NULL)
+        sqlite3_bind_text (stmt, 1, incident_id, -1, SQLITE_STATIC);
+      entries = collect_log (self, stmt, error);
+    }
   g_clear_pointer (&stmt, sqlite3_finalize);
   g_mutex_unlock (&self->lock);
 
-  return ok ? g_steal_pointer (&entries) : NULL;
+  return entries;
+}
+
+GPtrArray *
+vigil_store_list_log_since (VigilStore  *self,
+                            gint64       since,
+                            guint        limit,
+                            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GPtrArray *entries = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error) &&
+      (stmt = prepare (self, LOG_COLUMNS "WHERE seq > ? ORDER BY seq LIMIT ?", error)) != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, since);
+      sqlite3_bind_int64 (stmt, 2, limit);
+      entries = collect_log (self, stmt, error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+
+  return entries;
 }
 
 static gboolean
@@ -1099,6 +1156,492 @@ vigil_store_verify (VigilStore  *self,
 
   if (checked != NULL)
     *checked = count;
+
+  return ok;
+}
+
+/* Queries for the shared server */
+
+static GPtrArray *
+collect_incidents (VigilStore    *self,
+                   sqlite3_stmt  *stmt,
+                   GError       **error)
+{
+  g_autoptr(GPtrArray) incidents = g_ptr_array_new_with_free_func (g_object_unref);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilIncident *incident = incident_from_column (self, stmt, 0, error);
+
+      if (incident == NULL)
+        return NULL;
+      g_ptr_array_add (incidents, incident);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("list the incidents"));
+      return NULL;
+    }
+  return g_steal_pointer (&incidents);
+}
+
+GPtrArray *
+vigil_store_query_incidents (VigilStore        *self,
+                             const VigilQuery  *query,
+                             guint             *total,
+                             GError           **error)
+{
+  /* Every condition is present and switched off by a NULL parameter, so the
+   * statement text stays fixed. */
+  static const char *where =
+    "WHERE (?1 = 0 OR step = ?1) "
+    "AND (?2 IS NULL OR json_extract (doc, '$.type') = ?2) "
+    "AND (?3 IS NULL OR json_extract (doc, '$.severity') = ?3) "
+    "AND (?4 IS NULL OR json_extract (doc, '$.owner') = ?4) "
+    "AND (?5 IS NULL OR instr (lower (coalesce (reference, '') || ' ' || "
+    "     coalesce (json_extract (doc, '$.title'), '') || ' ' || "
+    "     coalesce (json_extract (doc, '$.description'), '') || ' ' || "
+    "     coalesce (json_extract (doc, '$.owner'), '')), lower (?5)) > 0) ";
+  g_autoptr(sqlite3_stmt) count_stmt = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *count_sql = g_strconcat ("SELECT count(*) FROM incidents ", where, NULL);
+  g_autofree char *page_sql = g_strconcat ("SELECT doc FROM incidents ", where,
+                                           "ORDER BY reference, id LIMIT ?6 OFFSET ?7", NULL);
+  g_autofree char *text = NULL;
+  sqlite3_stmt *stmts[2];
+  GPtrArray *incidents = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  if (query->text != NULL)
+    text = g_strstrip (g_strdup (query->text));
+  if (text != NULL && *text == '\0')
+    g_clear_pointer (&text, g_free);
+
+  g_mutex_lock (&self->lock);
+
+  if (!check_open (self, error) ||
+      !(count_stmt = prepare (self, count_sql, error)) ||
+      !(stmt = prepare (self, page_sql, error)))
+    goto out;
+
+  stmts[0] = count_stmt;
+  stmts[1] = stmt;
+  for (guint i = 0; i < 2; i++)
+    {
+      sqlite3_bind_int (stmts[i], 1, query->step);
+      sqlite3_bind_text (stmts[i], 2, query->type, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmts[i], 3, query->severity, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmts[i], 4, query->owner, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmts[i], 5, text, -1, SQLITE_STATIC);
+    }
+  sqlite3_bind_int64 (stmt, 6, query->limit ? query->limit : 100);
+  sqlite3_bind_int64 (stmt, 7, query->offset);
+
+  if (sqlite3_step (count_stmt) != SQLITE_ROW)
+    {
+      set_sqlite_error (self, error, _("count the incidents"));
+      goto out;
+    }
+  if (total != NULL)
+    *total = sqlite3_column_int (count_stmt, 0);
+
+  incidents = collect_incidents (self, stmt, error);
+
+out:
+  g_clear_pointer (&count_stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+  return incidents;
+}
+
+GPtrArray *
+vigil_store_list_pending_approvals (VigilStore  *self,
+                                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GPtrArray *incidents = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error) &&
+      (stmt = prepare (self,
+                       "SELECT doc FROM incidents "
+                       "WHERE json_extract (doc, '$.approval.state') = 'pending' "
+                       "ORDER BY json_extract (doc, '$.approval.submitted_at'), reference",
+                       error)) != NULL)
+    incidents = collect_incidents (self, stmt, error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+
+  return incidents;
+}
+
+gboolean
+vigil_store_backup (VigilStore  *self,
+                    const char  *dest,
+                    GError     **error)
+{
+  sqlite3 *target = NULL;
+  sqlite3_backup *backup;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (dest != NULL, FALSE);
+
+  if (g_file_test (dest, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_FAILED,
+                   _("%s exists already; choose a new file for the backup"), dest);
+      return FALSE;
+    }
+
+  rc = sqlite3_open_v2 (dest, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_FAILED,
+                   _("Could not create the backup %s: %s"), dest,
+                   target ? sqlite3_errmsg (target) : sqlite3_errstr (rc));
+      sqlite3_close (target);
+      return FALSE;
+    }
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error))
+    {
+      /* All pages in one step: the copy is one consistent snapshot. Other
+       * processes may still write to the WAL meanwhile. */
+      backup = sqlite3_backup_init (target, "main", self->db, "main");
+      if (backup == NULL)
+        g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_FAILED,
+                     _("Could not start the backup to %s: %s"), dest, sqlite3_errmsg (target));
+      else
+        {
+          rc = sqlite3_backup_step (backup, -1);
+          sqlite3_backup_finish (backup);
+          if (rc == SQLITE_DONE)
+            ok = TRUE;
+          else
+            g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_FAILED,
+                         _("The backup to %s failed: %s"), dest, sqlite3_errstr (rc));
+        }
+    }
+  g_mutex_unlock (&self->lock);
+
+  sqlite3_close (target);
+  if (!ok)
+    g_unlink (dest);
+  return ok;
+}
+
+/* Users and tokens */
+
+void
+vigil_user_free (VigilUser *user)
+{
+  if (user == NULL)
+    return;
+
+  g_free (user->name);
+  g_clear_pointer (&user->created_at, g_date_time_unref);
+  g_free (user);
+}
+
+static VigilUser *
+user_from_row (sqlite3_stmt *stmt)
+{
+  VigilUser *user = g_new0 (VigilUser, 1);
+
+  user->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (!vigil_role_from_string ((const char *) sqlite3_column_text (stmt, 1), &user->role))
+    user->role = VIGIL_ROLE_MANAGER;
+  user->disabled = sqlite3_column_int (stmt, 2) != 0;
+  user->created_at = vigil_time_from_iso ((const char *) sqlite3_column_text (stmt, 3));
+  return user;
+}
+
+/* Runs one write statement with the user name as ?1 and, when given, @value
+ * as ?2; fails with NO_SUCH_USER when it touched no row. */
+static gboolean
+write_user (VigilStore  *self,
+            const char  *sql,
+            const char  *name,
+            const char  *value,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error) && (stmt = prepare (self, sql, error)) != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+      if (value != NULL)
+        sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        set_sqlite_error (self, error, _("change a user"));
+      else if (sqlite3_changes (self->db) == 0)
+        g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_NO_SUCH_USER,
+                     _("There is no user “%s”"), name);
+      else
+        ok = TRUE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
+gboolean
+vigil_store_add_user (VigilStore  *self,
+                      const char  *name,
+                      VigilRole    role,
+                      const char  *password_hash,
+                      GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *created = vigil_time_to_iso (now);
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (name != NULL && *name != '\0', FALSE);
+  g_return_val_if_fail (password_hash != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error) &&
+      (stmt = prepare (self, "INSERT INTO users (name, role, password_hash, created_at) "
+                             "VALUES (?, ?, ?, ?)", error)) != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, vigil_role_to_string (role), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, password_hash, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, created, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_DONE)
+        ok = TRUE;
+      else if (sqlite3_extended_errcode (self->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+        g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_USER_EXISTS,
+                     _("A user “%s” exists already"), name);
+      else
+        set_sqlite_error (self, error, _("add a user"));
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
+gboolean
+vigil_store_set_user_password (VigilStore  *self,
+                               const char  *name,
+                               const char  *password_hash,
+                               GError     **error)
+{
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (name != NULL && password_hash != NULL, FALSE);
+
+  return write_user (self, "UPDATE users SET password_hash = ?2 WHERE name = ?1",
+                     name, password_hash, error);
+}
+
+gboolean
+vigil_store_set_user_disabled (VigilStore  *self,
+                               const char  *name,
+                               gboolean     disabled,
+                               GError     **error)
+{
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  /* The column has integer affinity: "1" is stored as 1. */
+  if (!write_user (self, "UPDATE users SET disabled = ?2 WHERE name = ?1",
+                   name, disabled ? "1" : "0", error))
+    return FALSE;
+
+  if (disabled)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      /* No row deleted is fine: the user had no session. */
+      if (!write_user (self, "DELETE FROM tokens WHERE user_name = ?1",
+                       name, NULL, &local_error) &&
+          !g_error_matches (local_error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_NO_SUCH_USER))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+VigilUser *
+vigil_store_get_user (VigilStore  *self,
+                      const char  *name,
+                      char       **password_hash,
+                      GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  VigilUser *user = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error) &&
+      (stmt = prepare (self, "SELECT name, role, disabled, created_at, password_hash "
+                             "FROM users WHERE name = ?", error)) != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          user = user_from_row (stmt);
+          if (password_hash != NULL)
+            *password_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+        }
+      else if (rc == SQLITE_DONE)
+        g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_NO_SUCH_USER,
+                     _("There is no user “%s”"), name);
+      else
+        set_sqlite_error (self, error, _("read a user"));
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+
+  return user;
+}
+
+GPtrArray *
+vigil_store_list_users (VigilStore  *self,
+                        GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_user_free);
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error) &&
+      (stmt = prepare (self, "SELECT name, role, disabled, created_at FROM users ORDER BY name",
+                       error)) != NULL)
+    {
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_ptr_array_add (users, user_from_row (stmt));
+      if (rc == SQLITE_DONE)
+        ok = TRUE;
+      else
+        set_sqlite_error (self, error, _("list the users"));
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+
+  return ok ? g_steal_pointer (&users) : NULL;
+}
+
+guint
+vigil_store_count_users (VigilStore *self)
+{
+  g_autoptr(GPtrArray) users = vigil_store_list_users (self, NULL);
+
+  return users ? users->len : 0;
+}
+
+gboolean
+vigil_store_add_token (VigilStore  *self,
+                       const char  *token_hash,
+                       const char  *user_name,
+                       gint64       expires_unix,
+                       GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (token_hash != NULL && user_name != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error) &&
+      (stmt = prepare (self, "INSERT INTO tokens (token_hash, user_name, expires) "
+                             "VALUES (?, ?, ?)", error)) != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, user_name, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, expires_unix);
+      if (sqlite3_step (stmt) == SQLITE_DONE)
+        ok = TRUE;
+      else
+        set_sqlite_error (self, error, _("start a session"));
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  /* Expired sessions are of no use to anyone: drop them now and then. */
+  if (ok)
+    exec (self, "DELETE FROM tokens WHERE expires < strftime ('%s', 'now')", NULL);
+  g_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
+VigilUser *
+vigil_store_lookup_token (VigilStore *self,
+                          const char *token_hash,
+                          gint64      now_unix)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  VigilUser *user = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+  g_return_val_if_fail (token_hash != NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  if (self->db != NULL &&
+      (stmt = prepare (self,
+                       "SELECT u.name, u.role, u.disabled, u.created_at FROM tokens t "
+                       "JOIN users u ON u.name = t.user_name "
+                       "WHERE t.token_hash = ? AND t.expires > ? AND u.disabled = 0",
+                       NULL)) != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, now_unix);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        user = user_from_row (stmt);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+
+  return user;
+}
+
+gboolean
+vigil_store_remove_token (VigilStore  *self,
+                          const char  *token_hash,
+                          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (token_hash != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error) &&
+      (stmt = prepare (self, "DELETE FROM tokens WHERE token_hash = ?", error)) != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_DONE)
+        ok = TRUE;
+      else
+        set_sqlite_error (self, error, _("end a session"));
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
 
   return ok;
 }

@@ -16,18 +16,22 @@ G_BEGIN_DECLS
  * @VIGIL_STORE_ERROR_TOO_NEW: the file was written by a newer Vigil
  * @VIGIL_STORE_ERROR_CORRUPT: stored data does not decode
  * @VIGIL_STORE_ERROR_CHAIN_BROKEN: the audit chain does not verify
+ * @VIGIL_STORE_ERROR_USER_EXISTS: a user of that name exists already
+ * @VIGIL_STORE_ERROR_NO_SUCH_USER: there is no user of that name
  */
 typedef enum {
   VIGIL_STORE_ERROR_FAILED,
   VIGIL_STORE_ERROR_TOO_NEW,
   VIGIL_STORE_ERROR_CORRUPT,
   VIGIL_STORE_ERROR_CHAIN_BROKEN,
+  VIGIL_STORE_ERROR_USER_EXISTS,
+  VIGIL_STORE_ERROR_NO_SUCH_USER,
 } VigilStoreError;
 
 GQuark vigil_store_error_quark (void);
 
 /* The schema version this build writes. */
-#define VIGIL_STORE_SCHEMA_VERSION 1
+#define VIGIL_STORE_SCHEMA_VERSION 2
 
 /**
  * VigilLogEntry:
@@ -49,6 +53,48 @@ typedef struct {
 
 void vigil_log_entry_free (VigilLogEntry *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilLogEntry, vigil_log_entry_free)
+
+/**
+ * VigilUser:
+ * @name: the login name
+ * @role: what the user may do
+ * @disabled: a disabled user cannot sign in and their tokens are gone
+ * @created_at: when the account was made
+ *
+ * A user account of the shared server.
+ */
+typedef struct {
+  char      *name;
+  VigilRole  role;
+  gboolean   disabled;
+  GDateTime *created_at;
+} VigilUser;
+
+void vigil_user_free (VigilUser *user);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilUser, vigil_user_free)
+
+/**
+ * VigilQuery:
+ * @step: only this step, or 0 for all
+ * @type: only this incident type id, or %NULL
+ * @severity: only this severity id, or %NULL
+ * @owner: only this owner, or %NULL
+ * @text: case-insensitive words to find in reference, title, description
+ *   or owner, or %NULL
+ * @offset: how many matches to skip
+ * @limit: how many matches at most (0 for the default of 100)
+ *
+ * A filter over incidents, for the server's listing.
+ */
+typedef struct {
+  guint       step;
+  const char *type;
+  const char *severity;
+  const char *owner;
+  const char *text;
+  guint       offset;
+  guint       limit;
+} VigilQuery;
 
 #define VIGIL_TYPE_STORE (vigil_store_get_type ())
 G_DECLARE_FINAL_TYPE (VigilStore, vigil_store, VIGIL, STORE, GObject)
@@ -142,6 +188,86 @@ gboolean        vigil_store_verify              (VigilStore    *self,
 gboolean        vigil_store_apply_batch         (VigilStore    *self,
                                                  GPtrArray     *ops,
                                                  VigilRole      role,
+                                                 GError       **error);
+
+/**
+ * vigil_store_list_log_since:
+ * @since: return entries with a sequence number above this
+ * @limit: at most this many entries
+ *
+ * Returns: (transfer full) (element-type VigilLogEntry): the entries after
+ *   @since in order: what changed, for clients catching up
+ */
+GPtrArray      *vigil_store_list_log_since      (VigilStore    *self,
+                                                 gint64         since,
+                                                 guint          limit,
+                                                 GError       **error);
+
+/**
+ * vigil_store_query_incidents:
+ * @total: (out) (optional): the number of matches before paging
+ *
+ * Returns: (transfer full) (element-type VigilIncident): one page of the
+ *   incidents matching @query, ordered by reference
+ */
+GPtrArray      *vigil_store_query_incidents     (VigilStore       *self,
+                                                 const VigilQuery *query,
+                                                 guint            *total,
+                                                 GError          **error);
+
+/* Returns: (transfer full) (element-type VigilIncident): the incidents
+ * waiting for a lead's decision, oldest submission first. */
+GPtrArray      *vigil_store_list_pending_approvals (VigilStore  *self,
+                                                    GError     **error);
+
+/**
+ * vigil_store_backup:
+ * @dest: path of the copy to write; must not exist yet
+ *
+ * Copies the whole database with SQLite's online backup: the copy is
+ * consistent even while other threads or processes write.
+ */
+gboolean        vigil_store_backup              (VigilStore    *self,
+                                                 const char    *dest,
+                                                 GError       **error);
+
+/* Users and sessions of the shared server. Password hashes are made and
+ * checked by the caller; the store only keeps them. Tokens are kept only as
+ * their hashes. */
+gboolean        vigil_store_add_user            (VigilStore    *self,
+                                                 const char    *name,
+                                                 VigilRole      role,
+                                                 const char    *password_hash,
+                                                 GError       **error);
+gboolean        vigil_store_set_user_password   (VigilStore    *self,
+                                                 const char    *name,
+                                                 const char    *password_hash,
+                                                 GError       **error);
+/* Disabling a user also ends all their sessions. */
+gboolean        vigil_store_set_user_disabled   (VigilStore    *self,
+                                                 const char    *name,
+                                                 gboolean       disabled,
+                                                 GError       **error);
+VigilUser      *vigil_store_get_user            (VigilStore    *self,
+                                                 const char    *name,
+                                                 char         **password_hash,
+                                                 GError       **error);
+/* Returns: (transfer full) (element-type VigilUser) */
+GPtrArray      *vigil_store_list_users          (VigilStore    *self,
+                                                 GError       **error);
+guint           vigil_store_count_users         (VigilStore    *self);
+gboolean        vigil_store_add_token           (VigilStore    *self,
+                                                 const char    *token_hash,
+                                                 const char    *user_name,
+                                                 gint64         expires_unix,
+                                                 GError       **error);
+/* Returns: (transfer full) (nullable): the user of a valid token: known,
+ * not expired at @now_unix, user not disabled; %NULL otherwise. */
+VigilUser      *vigil_store_lookup_token        (VigilStore    *self,
+                                                 const char    *token_hash,
+                                                 gint64         now_unix);
+gboolean        vigil_store_remove_token        (VigilStore    *self,
+                                                 const char    *token_hash,
                                                  GError       **error);
 
 G_END_DECLS
