@@ -908,6 +908,79 @@ vigil_store_apply_batch (VigilStore  *self,
   return ok;
 }
 
+void
+vigil_apply_result_free (VigilApplyResult *result)
+{
+  if (result == NULL)
+    return;
+
+  g_clear_object (&result->incident);
+  g_clear_error (&result->error);
+  g_free (result);
+}
+
+GPtrArray *
+vigil_store_apply_each (VigilStore       *self,
+                        GPtrArray        *ops,
+                        const VigilRole  *roles,
+                        GError          **error)
+{
+  g_autoptr(GPtrArray) results = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+  g_return_val_if_fail (ops != NULL, NULL);
+  g_return_val_if_fail (roles != NULL || ops->len == 0, NULL);
+
+  results = g_ptr_array_new_full (ops->len, (GDestroyNotify) vigil_apply_result_free);
+
+  g_mutex_lock (&self->lock);
+
+  if (check_open (self, error) && exec (self, "BEGIN IMMEDIATE", error))
+    {
+      ok = TRUE;
+      for (guint i = 0; ok && i < ops->len; i++)
+        {
+          VigilOp *op = g_ptr_array_index (ops, i);
+          VigilApplyResult *result = g_new0 (VigilApplyResult, 1);
+
+          g_ptr_array_add (results, result);
+
+          /* A savepoint per operation: a refusal unwinds only its own
+           * writes (a reference counter, say). */
+          if (!(ok = exec (self, "SAVEPOINT op", error)))
+            break;
+
+          result->incident = apply_in_transaction (self, op, roles[i], &result->duplicate,
+                                                   &result->seq, &result->error);
+          if (result->incident != NULL)
+            {
+              ok = exec (self, "RELEASE op", error);
+              continue;
+            }
+
+          ok = exec (self, "ROLLBACK TO op", error) && exec (self, "RELEASE op", error);
+          result->seq = 0;
+          if (result->error != NULL && result->error->domain == VIGIL_STORE_ERROR)
+            {
+              /* A disk or database failure is not a refusal: give up. */
+              g_propagate_error (error, g_steal_pointer (&result->error));
+              ok = FALSE;
+            }
+          else if (ok)
+            load_incident (self, vigil_op_get_incident_id (op), &result->incident, NULL);
+        }
+      if (ok)
+        ok = exec (self, "COMMIT", error);
+      if (!ok)
+        rollback (self);
+    }
+
+  g_mutex_unlock (&self->lock);
+
+  return ok ? g_steal_pointer (&results) : NULL;
+}
+
 gint64
 vigil_store_get_last_seq (VigilStore *self)
 {

@@ -183,6 +183,42 @@ gboolean        vigil_store_verify              (VigilStore    *self,
                                                  gint64        *broken_seq,
                                                  GError       **error);
 
+/**
+ * VigilApplyResult:
+ * @incident: (nullable): the state after the operation; when it was refused,
+ *   the current state (%NULL when the incident does not exist)
+ * @error: (nullable): why the operation was refused, %NULL when applied
+ * @duplicate: the operation had been applied before; nothing changed
+ * @seq: the operation's log sequence number (0 when refused)
+ */
+typedef struct {
+  VigilIncident *incident;
+  GError        *error;
+  gboolean       duplicate;
+  gint64         seq;
+} VigilApplyResult;
+
+void vigil_apply_result_free (VigilApplyResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilApplyResult, vigil_apply_result_free)
+
+/**
+ * vigil_store_apply_each:
+ * @ops: (element-type VigilOp): operations, applied in order
+ * @roles: the role of each operation's actor (as many as @ops)
+ *
+ * Applies each operation on its own (a refused one leaves no trace and the
+ * others go on) but commits them all in one durable transaction: the way to
+ * many operations per second. When it returns, every applied operation is on
+ * disk.
+ *
+ * Returns: (transfer full) (element-type VigilApplyResult): one result per
+ *   operation, or %NULL when the transaction failed and nothing was written
+ */
+GPtrArray      *vigil_store_apply_each          (VigilStore       *self,
+                                                 GPtrArray        *ops,
+                                                 const VigilRole  *roles,
+                                                 GError          **error);
+
 /* Bulk import for benchmarks and demos: applies many operations in one
  * transaction. Stops at the first refusal and rolls everything back. */
 gboolean        vigil_store_apply_batch         (VigilStore    *self,
