@@ -918,9 +918,15 @@ apply_decide (Apply      *apply,
                                approve ? VIGIL_APPROVAL_APPROVED : VIGIL_APPROVAL_REJECTED,
                                vigil_op_get_actor (apply->op), vigil_op_get_at (apply->op),
                                comment);
-  to = approve ? VIGIL_STEP_COORDINATE : vigil_incident_get_submitted_from (apply->result);
-  if (!vigil_process_is_valid_step (to) || to >= VIGIL_STEP_APPROVAL)
-    to = VIGIL_STEP_ESCALATE;
+  if (approve)
+    to = VIGIL_STEP_COORDINATE;
+  else
+    {
+      /* Back to where the analyst submitted from. */
+      to = vigil_incident_get_submitted_from (apply->result);
+      if (to < VIGIL_STEP_IDENTIFY || to > VIGIL_STEP_ESCALATE)
+        to = VIGIL_STEP_ESCALATE;
+    }
   vigil_incident_set_step (apply->result, to);
 
   record_change (apply, "approval.state", string_node ("pending"),
