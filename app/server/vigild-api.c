@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vigild-api"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "vigild-api.h"
+#include "vigild-json.h"
+
+/* Helpers */
+
+static JsonNode *
+object_node (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
+static JsonArray *
+incidents_to_array (GPtrArray *incidents)
+{
+  JsonArray *array = json_array_sized_new (incidents->len);
+
+  for (guint i = 0; i < incidents->len; i++)
+    json_array_add_element (array, vigil_incident_to_json (g_ptr_array_index (incidents, i)));
+  return array;
+}
+
+gboolean
+vigild_api_check_params (GHashTable          *query,
+                         const char * const  *allowed,
+                         GError             **error)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if (query == NULL)
+    return TRUE;
+
+  g_hash_table_iter_init (&iter, query);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      if (allowed == NULL || !g_strv_contains (allowed, key))
+        {
+          g_set_error (error, VIGILD_ERROR, VIGILD_ERROR_BAD_REQUEST,
+                       "The parameter “%s” is not known here", (const char *) key);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Reads an optional whole-number parameter in [min, max]. */
+static gboolean
+get_number_param (GHashTable  *query,
+                  const char  *name,
+                  guint64      min,
+                  guint64      max,
+                  guint64      fallback,
+                  guint64     *out,
+                  GError     **error)
+{
+  const char *text = query ? g_hash_table_lookup (query, name) : NULL;
+
+  *out = fallback;
+  if (text == NULL)
+    return TRUE;
+
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, out, NULL))
+    {
+      g_set_error (error, VIGILD_ERROR, VIGILD_ERROR_BAD_REQUEST,
+                   "The parameter “%s” must be a whole number from %" G_GUINT64_FORMAT
+                   " to %" G_GUINT64_FORMAT, name, min, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads an optional text parameter: not empty, valid UTF-8, not too long. */
+static gboolean
+get_text_param (GHashTable  *query,
+                const char  *name,
+                const char **out,
+                GError     **error)
+{
+  const char *text = query ? g_hash_table_lookup (query, name) : NULL;
+
+  *out = NULL;
+  if (text == NULL)
+    return TRUE;
+
+  if (*text == '\0' || strlen (text) > VIGILD_API_MAX_NAME_LENGTH ||
+      !g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error (error, VIGILD_ERROR, VIGILD_ERROR_BAD_REQUEST,
+                   "The parameter “%s” must be non-empty text of at most %d bytes", name,
+                   VIGILD_API_MAX_NAME_LENGTH);
+      return FALSE;
+    }
+  *out = text;
+  return TRUE;
+}
+
+static gboolean
+get_choice_param (GHashTable       *query,
+                  const char       *name,
+                  VigilChoiceList   list,
+                  const char      **out,
+                  GError          **error)
+{
+  if (!get_text_param (query, name, out, error))
+    return FALSE;
+
+  if (*out != NULL && !vigil_process_is_valid_choice (list, *out))
+    {
+      g_set_error (error, VIGILD_ERROR, VIGILD_ERROR_BAD_REQUEST,
+                   "The parameter “%s” is not one of the known values", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonNode *
+log_entry_to_json (VigilLogEntry *entry,
+                   gboolean       with_hash)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_int_member (object, "seq", entry->seq);
+  json_object_set_member (object, "op", vigil_op_to_json (entry->op));
+  json_object_set_array_member (object, "changes", json_array_ref (entry->changes));
+  if (with_hash)
+    json_object_set_string_member (object, "hash", entry->hash);
+  return object_node (object);
+}
+
+/* Endpoints */
+
+VigildResponse *
+vigild_api_health (gint64 last_seq)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "status", "ok");
+  json_object_set_string_member (object, "version", PACKAGE_VERSION);
+  json_object_set_int_member (object, "last_seq", last_seq);
+  return vigild_response_new (SOUP_STATUS_OK, object_node (object));
+}
+
+static JsonObject *
+user_to_object (VigilUser *user)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "name", user->name);
+  json_object_set_string_member (object, "role", vigil_role_to_string (user->role));
+  return object;
+}
+
+VigildResponse *
+vigild_api_me (VigilUser *user)
+{
+  g_return_val_if_fail (user != NULL, NULL);
+
+  return vigild_response_new (SOUP_STATUS_OK, object_node (user_to_object (user)));
+}
+
+gboolean
+vigild_api_parse_login (const char  *data,
+                        gsize        length,
+                        char       **user,
+                        char       **password,
+                        GError     **error)
+{
+  static const char * const known[] = { "user", "password", NULL };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  const char *name, *secret;
+
+  if (!(root = vigild_json_parse (data, length, error)))
+    return FALSE;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, VIGILD_ERROR, VIGILD_ERROR_BAD_REQUEST,
+                           "The sign-in must be a JSON object {\"user\", \"password\"}");
+      return FALSE;
+    }
+  object = json_node_get_object (root);
+
+  if (!vigild_json_check_members (object, known, "The sign-in", error) ||
+      !(name = vigild_json_get_string (object, "user", error)) ||
+      !(secret = vigild_json_get_string (object, "password", error)))
+    return FALSE;
+
+  if (*name == '\0' || strlen (name) > VIGILD_API_MAX_NAME_LENGTH)
+    {
+      g_set_error (error, VIGILD_ERROR, VIGILD_ERROR_BAD_REQUEST,
+                   "The field “user” must hold 1 to %d bytes", VIGILD_API_MAX_NAME_LENGTH);
+      return FALSE;
+    }
+  if (*secret == '\0' || strlen (secret) > VIGILD_PASSWORD_MAX_LENGTH)
+    {
+      g_set_error (error, VIGILD_ERROR, VIGILD_ERROR_BAD_REQUEST,
+                   "The field “password” must hold 1 to %d bytes", VIGILD_PASSWORD_MAX_LENGTH);
+      return FALSE;
+    }
+
+  *user = g_strdup (name);
+  *password = g_strdup (secret);
+  return TRUE;
+}
+
+VigildResponse *
+vigild_api_session_created (VigildSession *session)
+{
+  JsonObject *object = json_object_new ();
+  g_autofree char *expires = NULL;
+
+  g_return_val_if_fail (session != NULL, NULL);
+
+  expires = vigil_time_to_iso (session->expires);
+  json_object_set_string_member (object, "token", session->token);
+  json_object_set_string_member (object, "expires_at", expires);
+  json_object_set_object_member (object, "user", user_to_object (session->user));
+  return vigild_response_new (SOUP_STATUS_CREATED, object_node (object));
+}
+
+GPtrArray *
+vigild_api_parse_ops (const char  *data,
+                      gsize        length,
+                      GError     **error)
+{
+  static const char * const known[] = { "ops", NULL };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  JsonObject *object;
+  JsonNode *member;
+  JsonArray *array;
+  guint n;
+
+  if (!(root = vigild_json_parse (data, length, error)))
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, VIGILD_ERROR, VIGILD_ERROR_BAD_REQUEST,
+                           "The request must be a JSON object {\"ops\": [...]}");
+      return NULL;
+    }
+  object = json_node_get_object (root);
+  if (!vigild_json_check_members (object, known, "The request", error))
+    return NULL;
+
+  member = json_object_get_member (object, "ops");
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    {
+      g_set_error_literal (error, VIGILD_ERROR, VIGILD_ERROR_BAD_REQUEST,
+                           "The field “ops” must be an array of operations");
+      return NULL;
+    }
+  array = json_node_get_array (member);
+  n = json_array_get_length (array);
+  if (n == 0 || n > VIGILD_API_MAX_OPS)
+    {
+      g_set_error (error, VIGILD_ERROR, VIGILD_ERROR_BAD_REQUEST,
+                   "The field “ops” must hold 1 to %d operations, not %u", VIGILD_API_MAX_OPS, n);
+      return NULL;
+    }
+
+  ops = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      VigilOp *op = vigil_op_new_from_json (json_array_get_element (array, i), &local_error);
+
+      if (op == NULL)
+        {
+          /* Keep the core's error code (parse or unknown kind) for the
+           * status; say which element it was. */
+          g_set_error (error, VIGILD_ERROR,
+                       vigild_error_code_from_error (local_error) == VIGILD_ERROR_UNKNOWN_KIND
+                       ? VIGILD_ERROR_UNKNOWN_KIND : VIGILD_ERROR_BAD_REQUEST,
+                       "ops[%u]: %s", i, local_error->message);
+          return NULL;
+        }
+      g_ptr_array_add (ops, op);
+    }
+
+  return g_steal_pointer (&ops);
+}
+
+VigildResponse *
+vigild_api_ops_results (GPtrArray *ops,
+                        GPtrArray *results,
+                        gint64     last_seq)
+{
+  JsonObject *root = json_object_new ();
+  JsonArray *array;
+  guint status = SOUP_STATUS_OK;
+
+  g_return_val_if_fail (ops != NULL && results != NULL, NULL);
+  g_return_val_if_fail (ops->len == results->len, NULL);
+
+  array = json_array_sized_new (results->len);
+  for (guint i = 0; i < results->len; i++)
+    {
+      VigilApplyResult *result = g_ptr_array_index (results, i);
+      JsonObject *item = json_object_new ();
+
+      json_object_set_string_member (item, "id", vigil_op_get_id (g_ptr_array_index (ops, i)));
+      if (result->error != NULL)
+        {
+          VigildError code = vigild_error_code_from_error (result->error);
+
+          json_object_set_string_member (item, "status", "rejected");
+          json_object_set_member (item, "error",
+                                  vigild_error_object_new (code, result->error->message));
+          if (status == SOUP_STATUS_OK)
+            status = vigild_error_code_to_status (code);
+        }
+      else
+        {
+          json_object_set_string_member (item, "status",
+                                         result->duplicate ? "duplicate" : "applied");
+        }
+
+      json_object_set_int_member (item, "seq", result->seq);
+      if (result->incident != NULL)
+        {
+          json_object_set_int_member (item, "revision",
+                                      vigil_incident_get_revision (result->incident));
+          json_object_set_member (item, "incident", vigil_incident_to_json (result->incident));
+        }
+      else
+        {
+          json_object_set_null_member (item, "revision");
+          json_object_set_null_member (item, "incident");
+        }
+
+      json_array_add_object_element (array, item);
+    }
+
+  json_object_set_array_member (root, "results", array);
+  json_object_set_int_member (root, "last_seq", last_seq);
+  return vigild_response_new (status, object_node (root));
+}
+
+VigildResponse *
+vigild_api_list_changes (VigilStore *store,
+                         GHashTable *query,
+                         gint64      last_seq)
+{
+  static const char * const allowed[] = { "since", "limit", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  JsonObject *root;
+  JsonArray *entry_array, *incident_array;
+  guint64 since, limit;
+  gint64 newest;
+
+  if (!vigild_api_check_params (query, allowed, &error) ||
+      !get_number_param (query, "since", 0, G_MAXINT64, 0, &since, &error) ||
+      !get_number_param (query, "limit", 1, VIGILD_API_CHANGES_MAX, VIGILD_API_CHANGES_DEFAULT,
+                         &limit, &error))
+    return vigild_response_new_from_error (error);
+
+  entries = vigil_store_list_log_since (store, (gint64) since, (guint) limit, &error);
+  if (entries == NULL)
+    return vigild_response_new_from_error (error);
+
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  entry_array = json_array_sized_new (entries->len);
+  incident_array = json_array_new ();
+  newest = (gint64) since;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      VigilLogEntry *entry = g_ptr_array_index (entries, i);
+      const char *incident_id = vigil_op_get_incident_id (entry->op);
+
+      json_array_add_element (entry_array, log_entry_to_json (entry, FALSE));
+      newest = MAX (newest, entry->seq);
+
+      if (!g_hash_table_contains (seen, incident_id))
+        {
+          g_autoptr(VigilIncident) incident = NULL;
+
+          g_hash_table_add (seen, (gpointer) incident_id);
+          incident = vigil_store_get_incident (store, incident_id, NULL);
+          if (incident != NULL)
+            json_array_add_element (incident_array, vigil_incident_to_json (incident));
+        }
+    }
+
+  /* The writer's counter can trail a commit that readers see already. */
+  last_seq = MAX (last_seq, newest);
+
+  root = json_object_new ();
+  json_object_set_array_member (root, "entries", entry_array);
+  json_object_set_array_member (root, "incidents", incident_array);
+  json_object_set_int_member (root, "last_seq", last_seq);
+  json_object_set_boolean_member (root, "more", newest < last_seq);
+  return vigild_response_new (SOUP_STATUS_OK, object_node (root));
+}
+
+VigildResponse *
+vigild_api_list_incidents (VigilStore *store,
+                           GHashTable *query)
+{
+  static const char * const allowed[] = {
+    "step", "type", "severity", "owner", "q", "offset", "limit", NULL
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) incidents = NULL;
+  VigilQuery q = { 0, };
+  JsonObject *root;
+  guint64 step, offset, limit;
+  const char *text = query ? g_hash_table_lookup (query, "q") : NULL;
+  guint total = 0;
+
+  if (!vigild_api_check_params (query, allowed, &error) ||
+      !get_number_param (query, "step", 1, VIGIL_N_STEPS, 0, &step, &error) ||
+      !get_choice_param (query, "type", VIGIL_CHOICES_INCIDENT_TYPE, &q.type, &error) ||
+      !get_choice_param (query, "severity", VIGIL_CHOICES_SEVERITY, &q.severity, &error) ||
+      !get_text_param (query, "owner", &q.owner, &error) ||
+      !get_number_param (query, "offset", 0, G_MAXINT32, 0, &offset, &error) ||
+      !get_number_param (query, "limit", 1, VIGILD_API_INCIDENTS_MAX,
+                         VIGILD_API_INCIDENTS_DEFAULT, &limit, &error))
+    return vigild_response_new_from_error (error);
+
+  /* An empty search box means no text filter. */
+  if (text != NULL && *text != '\0' && !get_text_param (query, "q", &q.text, &error))
+    return vigild_response_new_from_error (error);
+
+  q.step = (guint) step;
+  q.offset = (guint) offset;
+  q.limit = (guint) limit;
+
+  incidents = vigil_store_query_incidents (store, &q, &total, &error);
+  if (incidents == NULL)
+    return vigild_response_new_from_error (error);
+
+  root = json_object_new ();
+  json_object_set_array_member (root, "incidents", incidents_to_array (incidents));
+  json_object_set_int_member (root, "total", total);
+  json_object_set_int_member (root, "offset", q.offset);
+  json_object_set_int_member (root, "limit", q.limit);
+  return vigild_response_new (SOUP_STATUS_OK, object_node (root));
+}
+
+VigildResponse *
+vigild_api_get_incident (VigilStore *store,
+                         const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIncident) incident = vigil_store_get_incident (store, id, &error);
+
+  if (incident == NULL)
+    return vigild_response_new_from_error (error);
+
+  return vigild_response_new (SOUP_STATUS_OK, vigil_incident_to_json (incident));
+}
+
+VigildResponse *
+vigild_api_get_history (VigilStore *store,
+                        const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIncident) incident = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  JsonObject *root;
+  JsonArray *array;
+
+  if (!(incident = vigil_store_get_incident (store, id, &error)) ||
+      !(entries = vigil_store_list_log (store, id, &error)))
+    return vigild_response_new_from_error (error);
+
+  array = json_array_sized_new (entries->len);
+  for (guint i = 0; i < entries->len; i++)
+    json_array_add_element (array, log_entry_to_json (g_ptr_array_index (entries, i), TRUE));
+
+  root = json_object_new ();
+  json_object_set_array_member (root, "entries", array);
+  return vigild_response_new (SOUP_STATUS_OK, object_node (root));
+}
+
+VigildResponse *
+vigild_api_list_pending (VigilStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) incidents = vigil_store_list_pending_approvals (store, &error);
+  JsonObject *root;
+
+  if (incidents == NULL)
+    return vigild_response_new_from_error (error);
+
+  root = json_object_new ();
+  json_object_set_array_member (root, "incidents", incidents_to_array (incidents));
+  return vigild_response_new (SOUP_STATUS_OK, object_node (root));
+}

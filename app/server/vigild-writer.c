@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vigild-writer"
+
+#include "config.h"
+
+#include "vigild-response.h"
+#include "vigild-writer.h"
+
+/* One transaction takes batches until it holds this many operations (but
+ * always at least one batch), so that a burst does not make one commit
+ * arbitrarily long. */
+#define MAX_GROUP_OPS 2000
+
+struct _VigildWriter
+{
+  GObject       parent_instance;
+
+  VigilStore   *store;
+  GMainContext *context;
+  GThread      *thread;
+
+  GMutex        lock;
+  GCond         cond;
+  GQueue        queue;      /* Batch */
+  gboolean      stopping;
+  gint64        last_seq;
+  guint64       n_commits;
+  guint64       n_ops;
+};
+
+G_DEFINE_FINAL_TYPE (VigildWriter, vigild_writer, G_TYPE_OBJECT)
+
+enum {
+  COMMITTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct {
+  GTask     *task;
+  GPtrArray *ops;
+  VigilRole  role;
+} Batch;
+
+typedef struct {
+  VigildWriter *self;
+  gint64        last_seq;
+} Committed;
+
+static void
+batch_free (Batch *batch)
+{
+  g_clear_object (&batch->task);
+  g_clear_pointer (&batch->ops, g_ptr_array_unref);
+  g_free (batch);
+}
+
+static gboolean
+emit_committed_cb (gpointer data)
+{
+  Committed *committed = data;
+
+  g_signal_emit (committed->self, signals[COMMITTED], 0, committed->last_seq);
+  g_object_unref (committed->self);
+  g_free (committed);
+  return G_SOURCE_REMOVE;
+}
+
+/* Applies one group in one transaction and completes its requests. */
+static void
+write_group (VigildWriter *self,
+             GPtrArray    *batches)
+{
+  g_autoptr(GPtrArray) ops = g_ptr_array_new ();
+  g_autoptr(GArray) roles = g_array_new (FALSE, FALSE, sizeof (VigilRole));
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 newest = 0;
+  guint offset = 0;
+
+  for (guint i = 0; i < batches->len; i++)
+    {
+      Batch *batch = g_ptr_array_index (batches, i);
+
+      for (guint j = 0; j < batch->ops->len; j++)
+        {
+          g_ptr_array_add (ops, g_ptr_array_index (batch->ops, j));
+          g_array_append_val (roles, batch->role);
+        }
+    }
+
+  results = vigil_store_apply_each (self->store, ops, (const VigilRole *) roles->data, &error);
+
+  if (results != NULL)
+    {
+      for (guint i = 0; i < results->len; i++)
+        {
+          VigilApplyResult *result = g_ptr_array_index (results, i);
+
+          if (result->error == NULL && !result->duplicate)
+            newest = MAX (newest, result->seq);
+        }
+    }
+  else
+    {
+      g_message ("A group of %u operations could not be written: %s", ops->len,
+                 error->message);
+    }
+
+  g_mutex_lock (&self->lock);
+  self->n_commits++;
+  self->n_ops += ops->len;
+  if (newest > self->last_seq)
+    self->last_seq = newest;
+  else
+    newest = 0;
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i < batches->len; i++)
+    {
+      Batch *batch = g_ptr_array_index (batches, i);
+
+      if (results == NULL)
+        {
+          g_task_return_new_error (batch->task, VIGILD_ERROR, VIGILD_ERROR_INTERNAL,
+                                   "%s", error->message);
+          continue;
+        }
+
+      {
+        GPtrArray *part = g_ptr_array_new_full (batch->ops->len,
+                                                (GDestroyNotify) vigil_apply_result_free);
+
+        for (guint j = 0; j < batch->ops->len; j++)
+          {
+            g_ptr_array_add (part, g_ptr_array_index (results, offset + j));
+            g_ptr_array_index (results, offset + j) = NULL;
+          }
+        offset += batch->ops->len;
+        g_task_return_pointer (batch->task, part, (GDestroyNotify) g_ptr_array_unref);
+      }
+    }
+
+  if (newest > 0)
+    {
+      Committed *committed = g_new0 (Committed, 1);
+
+      committed->self = g_object_ref (self);
+      committed->last_seq = newest;
+      g_main_context_invoke (self->context, emit_committed_cb, committed);
+    }
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  VigildWriter *self = data;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify) batch_free);
+      guint n_ops = 0;
+
+      g_mutex_lock (&self->lock);
+      while (g_queue_is_empty (&self->queue) && !self->stopping)
+        g_cond_wait (&self->cond, &self->lock);
+      if (g_queue_is_empty (&self->queue))
+        {
+          g_mutex_unlock (&self->lock);
+          break;
+        }
+      while (!g_queue_is_empty (&self->queue))
+        {
+          Batch *batch = g_queue_peek_head (&self->queue);
+
+          if (batches->len > 0 && n_ops + batch->ops->len > MAX_GROUP_OPS)
+            break;
+          g_ptr_array_add (batches, g_queue_pop_head (&self->queue));
+          n_ops += batch->ops->len;
+        }
+      g_mutex_unlock (&self->lock);
+
+      write_group (self, batches);
+    }
+
+  return NULL;
+}
+
+static void
+vigild_writer_dispose (GObject *object)
+{
+  VigildWriter *self = (VigildWriter *) object;
+
+  vigild_writer_stop (self);
+
+  G_OBJECT_CLASS (vigild_writer_parent_class)->dispose (object);
+}
+
+static void
+vigild_writer_finalize (GObject *object)
+{
+  VigildWriter *self = (VigildWriter *) object;
+
+  g_queue_clear_full (&self->queue, (GDestroyNotify) batch_free);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (vigild_writer_parent_class)->finalize (object);
+}
+
+static void
+vigild_writer_class_init (VigildWriterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vigild_writer_dispose;
+  object_class->finalize = vigild_writer_finalize;
+
+  /**
+   * VigildWriter::committed:
+   * @last_seq: the newest sequence number in the store
+   *
+   * A transaction that applied at least one operation is on disk.
+   */
+  signals[COMMITTED] = g_signal_new ("committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+}
+
+static void
+vigild_writer_init (VigildWriter *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  g_queue_init (&self->queue);
+  self->context = g_main_context_ref_thread_default ();
+}
+
+VigildWriter *
+vigild_writer_new (VigilStore *store)
+{
+  VigildWriter *self;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (store), NULL);
+
+  self = g_object_new (VIGILD_TYPE_WRITER, NULL);
+  self->store = g_object_ref (store);
+  self->last_seq = vigil_store_get_last_seq (store);
+  /* The thread holds no reference: vigild_writer_stop() joins it before
+   * the object can go away. */
+  self->thread = g_thread_new ("vigild-writer", writer_thread, self);
+  return self;
+}
+
+gint64
+vigild_writer_get_last_seq (VigildWriter *self)
+{
+  gint64 seq;
+
+  g_return_val_if_fail (VIGILD_IS_WRITER (self), 0);
+
+  g_mutex_lock (&self->lock);
+  seq = self->last_seq;
+  g_mutex_unlock (&self->lock);
+  return seq;
+}
+
+void
+vigild_writer_apply_async (VigildWriter        *self,
+                           GPtrArray           *ops,
+                           VigilRole            role,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Batch *batch;
+
+  g_return_if_fail (VIGILD_IS_WRITER (self));
+  g_return_if_fail (ops != NULL && ops->len > 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigild_writer_apply_async);
+  /* Once queued, a batch is written whatever happens to the request: the
+   * client may retry and gets "duplicate" then. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  g_mutex_lock (&self->lock);
+  if (self->stopping)
+    {
+      g_mutex_unlock (&self->lock);
+      g_task_return_new_error (task, VIGILD_ERROR, VIGILD_ERROR_INTERNAL,
+                               "The server is shutting down");
+      return;
+    }
+
+  batch = g_new0 (Batch, 1);
+  batch->task = g_steal_pointer (&task);
+  batch->ops = g_ptr_array_ref (ops);
+  batch->role = role;
+  g_queue_push_tail (&self->queue, batch);
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+GPtrArray *
+vigild_writer_apply_finish (VigildWriter  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+vigild_writer_stop (VigildWriter *self)
+{
+  GThread *thread;
+
+  g_return_if_fail (VIGILD_IS_WRITER (self));
+
+  g_mutex_lock (&self->lock);
+  self->stopping = TRUE;
+  g_cond_signal (&self->cond);
+  thread = g_steal_pointer (&self->thread);
+  g_mutex_unlock (&self->lock);
+
+  if (thread != NULL)
+    g_thread_join (thread);
+}
+
+void
+vigild_writer_get_stats (VigildWriter *self,
+                         guint64      *commits,
+                         guint64      *ops)
+{
+  g_return_if_fail (VIGILD_IS_WRITER (self));
+
+  g_mutex_lock (&self->lock);
+  if (commits != NULL)
+    *commits = self->n_commits;
+  if (ops != NULL)
+    *ops = self->n_ops;
+  g_mutex_unlock (&self->lock);
+}
