@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -1064,8 +1066,8 @@ read_int (JsonObject  *object,
   if (*out < min || *out > max)
     {
       g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
-                   _("The field “%s%s” must be between %" G_GINT64_FORMAT
-                     " and %" G_GINT64_FORMAT), prefix, name, min, max);
+                   _("The field “%s%s” must be between %" PRId64 " and %" PRId64),
+                   prefix, name, (int64_t) min, (int64_t) max);
       return FALSE;
     }
   return TRUE;

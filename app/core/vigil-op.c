@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -37,6 +39,40 @@ static const char *kind_names[VIGIL_N_OP_KINDS] = {
   [VIGIL_OP_APPROVAL_SUBMIT] = "approval.submit",
   [VIGIL_OP_APPROVAL_DECIDE] = "approval.decide",
 };
+
+/* Field ids are lower-case words joined by '_' or '.', e.g. "approval.comment". */
+static gsize
+field_prefix_length (const GError *error)
+{
+  const char *p;
+
+  if (error == NULL || error->domain != VIGIL_OP_ERROR || error->message == NULL)
+    return 0;
+
+  for (p = error->message; g_ascii_islower (*p) || *p == '_' || *p == '.'; p++)
+    ;
+  if (p == error->message || p[0] != ':' || p[1] != ' ')
+    return 0;
+  return p - error->message;
+}
+
+char *
+vigil_op_error_dup_field (const GError *error)
+{
+  gsize len = field_prefix_length (error);
+
+  return len ? g_strndup (error->message, len) : NULL;
+}
+
+const char *
+vigil_op_error_get_reason (const GError *error)
+{
+  gsize len = field_prefix_length (error);
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  return len ? error->message + len + 2 : error->message;
+}
 
 static const char *role_names[] = { "analyst", "lead", "manager", "admin" };
 
@@ -238,9 +274,10 @@ vigil_op_to_string (VigilOp *self)
 }
 
 static const char *
-get_string_member (JsonObject  *object,
-                   const char  *name,
-                   GError     **error)
+get_string_member_full (JsonObject  *object,
+                        const char  *name,
+                        gboolean     allow_empty,
+                        GError     **error)
 {
   JsonNode *node = json_object_get_member (object, name);
 
@@ -251,13 +288,21 @@ get_string_member (JsonObject  *object,
       return NULL;
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
-      *json_node_get_string (node) == '\0')
+      (!allow_empty && *json_node_get_string (node) == '\0'))
     {
       g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_PARSE,
                    _("The operation field “%s” must be a non-empty string"), name);
       return NULL;
     }
   return json_node_get_string (node);
+}
+
+static const char *
+get_string_member (JsonObject  *object,
+                   const char  *name,
+                   GError     **error)
+{
+  return get_string_member_full (object, name, FALSE, error);
 }
 
 VigilOp *
@@ -296,7 +341,8 @@ vigil_op_new_from_json (JsonNode  *node,
 
   if (!(id = get_string_member (object, "id", error)) ||
       !(incident = get_string_member (object, "incident", error)) ||
-      !(kind = get_string_member (object, "kind", error)) ||
+      /* An empty kind is text all the same, just not one we know. */
+      !(kind = get_string_member_full (object, "kind", TRUE, error)) ||
       !(actor = get_string_member (object, "actor", error)) ||
       !(at = get_string_member (object, "at", error)))
     return NULL;
@@ -998,9 +1044,9 @@ vigil_op_apply (VigilOp        *self,
       if (self->base_rev > vigil_incident_get_revision (incident))
         {
           g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_CONFLICT,
-                       _("The operation refers to revision %" G_GINT64_FORMAT
-                         " but the incident is only at revision %" G_GINT64_FORMAT),
-                       self->base_rev, vigil_incident_get_revision (incident));
+                       _("The operation refers to revision %" PRId64
+                         " but the incident is only at revision %" PRId64),
+                       (int64_t) self->base_rev, (int64_t) vigil_incident_get_revision (incident));
           return NULL;
         }
       result = vigil_incident_copy (incident);

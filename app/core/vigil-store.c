@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
@@ -1054,8 +1056,8 @@ collect_log (VigilStore    *self,
       if (entry->op == NULL || entry->changes == NULL)
         {
           g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_CORRUPT,
-                       _("Log entry %" G_GINT64_FORMAT " in %s does not decode: %s"),
-                       entry->seq, self->path,
+                       _("Log entry %" PRId64 " in %s does not decode: %s"),
+                       (int64_t) entry->seq, self->path,
                        local_error ? local_error->message : _("bad list of changes"));
           return NULL;
         }
@@ -1135,7 +1137,7 @@ chain_broken (GError     **error,
   if (broken_seq != NULL)
     *broken_seq = seq;
   g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_CHAIN_BROKEN,
-               _("The audit chain breaks at entry %" G_GINT64_FORMAT ": %s"), seq, why);
+               _("The audit chain breaks at entry %" PRId64 ": %s"), (int64_t) seq, why);
   return FALSE;
 }
 

@@ -197,7 +197,12 @@ merge_incident (VigilWorkspace *self,
 
   vigil_incident_update_from (existing, incident);
   if (g_list_store_find (self->incidents, existing, &position))
-    g_list_store_splice (self->incidents, position, 1, (gpointer *) &existing, 1);
+    {
+      /* The splice drops the list's reference before adding it back. */
+      g_autoptr(VigilIncident) keep = g_object_ref (existing);
+
+      g_list_store_splice (self->incidents, position, 1, (gpointer *) &keep, 1);
+    }
   return existing;
 }
 

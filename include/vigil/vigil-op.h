@@ -38,6 +38,21 @@ typedef enum {
 
 GQuark vigil_op_error_quark (void);
 
+/**
+ * vigil_op_error_dup_field:
+ * @error: a refusal from vigil_op_apply()
+ *
+ * A refusal about one field has a message of the form "FIELD: reason",
+ * where FIELD is the payload's field id (e.g. "aware_at"), so that a form
+ * can mark the right row.
+ *
+ * Returns: (transfer full) (nullable): the field id, or %NULL when the
+ *   refusal is not about one field
+ */
+char       *vigil_op_error_dup_field   (const GError *error);
+/* The reason without the "FIELD: " prefix (the whole message otherwise). */
+const char *vigil_op_error_get_reason  (const GError *error);
+
 typedef enum {
   VIGIL_ROLE_ANALYST,
   VIGIL_ROLE_LEAD,
