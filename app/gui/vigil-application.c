@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vigil-application"
+
+#include "config.h"
+
+#include <errno.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include <vigil/vigil.h>
+
+#include "vigil-application.h"
+#include "vigil-window.h"
+
+struct _VigilApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *data_dir;
+  GCancellable   *cancellable;
+  GSettings      *settings;
+  VigilWorkspace *workspace;
+  gboolean        opening;
+};
+
+G_DEFINE_FINAL_TYPE (VigilApplication, vigil_application, ADW_TYPE_APPLICATION)
+
+static VigilRole
+vigil_application_get_local_role (VigilApplication *self)
+{
+  g_autofree char *name = g_settings_get_string (self->settings, "local-role");
+  VigilRole role = VIGIL_ROLE_ANALYST;
+
+  /* The schema restricts the choices; this only guards a mismatch with the core. */
+  if (!vigil_role_from_string (name, &role))
+    g_warning ("Unknown local role “%s”, acting as analyst", name);
+
+  return role;
+}
+
+static void
+vigil_application_foreach_window (VigilApplication *self,
+                                  GFunc             func,
+                                  gpointer          user_data)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (VIGIL_IS_WINDOW (l->data))
+        func (l->data, user_data);
+    }
+}
+
+static void
+set_workspace_cb (gpointer window,
+                  gpointer workspace)
+{
+  vigil_window_set_workspace (VIGIL_WINDOW (window), VIGIL_WORKSPACE (workspace));
+}
+
+static void
+show_error_cb (gpointer window,
+               gpointer message)
+{
+  vigil_window_show_error (VIGIL_WINDOW (window),
+                           _("Could Not Open the Incident Database"), message);
+}
+
+static void
+vigil_application_fail (VigilApplication *self,
+                        const char       *path,
+                        const GError     *error)
+{
+  g_autofree char *message = NULL;
+
+  message = g_strdup_printf (_("The incident database at %s could not be opened: %s. "
+                               "Check that the folder is writable, or start Vigil with "
+                               "--data-dir to use another folder."),
+                             path, error->message);
+  g_warning ("%s", message);
+  vigil_application_foreach_window (self, show_error_cb, message);
+}
+
+static void
+on_store_opened_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(VigilApplication) self = user_data;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (self->data_dir, "vigil.db", NULL);
+
+  self->opening = FALSE;
+  store = vigil_store_open_finish (result, &error);
+
+  if (store == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        vigil_application_fail (self, path, error);
+      return;
+    }
+
+  g_clear_object (&self->workspace);
+  self->workspace = vigil_workspace_new (store, g_get_user_name (),
+                                         vigil_application_get_local_role (self));
+  vigil_application_foreach_window (self, set_workspace_cb, self->workspace);
+}
+
+static void
+prepare_data_dir_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  const char *data_dir = task_data;
+
+  /* The store holds incident data: keep it private to the user. */
+  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                               "%s", g_strerror (saved_errno));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_data_dir_ready_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  VigilApplication *self = VIGIL_APPLICATION (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (self->data_dir, "vigil.db", NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      self->opening = FALSE;
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        vigil_application_fail (self, path, error);
+      return;
+    }
+
+  vigil_store_open_async (path, self->cancellable, on_store_opened_cb, g_object_ref (self));
+}
+
+/* Creates the data folder and opens the store, both off the main loop; the
+ * windows show a spinner meanwhile. */
+static void
+vigil_application_open_store (VigilApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->opening || self->workspace != NULL)
+    return;
+
+  self->opening = TRUE;
+  task = g_task_new (self, self->cancellable, on_data_dir_ready_cb, NULL);
+  g_task_set_source_tag (task, vigil_application_open_store);
+  g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
+  g_task_run_in_thread (task, prepare_data_dir_thread);
+}
+
+static void
+on_local_role_changed_cb (VigilApplication *self,
+                          const char       *key,
+                          GSettings        *settings)
+{
+  if (self->workspace != NULL)
+    vigil_workspace_set_role (self->workspace, vigil_application_get_local_role (self));
+}
+
+static void
+vigil_application_quit_action (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+vigil_application_about_action (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  static const char *developers[] = { "Vigil developers", NULL };
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (app),
+                        "application-name", _("Vigil"),
+                        "application-icon", APP_ID,
+                        "developer-name", _("Vigil developers"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Security incident response from detection to archive, "
+                                      "as EU financial entities run it under DORA."),
+                        "developers", developers,
+                        "copyright", "© 2026 Vigil developers",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+vigil_application_shortcuts_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  /* GtkApplication loads gtk/help-overlay.ui into every window it manages. */
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", vigil_application_quit_action, NULL, NULL, NULL },
+  { "about", vigil_application_about_action, NULL, NULL, NULL },
+  { "shortcuts", vigil_application_shortcuts_action, NULL, NULL, NULL },
+};
+
+static int
+vigil_application_handle_local_options (GApplication *application,
+                                        GVariantDict *options)
+{
+  VigilApplication *self = VIGIL_APPLICATION (application);
+  g_autofree char *data_dir = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", "vigil", PACKAGE_VERSION);
+      return 0;
+    }
+
+  /* The option wins over the environment, which wins over the default. */
+  if (!g_variant_dict_lookup (options, "data-dir", "^ay", &data_dir) || *data_dir == '\0')
+    {
+      const char *env = g_getenv ("VIGIL_DATA_DIR");
+
+      g_free (data_dir);
+      data_dir = (env != NULL && *env != '\0') ? g_strdup (env) : NULL;
+    }
+
+  if (data_dir != NULL)
+    {
+      g_free (self->data_dir);
+      /* Relative paths are relative to where Vigil was started. */
+      self->data_dir = g_canonicalize_filename (data_dir, NULL);
+    }
+
+  return G_APPLICATION_CLASS (vigil_application_parent_class)->handle_local_options (application,
+                                                                                     options);
+}
+
+static void
+vigil_application_startup (GApplication *application)
+{
+  VigilApplication *self = VIGIL_APPLICATION (application);
+  static const char *quit_accels[] = { "<Primary>q", NULL };
+  static const char *shortcuts_accels[] = { "<Primary>question", NULL };
+
+  G_APPLICATION_CLASS (vigil_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
+                                         shortcuts_accels);
+
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed::local-role",
+                           G_CALLBACK (on_local_role_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+vigil_application_activate (GApplication *application)
+{
+  VigilApplication *self = VIGIL_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (vigil_window_new (GTK_APPLICATION (self), self->workspace));
+
+  /* Present first: the window shows a spinner while the store opens. */
+  gtk_window_present (window);
+  vigil_application_open_store (self);
+}
+
+static void
+vigil_application_shutdown (GApplication *application)
+{
+  VigilApplication *self = VIGIL_APPLICATION (application);
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_APPLICATION_CLASS (vigil_application_parent_class)->shutdown (application);
+
+  /* Close explicitly: a window or a pending reply may still hold a reference,
+   * and a clean close checkpoints the WAL into the database file. */
+  if (self->workspace != NULL)
+    vigil_store_close (vigil_workspace_get_store (self->workspace));
+  g_clear_object (&self->workspace);
+  g_clear_object (&self->settings);
+}
+
+static void
+vigil_application_finalize (GObject *object)
+{
+  VigilApplication *self = VIGIL_APPLICATION (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->workspace);
+  g_clear_object (&self->settings);
+  g_free (self->data_dir);
+
+  G_OBJECT_CLASS (vigil_application_parent_class)->finalize (object);
+}
+
+static void
+vigil_application_class_init (VigilApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = vigil_application_finalize;
+
+  app_class->handle_local_options = vigil_application_handle_local_options;
+  app_class->startup = vigil_application_startup;
+  app_class->activate = vigil_application_activate;
+  app_class->shutdown = vigil_application_shutdown;
+}
+
+static void
+vigil_application_init (VigilApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "data-dir", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+      N_("Keep the incident database in DIR (default: the user data folder)"), N_("DIR") },
+    { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+      N_("Show the version and quit"), NULL },
+    { NULL }
+  };
+
+  self->cancellable = g_cancellable_new ();
+  self->data_dir = g_build_filename (g_get_user_data_dir (), "vigil", NULL);
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Security incident response, in local mode."));
+}
+
+VigilApplication *
+vigil_application_new (void)
+{
+  return g_object_new (VIGIL_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/org/vigil/Vigil",
+                       NULL);
+}
+
+const char *
+vigil_application_get_data_dir (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->data_dir;
+}

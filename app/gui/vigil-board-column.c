@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vigil-board-column"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include <vigil/vigil.h>
+
+#include "vigil-board-column.h"
+#include "vigil-incident-card.h"
+
+/* One step of the process: a header and a virtualised list of the incidents
+ * that are in that step, filtered out of the workspace's shared model. */
+struct _VigilBoardColumn
+{
+  GtkWidget           parent_instance;
+
+  guint               step;
+  GtkFilterListModel *incidents;
+
+  GtkWidget          *header;
+  GtkLabel           *number_label;
+  GtkLabel           *name_label;
+  GtkLabel           *count_label;
+  GtkStack           *content_stack;
+  GtkListView        *list_view;
+};
+
+G_DEFINE_FINAL_TYPE (VigilBoardColumn, vigil_board_column, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_STEP,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+filter_by_step (gpointer item,
+                gpointer user_data)
+{
+  VigilBoardColumn *self = user_data;
+
+  return vigil_incident_get_step (VIGIL_INCIDENT (item)) == self->step;
+}
+
+static void
+vigil_board_column_update_count (VigilBoardColumn *self)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->incidents));
+  g_autofree char *count = g_strdup_printf ("%u", n_items);
+  g_autofree char *tooltip = NULL;
+
+  gtk_label_set_label (self->count_label, count);
+  tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%u incident in this step",
+                                          "%u incidents in this step",
+                                          n_items),
+                             n_items);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label), tooltip);
+  gtk_stack_set_visible_child_name (self->content_stack, n_items > 0 ? "list" : "empty");
+}
+
+static void
+on_incidents_items_changed_cb (VigilBoardColumn *self,
+                               guint             position,
+                               guint             removed,
+                               guint             added,
+                               GListModel       *model)
+{
+  if (removed != added)
+    vigil_board_column_update_count (self);
+}
+
+static void
+on_factory_setup_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item,
+                     gpointer                  user_data)
+{
+  gtk_list_item_set_child (list_item, vigil_incident_card_new ());
+}
+
+static void
+on_factory_bind_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item,
+                    gpointer                  user_data)
+{
+  GtkWidget *card = gtk_list_item_get_child (list_item);
+
+  vigil_incident_card_set_incident (VIGIL_INCIDENT_CARD (card),
+                                    gtk_list_item_get_item (list_item));
+}
+
+static void
+on_factory_unbind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *list_item,
+                      gpointer                  user_data)
+{
+  GtkWidget *card = gtk_list_item_get_child (list_item);
+
+  vigil_incident_card_set_incident (VIGIL_INCIDENT_CARD (card), NULL);
+}
+
+static void
+vigil_board_column_constructed (GObject *object)
+{
+  VigilBoardColumn *self = VIGIL_BOARD_COLUMN (object);
+  const VigilStepInfo *step = vigil_process_get_step (self->step);
+  VigilPhase phase = vigil_process_get_phase (self->step);
+  g_autofree char *number = g_strdup_printf ("%u", self->step);
+  g_autofree char *phase_class = g_strdup_printf ("phase-%s", vigil_phase_get_id (phase));
+  g_autofree char *tooltip = NULL;
+
+  G_OBJECT_CLASS (vigil_board_column_parent_class)->constructed (object);
+
+  gtk_widget_add_css_class (GTK_WIDGET (self), phase_class);
+  gtk_label_set_label (self->number_label, number);
+  gtk_label_set_label (self->name_label, vigil_step_get_short_name (step));
+
+  /* Translators: tooltip of a board column: the step's full name, then its help line */
+  tooltip = g_strdup_printf (_("%u. %s\n%s"), self->step,
+                             vigil_step_get_name (step), vigil_step_get_help (step));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), tooltip);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, vigil_step_get_name (step),
+                                  -1);
+
+  vigil_board_column_update_count (self);
+}
+
+static void
+vigil_board_column_dispose (GObject *object)
+{
+  VigilBoardColumn *self = VIGIL_BOARD_COLUMN (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_BOARD_COLUMN);
+  g_clear_object (&self->incidents);
+
+  G_OBJECT_CLASS (vigil_board_column_parent_class)->dispose (object);
+}
+
+static void
+vigil_board_column_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  VigilBoardColumn *self = VIGIL_BOARD_COLUMN (object);
+
+  switch (prop_id)
+    {
+    case PROP_STEP:
+      g_value_set_uint (value, self->step);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_board_column_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  VigilBoardColumn *self = VIGIL_BOARD_COLUMN (object);
+
+  switch (prop_id)
+    {
+    case PROP_STEP:
+      self->step = g_value_get_uint (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_board_column_class_init (VigilBoardColumnClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = vigil_board_column_constructed;
+  object_class->dispose = vigil_board_column_dispose;
+  object_class->get_property = vigil_board_column_get_property;
+  object_class->set_property = vigil_board_column_set_property;
+
+  properties[PROP_STEP] =
+    g_param_spec_uint ("step", NULL, NULL,
+                       1, VIGIL_N_STEPS, 1,
+                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/vigil/Vigil/ui/vigil-board-column.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilBoardColumn, header);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoardColumn, number_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoardColumn, name_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoardColumn, count_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoardColumn, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoardColumn, list_view);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "boardcolumn");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+vigil_board_column_init (VigilBoardColumn *self)
+{
+  GtkLayoutManager *layout;
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  GtkNoSelection *selection;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
+
+  /* Non-incremental: the column must be exact at once (counts, tests); the
+   * filter is a cheap integer comparison. */
+  self->incidents = gtk_filter_list_model_new (NULL,
+                                               GTK_FILTER (gtk_custom_filter_new (filter_by_step,
+                                                                                  self, NULL)));
+  g_signal_connect_object (self->incidents, "items-changed",
+                           G_CALLBACK (on_incidents_items_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->incidents)));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
+}
+
+GtkWidget *
+vigil_board_column_new (guint step)
+{
+  g_return_val_if_fail (vigil_process_is_valid_step ((gint) step), NULL);
+
+  return g_object_new (VIGIL_TYPE_BOARD_COLUMN,
+                       "step", step,
+                       NULL);
+}
+
+guint
+vigil_board_column_get_step (VigilBoardColumn *self)
+{
+  g_return_val_if_fail (VIGIL_IS_BOARD_COLUMN (self), 0);
+
+  return self->step;
+}
+
+void
+vigil_board_column_set_model (VigilBoardColumn *self,
+                              GListModel       *model)
+{
+  g_return_if_fail (VIGIL_IS_BOARD_COLUMN (self));
+  g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
+
+  gtk_filter_list_model_set_model (self->incidents, model);
+}
+
+GListModel *
+vigil_board_column_get_incidents (VigilBoardColumn *self)
+{
+  g_return_val_if_fail (VIGIL_IS_BOARD_COLUMN (self), NULL);
+
+  return G_LIST_MODEL (self->incidents);
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define VIGIL_TYPE_BOARD_COLUMN (vigil_board_column_get_type ())
+G_DECLARE_FINAL_TYPE (VigilBoardColumn, vigil_board_column, VIGIL, BOARD_COLUMN, GtkWidget)
+
+GtkWidget  *vigil_board_column_new            (guint             step);
+guint       vigil_board_column_get_step       (VigilBoardColumn *self);
+void        vigil_board_column_set_model      (VigilBoardColumn *self,
+                                               GListModel       *model);
+GListModel *vigil_board_column_get_incidents  (VigilBoardColumn *self);
+
+G_END_DECLS

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vigil-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vigil-window.h"
+#include "vigil-board.h"
+#include "vigil-new-incident-dialog.h"
+
+struct _VigilWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  VigilWorkspace       *workspace;
+  GCancellable         *cancellable;
+  GSettings            *settings;
+
+  AdwWindowTitle       *window_title;
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  GtkSpinner           *spinner;
+  AdwStatusPage        *error_page;
+  VigilBoard           *board;
+};
+
+G_DEFINE_FINAL_TYPE (VigilWindow, vigil_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_WORKSPACE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+vigil_window_show_page (VigilWindow *self,
+                        const char  *name)
+{
+  gboolean board = g_str_equal (name, "board");
+
+  gtk_stack_set_visible_child_name (self->stack, name);
+  gtk_spinner_set_spinning (self->spinner, g_str_equal (name, "loading"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident", board);
+}
+
+static void
+on_workspace_loaded_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  VigilWorkspace *workspace = VIGIL_WORKSPACE (object);
+  g_autoptr(VigilWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vigil_workspace_load_finish (workspace, result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || workspace != self->workspace)
+        return;
+
+      message = g_strdup_printf (_("The incidents in %s could not be read: %s. "
+                                   "Close Vigil and start it again; if this keeps happening, "
+                                   "start Vigil with --data-dir to use another folder."),
+                                 vigil_store_get_path (vigil_workspace_get_store (workspace)),
+                                 error->message);
+      vigil_window_show_error (self, _("Could Not Load the Incidents"), message);
+      return;
+    }
+
+  if (workspace == self->workspace)
+    vigil_window_show_page (self, "board");
+}
+
+static void
+on_dialog_created_cb (VigilWindow            *self,
+                      VigilIncident          *incident,
+                      VigilNewIncidentDialog *dialog)
+{
+  const char *reference = vigil_incident_get_reference (incident);
+  g_autofree char *escaped = NULL;
+  g_autofree char *title = NULL;
+
+  if (reference == NULL || *reference == '\0')
+    reference = vigil_incident_get_title (incident);
+
+  escaped = g_markup_escape_text (reference, -1);
+  /* Translators: %s is the reference of the new incident, e.g. INC-2026-0001 */
+  title = g_strdup_printf (_("Created %s"), escaped);
+  vigil_window_add_toast (self, adw_toast_new (title));
+}
+
+static void
+vigil_window_new_incident_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+  VigilNewIncidentDialog *dialog;
+
+  g_return_if_fail (self->workspace != NULL);
+
+  dialog = vigil_new_incident_dialog_new (GTK_WINDOW (self), self->workspace);
+  g_signal_connect_object (dialog, "created",
+                           G_CALLBACK (on_dialog_created_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+vigil_window_dispose (GObject *object)
+{
+  VigilWindow *self = VIGIL_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_WINDOW);
+
+  g_clear_object (&self->workspace);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (vigil_window_parent_class)->dispose (object);
+}
+
+static void
+vigil_window_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  VigilWindow *self = VIGIL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_WORKSPACE:
+      g_value_set_object (value, self->workspace);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_window_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  VigilWindow *self = VIGIL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_WORKSPACE:
+      vigil_window_set_workspace (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_window_class_init (VigilWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vigil_window_dispose;
+  object_class->get_property = vigil_window_get_property;
+  object_class->set_property = vigil_window_set_property;
+
+  properties[PROP_WORKSPACE] =
+    g_param_spec_object ("workspace", NULL, NULL,
+                         VIGIL_TYPE_WORKSPACE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (VIGIL_TYPE_BOARD);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/vigil/Vigil/ui/vigil-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, board);
+
+  gtk_widget_class_install_action (widget_class, "win.new-incident", NULL,
+                                   vigil_window_new_incident_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-incident", NULL);
+}
+
+static void
+vigil_window_init (VigilWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "window-width",
+                   self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height",
+                   self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-maximized",
+                   self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
+  vigil_window_show_page (self, "loading");
+}
+
+VigilWindow *
+vigil_window_new (GtkApplication *app,
+                  VigilWorkspace *workspace)
+{
+  g_return_val_if_fail (app == NULL || GTK_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (workspace == NULL || VIGIL_IS_WORKSPACE (workspace), NULL);
+
+  return g_object_new (VIGIL_TYPE_WINDOW,
+                       "application", app,
+                       "workspace", workspace,
+                       NULL);
+}
+
+VigilWorkspace *
+vigil_window_get_workspace (VigilWindow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WINDOW (self), NULL);
+
+  return self->workspace;
+}
+
+void
+vigil_window_set_workspace (VigilWindow    *self,
+                            VigilWorkspace *workspace)
+{
+  g_return_if_fail (VIGIL_IS_WINDOW (self));
+  g_return_if_fail (workspace == NULL || VIGIL_IS_WORKSPACE (workspace));
+
+  if (self->workspace == workspace)
+    return;
+
+  /* A load still running for the previous workspace must not switch pages. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  g_set_object (&self->workspace, workspace);
+  vigil_board_set_model (self->board,
+                         workspace != NULL ? vigil_workspace_get_incidents (workspace) : NULL);
+
+  if (workspace == NULL)
+    vigil_window_show_page (self, "loading");
+  else if (vigil_workspace_get_loaded (workspace))
+    vigil_window_show_page (self, "board");
+  else
+    {
+      vigil_window_show_page (self, "loading");
+      vigil_workspace_load_async (workspace, self->cancellable,
+                                  on_workspace_loaded_cb, g_object_ref (self));
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);
+}
+
+VigilBoard *
+vigil_window_get_board (VigilWindow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WINDOW (self), NULL);
+
+  return self->board;
+}
+
+void
+vigil_window_show_error (VigilWindow *self,
+                         const char  *title,
+                         const char  *message)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_if_fail (VIGIL_IS_WINDOW (self));
+  g_return_if_fail (title != NULL);
+
+  /* The description is markup; paths and SQLite messages are not. */
+  if (message != NULL)
+    escaped = g_markup_escape_text (message, -1);
+
+  adw_status_page_set_title (self->error_page, title);
+  adw_status_page_set_description (self->error_page, escaped);
+  vigil_window_show_page (self, "error");
+}
+
+/* Takes ownership of @toast. */
+void
+vigil_window_add_toast (VigilWindow *self,
+                        AdwToast    *toast)
+{
+  g_return_if_fail (VIGIL_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
