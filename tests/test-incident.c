@@ -1034,6 +1034,39 @@ test_snapshot_hash_bookkeeping (void)
   g_assert_cmpstr (after, ==, before);
 }
 
+static void
+test_search (void)
+{
+  g_autoptr(VigilIncident) incident = vigil_incident_new ("search-1");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(GStrv) words = NULL;
+
+  vigil_incident_set_reference (incident, "INC-2026-0042");
+  vigil_incident_set_title (incident, "Phishing wave against Zahlungsverkehr");
+  vigil_incident_set_owner (incident, "élodie");
+
+  g_assert_true (vigil_incident_matches (incident, ""));
+  g_assert_true (vigil_incident_matches (incident, "phishing"));
+  g_assert_true (vigil_incident_matches (incident, "  WAVE   inc-2026-0042 "));
+  g_assert_true (vigil_incident_matches (incident, "ÉLODIE"));
+  g_assert_false (vigil_incident_matches (incident, "phishing malware"));
+  g_assert_false (vigil_incident_matches (incident, "203.0.113.7"));
+
+  /* Changing a field is seen by the next search. */
+  vigil_incident_set_title (incident, "Malware on a payments host");
+  g_assert_false (vigil_incident_matches (incident, "phishing"));
+  g_assert_true (vigil_incident_matches (incident, "payments"));
+
+  /* Indicator values of step 4 are searchable too. */
+  g_assert_true (json_parser_load_from_data (parser,
+      "{\"correlate\": {\"indicators\": [{\"id\": \"a\", \"type\": \"ip\", "
+      "\"value\": \"203.0.113.7\"}]}}", -1, NULL));
+  vigil_incident_set_forms (incident, json_node_get_object (json_parser_get_root (parser)));
+  words = vigil_search_fold ("203.0.113.7");
+  g_assert_cmpuint (g_strv_length (words), ==, 1);
+  g_assert_true (vigil_incident_matches_folded (incident, (const char * const *) words));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1041,6 +1074,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/vigil/incident/new", test_new);
+  g_test_add_func ("/vigil/incident/search", test_search);
   g_test_add_func ("/vigil/incident/accessors", test_accessors);
   g_test_add_func ("/vigil/incident/setters-copy-input", test_setters_copy_input);
   g_test_add_func ("/vigil/incident/archived", test_archived);

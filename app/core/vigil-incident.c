@@ -44,6 +44,8 @@ struct _VigilIncident
   char      *decision_comment;
 
   JsonObject *forms;
+
+  char       *search_text;   /* folded, built on first search */
 };
 
 G_DEFINE_TYPE (VigilIncident, vigil_incident, G_TYPE_OBJECT)
@@ -254,6 +256,7 @@ vigil_incident_finalize (GObject *object)
   g_clear_pointer (&self->decided_at, g_date_time_unref);
   g_free (self->decision_comment);
   g_clear_pointer (&self->forms, json_object_unref);
+  g_free (self->search_text);
 
   G_OBJECT_CLASS (vigil_incident_parent_class)->finalize (object);
 }
@@ -401,6 +404,20 @@ vigil_incident_set_property (GObject      *object,
 }
 
 static void
+vigil_incident_dispatch_properties_changed (GObject     *object,
+                                            guint        n_pspecs,
+                                            GParamSpec **pspecs)
+{
+  VigilIncident *self = VIGIL_INCIDENT (object);
+
+  /* Any change may touch searchable text; rebuild it on the next search. */
+  g_clear_pointer (&self->search_text, g_free);
+
+  G_OBJECT_CLASS (vigil_incident_parent_class)->dispatch_properties_changed (object, n_pspecs,
+                                                                              pspecs);
+}
+
+static void
 vigil_incident_class_init (VigilIncidentClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -409,6 +426,7 @@ vigil_incident_class_init (VigilIncidentClass *klass)
   object_class->finalize = vigil_incident_finalize;
   object_class->get_property = vigil_incident_get_property;
   object_class->set_property = vigil_incident_set_property;
+  object_class->dispatch_properties_changed = vigil_incident_dispatch_properties_changed;
 
   properties[PROP_ID] =
     g_param_spec_string ("id", NULL, NULL, NULL,
@@ -537,6 +555,7 @@ vigil_incident_update_from (VigilIncident *self,
     {
       g_clear_pointer (&self->forms, json_object_unref);
       self->forms = copy_object (src->forms);
+      g_clear_pointer (&self->search_text, g_free);
     }
 
   /* Step and revision last: views re-filter on them. */
@@ -813,6 +832,121 @@ vigil_incident_set_forms (VigilIncident *self,
     return;
   g_clear_pointer (&self->forms, json_object_unref);
   self->forms = json_object_ref (forms);
+  g_clear_pointer (&self->search_text, g_free);
+}
+
+/* Search */
+
+static char *
+fold (const char *text)
+{
+  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
+
+  return g_utf8_casefold (normalized ? normalized : text, -1);
+}
+
+char **
+vigil_search_fold (const char *query)
+{
+  g_autofree char *folded = NULL;
+  g_auto(GStrv) words = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (query == NULL)
+    return g_strv_builder_end (builder);
+
+  folded = fold (query);
+  words = g_strsplit_set (folded, " \t\n", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (*words[i] != '\0')
+        g_strv_builder_add (builder, words[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+append_indicators (VigilIncident *self,
+                   GString       *text)
+{
+  JsonObject *form;
+  JsonArray *items;
+
+  if (!json_object_has_member (self->forms, "correlate") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (self->forms, "correlate")))
+    return;
+  form = json_object_get_object_member (self->forms, "correlate");
+  if (!json_object_has_member (form, "indicators") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (form, "indicators")))
+    return;
+
+  items = json_object_get_array_member (form, "indicators");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *item = json_array_get_element (items, i);
+      JsonNode *value;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        continue;
+      value = json_object_get_member (json_node_get_object (item), "value");
+      if (value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+          json_node_get_value_type (value) == G_TYPE_STRING)
+        {
+          g_string_append (text, json_node_get_string (value));
+          g_string_append_c (text, '\n');
+        }
+    }
+}
+
+static const char *
+get_search_text (VigilIncident *self)
+{
+  if (self->search_text == NULL)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      const char *parts[] = { self->reference, self->title, self->description, self->owner };
+
+      for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+        {
+          if (parts[i] != NULL)
+            {
+              g_string_append (text, parts[i]);
+              g_string_append_c (text, '\n');
+            }
+        }
+      append_indicators (self, text);
+      self->search_text = fold (text->str);
+    }
+  return self->search_text;
+}
+
+gboolean
+vigil_incident_matches_folded (VigilIncident      *self,
+                               const char * const *folded_words)
+{
+  const char *text;
+
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), FALSE);
+
+  if (folded_words == NULL || folded_words[0] == NULL)
+    return TRUE;
+
+  text = get_search_text (self);
+  for (guint i = 0; folded_words[i] != NULL; i++)
+    {
+      if (strstr (text, folded_words[i]) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+vigil_incident_matches (VigilIncident *self,
+                        const char    *query)
+{
+  g_auto(GStrv) words = vigil_search_fold (query);
+
+  return vigil_incident_matches_folded (self, (const char * const *) words);
 }
 
 /* JSON codec */

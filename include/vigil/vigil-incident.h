@@ -140,6 +140,23 @@ void                vigil_incident_set_forms           (VigilIncident  *self,
  */
 char               *vigil_incident_dup_snapshot_hash   (VigilIncident  *self);
 
+/**
+ * vigil_incident_matches:
+ * @query: what the user typed
+ *
+ * Whether every word of @query occurs, ignoring case, in the reference,
+ * title, description, owner or an indicator value of the incident. The
+ * incident keeps a folded copy of its searchable text, so this is cheap
+ * enough to run over thousands of incidents per keystroke; fold the query
+ * once with vigil_search_fold() and use vigil_incident_matches_folded().
+ */
+gboolean            vigil_incident_matches             (VigilIncident  *self,
+                                                        const char     *query);
+gboolean            vigil_incident_matches_folded      (VigilIncident  *self,
+                                                        const char * const *folded_words);
+/* Returns: (transfer full): the words of @query, case-folded and normalised */
+char              **vigil_search_fold                  (const char     *query);
+
 /* JSON codec. The reader is strict: unknown fields, wrong types and bad values
  * give a VIGIL_INCIDENT_ERROR whose message names the field. */
 JsonNode           *vigil_incident_to_json             (VigilIncident  *self);
