@@ -3,60 +3,174 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include "vigild-json.h"
 #include "vigild-response.h"
 
-/* Tracks nesting outside of strings. JSON text has no other place where a
- * bracket means something, so this is exact for valid documents and safe
- * for invalid ones (the parser refuses those afterwards). */
-static gboolean
-check_depth (const char  *data,
-             gsize        length,
-             GError     **error)
-{
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  guint depth = 0;
+/* One open object or array while scanning. */
+typedef struct {
+  gboolean    object;
+  gboolean    expect_key;
+  GHashTable *keys;
+} Frame;
 
-  for (gsize i = 0; i < length; i++)
+static void
+frame_clear (gpointer data)
+{
+  Frame *frame = data;
+
+  g_clear_pointer (&frame->keys, g_hash_table_unref);
+}
+
+static gboolean
+scan_error (GError     **error,
+            const char  *message,
+            gsize        offset)
+{
+  g_set_error (error, VIGILD_ERROR, VIGILD_ERROR_BAD_REQUEST,
+               "The request body is not acceptable JSON: %s (at byte %" G_GSIZE_FORMAT ")",
+               message, offset);
+  return FALSE;
+}
+
+/* json-glib accepts a few things a strict reader must not: more than one
+ * document ("{} {}"), integers beyond 64 bits (silently clamped), numbers
+ * beyond the double range (infinity) and repeated keys (the last wins, so
+ * two readers could see different documents). Its recursive parser also
+ * needs stack in proportion to the nesting. This scan refuses all of that
+ * before json-glib sees the text; the parser then checks the grammar. */
+static gboolean
+check_structure (const char  *data,
+                 gsize        length,
+                 GError     **error)
+{
+  g_autoptr(GArray) stack = g_array_new (FALSE, TRUE, sizeof (Frame));
+  gboolean top_done = FALSE;
+  gsize i = 0;
+
+  g_array_set_clear_func (stack, frame_clear);
+
+  while (i < length)
     {
       char c = data[i];
+      Frame *top = stack->len ? &g_array_index (stack, Frame, stack->len - 1) : NULL;
 
-      if (in_string)
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
         {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
+          i++;
+          continue;
+        }
+
+      if (stack->len == 0 && top_done)
+        return scan_error (error, "more data after the document", i);
+
+      if (c == '"')
+        {
+          gsize begin = ++i;
+
+          while (i < length && data[i] != '"')
+            i += data[i] == '\\' ? 2 : 1;
+          if (i >= length)
+            return scan_error (error, "unterminated string", begin - 1);
+
+          if (top != NULL && top->object && top->expect_key)
+            {
+              g_autofree char *key = g_strndup (data + begin, i - begin);
+
+              if (g_hash_table_contains (top->keys, key))
+                return scan_error (error, "a key appears twice in an object", begin - 1);
+              g_hash_table_add (top->keys, g_steal_pointer (&key));
+              top->expect_key = FALSE;
+            }
+          i++;
+          if (stack->len == 0)
+            top_done = TRUE;
+          continue;
+        }
+
+      if (c == '-' || g_ascii_isdigit (c))
+        {
+          gsize begin = i;
+          gboolean integer = TRUE;
+          g_autofree char *text = NULL;
+
+          while (i < length && (g_ascii_isdigit (data[i]) || strchr ("+-.eE", data[i]) != NULL))
+            {
+              if (data[i] == '.' || data[i] == 'e' || data[i] == 'E')
+                integer = FALSE;
+              i++;
+            }
+          text = g_strndup (data + begin, i - begin);
+          if (integer)
+            {
+              gint64 value;
+
+              if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &value, NULL))
+                return scan_error (error, "a whole number is malformed or beyond 64 bits", begin);
+            }
+          else
+            {
+              double value = g_ascii_strtod (text, NULL);
+
+              if (!isfinite (value))
+                return scan_error (error, "a number is out of range", begin);
+            }
+          if (stack->len == 0)
+            top_done = TRUE;
+          continue;
+        }
+
+      if (g_ascii_isalpha (c))
+        {
+          while (i < length && (g_ascii_isalnum (data[i]) || data[i] == '_'))
+            i++;
+          if (stack->len == 0)
+            top_done = TRUE;
           continue;
         }
 
       switch (c)
         {
-        case '"':
-          in_string = TRUE;
-          break;
-        case '[':
         case '{':
-          if (++depth > VIGILD_JSON_MAX_DEPTH)
-            {
-              g_set_error (error, VIGILD_ERROR, VIGILD_ERROR_BAD_REQUEST,
-                           "The JSON document is nested deeper than %d levels",
-                           VIGILD_JSON_MAX_DEPTH);
-              return FALSE;
-            }
+        case '[':
+          {
+            Frame frame = { c == '{', c == '{', NULL };
+
+            if (stack->len >= VIGILD_JSON_MAX_DEPTH)
+              {
+                g_set_error (error, VIGILD_ERROR, VIGILD_ERROR_BAD_REQUEST,
+                             "The JSON document is nested deeper than %d levels",
+                             VIGILD_JSON_MAX_DEPTH);
+                return FALSE;
+              }
+            if (frame.object)
+              frame.keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+            g_array_append_val (stack, frame);
+          }
           break;
-        case ']':
+
         case '}':
-          if (depth > 0)
-            depth--;
+        case ']':
+          if (stack->len == 0)
+            return scan_error (error, "a bracket closes what was not opened", i);
+          g_array_set_size (stack, stack->len - 1);
+          if (stack->len == 0)
+            top_done = TRUE;
           break;
+
+        case ',':
+          if (top != NULL && top->object)
+            top->expect_key = TRUE;
+          break;
+
         default:
           break;
         }
+      i++;
     }
+
   return TRUE;
 }
 
@@ -80,10 +194,10 @@ vigild_json_parse (const char  *data,
   if (!g_utf8_validate_len (data, length, NULL))
     {
       g_set_error_literal (error, VIGILD_ERROR, VIGILD_ERROR_BAD_REQUEST,
-                           "The request body is not valid UTF-8");
+                           "The request body is not valid UTF-8 text (or holds a NUL byte)");
       return NULL;
     }
-  if (!check_depth (data, length, error))
+  if (!check_structure (data, length, error))
     return NULL;
 
   parser = json_parser_new ();

@@ -15,8 +15,9 @@ G_BEGIN_DECLS
  * @length: its length in bytes
  * @error: set to VIGILD_ERROR_BAD_REQUEST naming the problem
  *
- * Parses a request body strictly: valid UTF-8, one JSON document, nothing
- * after it, no deeper than %VIGILD_JSON_MAX_DEPTH.
+ * Parses a request body strictly: valid UTF-8 without NUL, exactly one JSON
+ * document, no key twice in an object, whole numbers within 64 bits, no
+ * number beyond the double range, no deeper than %VIGILD_JSON_MAX_DEPTH.
  *
  * Returns: (transfer full): the root node
  */
