@@ -8,6 +8,8 @@
 /* Clients only listen; anything they send is read and dropped, and a large
  * message closes the connection. */
 #define MAX_INCOMING_PAYLOAD 4096
+/* The newest sequence number a connection was told of. */
+#define TOLD_KEY "vigild-live-told"
 
 struct _VigildLive
 {
@@ -90,6 +92,8 @@ vigild_live_add (VigildLive              *self,
   soup_websocket_connection_set_keepalive_interval (connection, VIGILD_LIVE_KEEPALIVE_SECONDS);
   g_ptr_array_add (self->connections, g_object_ref (connection));
   g_signal_connect (connection, "closed", G_CALLBACK (on_connection_closed_cb), self);
+  g_object_set_data_full (G_OBJECT (connection), TOLD_KEY,
+                          g_memdup2 (&last_seq, sizeof last_seq), g_free);
 
   hello = make_message ("hello", last_seq);
   soup_websocket_connection_send_text (connection, hello);
@@ -110,7 +114,13 @@ vigild_live_broadcast (VigildLive *self,
   for (guint i = 0; i < self->connections->len; i++)
     {
       SoupWebsocketConnection *connection = g_ptr_array_index (self->connections, i);
+      gint64 *told = g_object_get_data (G_OBJECT (connection), TOLD_KEY);
 
+      /* A commit can land between a connection's hello and this call: it
+       * is no news to that connection. */
+      if (told == NULL || *told >= last_seq)
+        continue;
+      *told = last_seq;
       if (soup_websocket_connection_get_state (connection) == SOUP_WEBSOCKET_STATE_OPEN)
         soup_websocket_connection_send_text (connection, message);
     }

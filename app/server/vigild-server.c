@@ -49,20 +49,36 @@ typedef enum {
   ROUTE_LIVE,
 } Route;
 
-/* Methods of each route, as sent in Allow. */
-static const char *route_methods[] = {
-  [ROUTE_NONE] = "",
-  [ROUTE_HEALTH] = "GET",
-  [ROUTE_SESSION] = "POST, DELETE",
-  [ROUTE_ME] = "GET",
-  [ROUTE_OPS] = "POST",
-  [ROUTE_CHANGES] = "GET",
-  [ROUTE_INCIDENTS] = "GET",
-  [ROUTE_INCIDENT] = "GET",
-  [ROUTE_HISTORY] = "GET",
-  [ROUTE_PENDING] = "GET",
-  [ROUTE_LIVE] = "GET",
+/* The routes, as paths below API_PREFIX with OpenAPI's {id} for one path
+ * segment, and the methods of each as sent in Allow. docs/openapi.yaml
+ * describes exactly these (tests/test-server.c checks it). */
+static const struct {
+  Route       route;
+  const char *path;
+  const char *methods;
+} routes[] = {
+  { ROUTE_HEALTH, "/health", "GET" },
+  { ROUTE_SESSION, "/session", "POST, DELETE" },
+  { ROUTE_ME, "/me", "GET" },
+  { ROUTE_OPS, "/ops", "POST" },
+  { ROUTE_CHANGES, "/changes", "GET" },
+  { ROUTE_INCIDENTS, "/incidents", "GET" },
+  { ROUTE_INCIDENT, "/incidents/{id}", "GET" },
+  { ROUTE_HISTORY, "/incidents/{id}/history", "GET" },
+  { ROUTE_PENDING, "/approvals/pending", "GET" },
+  { ROUTE_LIVE, "/live", "GET" },
 };
+
+static const char *
+get_route_methods (Route route)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      if (routes[i].route == route)
+        return routes[i].methods;
+    }
+  return "";
+}
 
 /* One API request on its way through the worker thread, the writer or the
  * password check. The message is only touched on the main context. */
@@ -126,56 +142,59 @@ call_respond (Call           *call,
 
 /* Routing */
 
+/* Matches @path (below API_PREFIX, starting with "/") against a route's
+ * template; {id} takes one non-empty segment. */
+static gboolean
+match_template (const char  *template,
+                const char  *path,
+                char       **id)
+{
+  while (*template != '\0')
+    {
+      if (g_str_has_prefix (template, "{id}"))
+        {
+          const char *end = strchr (path, '/');
+          gsize length = end ? (gsize) (end - path) : strlen (path);
+
+          if (length == 0)
+            return FALSE;
+          g_free (*id);
+          *id = g_strndup (path, length);
+          path += length;
+          template += strlen ("{id}");
+          continue;
+        }
+      if (*template != *path)
+        return FALSE;
+      template++;
+      path++;
+    }
+  return *path == '\0';
+}
+
 static Route
 match_route (const char  *path,
              char       **id)
 {
-  static const struct {
-    const char *path;
-    Route       route;
-  } fixed[] = {
-    { API_PREFIX "health", ROUTE_HEALTH },
-    { API_PREFIX "session", ROUTE_SESSION },
-    { API_PREFIX "me", ROUTE_ME },
-    { API_PREFIX "ops", ROUTE_OPS },
-    { API_PREFIX "changes", ROUTE_CHANGES },
-    { API_PREFIX "incidents", ROUTE_INCIDENTS },
-    { API_PREFIX "approvals/pending", ROUTE_PENDING },
-    { LIVE_PATH, ROUTE_LIVE },
-  };
-  const char *rest;
-  const char *slash;
-
   *id = NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
-    {
-      if (g_str_equal (path, fixed[i].path))
-        return fixed[i].route;
-    }
-
-  if (!g_str_has_prefix (path, API_PREFIX "incidents/"))
+  if (!g_str_has_prefix (path, API_PREFIX))
     return ROUTE_NONE;
+  path += strlen (API_PREFIX) - 1;
 
-  rest = path + strlen (API_PREFIX "incidents/");
-  slash = strchr (rest, '/');
-  if (slash == NULL)
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
-      if (*rest == '\0')
-        return ROUTE_NONE;
-      *id = g_strdup (rest);
-      return ROUTE_INCIDENT;
+      if (match_template (routes[i].path, path, id))
+        return routes[i].route;
+      g_clear_pointer (id, g_free);
     }
-  if (slash == rest || !g_str_equal (slash, "/history"))
-    return ROUTE_NONE;
-  *id = g_strndup (rest, slash - rest);
-  return ROUTE_HISTORY;
+  return ROUTE_NONE;
 }
 
 static gboolean
 method_allowed (Route       route,
                 const char *method)
 {
-  g_auto(GStrv) methods = g_strsplit (route_methods[route], ", ", -1);
+  g_auto(GStrv) methods = g_strsplit (get_route_methods (route), ", ", -1);
 
   return g_strv_contains ((const char * const *) methods, method);
 }
@@ -431,8 +450,8 @@ on_request_cb (SoupServer        *soup,
 
       response = vigild_response_new_error (VIGILD_ERROR_METHOD_NOT_ALLOWED,
                                             "%s does not accept %s; use %s", path, method,
-                                            route_methods[route]);
-      vigild_response_add_header (response, "Allow", route_methods[route]);
+                                            get_route_methods (route));
+      vigild_response_add_header (response, "Allow", get_route_methods (route));
       respond_now (msg, response);
       return;
     }
@@ -729,6 +748,17 @@ vigild_server_dup_url (VigildServer *self)
     url = g_uri_to_string (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return url;
+}
+
+const char *
+vigild_server_get_route (guint        index,
+                         const char **methods)
+{
+  if (index >= G_N_ELEMENTS (routes))
+    return NULL;
+  if (methods != NULL)
+    *methods = routes[index].methods;
+  return routes[index].path;
 }
 
 VigildWriter *

@@ -29,6 +29,10 @@ gboolean      vigild_server_listen        (VigildServer    *self,
 /* Returns: (transfer full): the URL of the first listener, e.g.
  * "http://127.0.0.1:41234/" */
 char         *vigild_server_dup_url       (VigildServer    *self);
+/* The routes below /api/v1, e.g. "/incidents/{id}", and their methods
+ * ("POST, DELETE"); NULL after the last. */
+const char   *vigild_server_get_route     (guint            index,
+                                           const char     **methods);
 VigildWriter *vigild_server_get_writer    (VigildServer    *self);
 /* Stops listening, closes live connections and writes what is queued. */
 void          vigild_server_stop          (VigildServer    *self);

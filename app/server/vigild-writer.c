@@ -117,6 +117,17 @@ write_group (VigildWriter *self,
     newest = 0;
   g_mutex_unlock (&self->lock);
 
+  /* Tell the live clients before answering the requests: a client that
+   * connects after its answer must not hear of its own commit as news. */
+  if (newest > 0)
+    {
+      Committed *committed = g_new0 (Committed, 1);
+
+      committed->self = g_object_ref (self);
+      committed->last_seq = newest;
+      g_main_context_invoke (self->context, emit_committed_cb, committed);
+    }
+
   for (guint i = 0; i < batches->len; i++)
     {
       Batch *batch = g_ptr_array_index (batches, i);
@@ -140,15 +151,6 @@ write_group (VigildWriter *self,
         offset += batch->ops->len;
         g_task_return_pointer (batch->task, part, (GDestroyNotify) g_ptr_array_unref);
       }
-    }
-
-  if (newest > 0)
-    {
-      Committed *committed = g_new0 (Committed, 1);
-
-      committed->self = g_object_ref (self);
-      committed->last_seq = newest;
-      g_main_context_invoke (self->context, emit_committed_cb, committed);
     }
 }
 
