@@ -1160,6 +1160,224 @@ test_bad_raw (Fixture       *f,
     }
 }
 
+/* The API description */
+
+/* docs/openapi.yaml, read just enough: "METHOD /path" -> the statuses of
+ * its responses, and the error codes of the ErrorCode schema. */
+typedef struct {
+  GHashTable *operations;   /* char * -> GPtrArray of char * */
+  GPtrArray  *error_codes;
+} OpenApi;
+
+static void
+openapi_clear (OpenApi *api)
+{
+  g_clear_pointer (&api->operations, g_hash_table_unref);
+  g_clear_pointer (&api->error_codes, g_ptr_array_unref);
+}
+
+static gsize
+indent_of (const char *line)
+{
+  gsize n = 0;
+
+  while (line[n] == ' ')
+    n++;
+  return n;
+}
+
+static void
+openapi_load (OpenApi *api)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "docs", "openapi.yaml",
+                                                 NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *current_path = NULL;
+  GPtrArray *statuses = NULL;
+  gboolean in_paths = FALSE, in_responses = FALSE, in_error_code = FALSE;
+  gboolean in_enum = FALSE;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (text, "\n", -1);
+
+  api->operations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_ptr_array_unref);
+  api->error_codes = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      gsize indent = indent_of (line);
+      const char *rest = line + indent;
+
+      if (*rest == '\0' || *rest == '#')
+        continue;
+
+      if (indent == 0)
+        {
+          in_paths = g_str_equal (line, "paths:");
+          continue;
+        }
+
+      if (in_paths && indent == 2 && rest[0] == '/' && g_str_has_suffix (rest, ":"))
+        {
+          g_free (current_path);
+          current_path = g_strndup (rest, strlen (rest) - 1);
+          statuses = NULL;
+        }
+      else if (in_paths && indent == 4 && current_path != NULL && g_str_has_suffix (rest, ":"))
+        {
+          g_autofree char *method = g_ascii_strup (rest, strlen (rest) - 1);
+          char *key = g_strdup_printf ("%s %s", method, current_path);
+
+          g_assert_false (g_hash_table_contains (api->operations, key));
+          statuses = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (api->operations, key, statuses);
+          in_responses = FALSE;
+        }
+      else if (in_paths && indent == 6)
+        {
+          in_responses = g_str_equal (rest, "responses:");
+        }
+      else if (in_paths && in_responses && indent == 8 && statuses != NULL && rest[0] == '\'')
+        {
+          g_ptr_array_add (statuses, g_strndup (rest + 1, 3));
+        }
+
+      /* components/schemas/ErrorCode/enum */
+      if (indent == 4)
+        in_error_code = g_str_equal (rest, "ErrorCode:");
+      else if (in_error_code && indent == 6)
+        in_enum = g_str_equal (rest, "enum:");
+      else if (in_error_code && in_enum && indent == 8 && g_str_has_prefix (rest, "- "))
+        g_ptr_array_add (api->error_codes, g_strdup (rest + 2));
+    }
+}
+
+static gboolean
+openapi_documents (OpenApi    *api,
+                   const char *method,
+                   const char *route,
+                   guint       status)
+{
+  g_autofree char *key = g_strdup_printf ("%s %s", method, route);
+  g_autofree char *code = g_strdup_printf ("%u", status);
+  GPtrArray *statuses = g_hash_table_lookup (api->operations, key);
+
+  return statuses != NULL &&
+         g_ptr_array_find_with_equal_func (statuses, code, g_str_equal, NULL);
+}
+
+/* The documented route of a request path, e.g. "/incidents/{id}". */
+static char *
+openapi_route_of (OpenApi    *api,
+                  const char *path)
+{
+  g_autofree char *bare = g_strndup (path, strcspn (path, "?"));
+  g_auto(GStrv) parts = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  if (!g_str_has_prefix (bare, "/api/v1/"))
+    return NULL;
+  parts = g_strsplit (bare + strlen ("/api/v1"), "/", -1);
+
+  g_hash_table_iter_init (&iter, api->operations);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const char *route = strchr (key, ' ') + 1;
+      g_auto(GStrv) template = g_strsplit (route, "/", -1);
+      gboolean match = g_strv_length (template) == g_strv_length (parts);
+
+      for (guint i = 0; match && template[i] != NULL; i++)
+        match = g_str_equal (template[i], "{id}") ? *parts[i] != '\0'
+                                                   : g_str_equal (template[i], parts[i]);
+      if (match)
+        return g_strdup (route);
+    }
+  return NULL;
+}
+
+static void
+test_openapi (void)
+{
+  OpenApi api = { 0, };
+  const char *route, *methods;
+  guint n_operations = 0, n_checked = 0;
+
+  openapi_load (&api);
+
+  /* Every route and method of the server is described, and nothing else. */
+  for (guint i = 0; (route = vigild_server_get_route (i, &methods)) != NULL; i++)
+    {
+      g_auto(GStrv) list = g_strsplit (methods, ", ", -1);
+
+      for (guint j = 0; list[j] != NULL; j++)
+        {
+          g_autofree char *key = g_strdup_printf ("%s %s", list[j], route);
+          GPtrArray *statuses = g_hash_table_lookup (api.operations, key);
+
+          if (statuses == NULL)
+            g_error ("docs/openapi.yaml does not describe %s", key);
+          /* Every route can be refused as a whole. */
+          g_assert_true (openapi_documents (&api, list[j], route, 405));
+          if (!g_str_equal (route, "/health") &&
+              !(g_str_equal (route, "/session") && g_str_equal (list[j], "POST")))
+            g_assert_true (openapi_documents (&api, list[j], route, 401));
+          n_operations++;
+        }
+    }
+  if (g_hash_table_size (api.operations) != n_operations)
+    g_error ("docs/openapi.yaml describes %u operations, the server has %u",
+             g_hash_table_size (api.operations), n_operations);
+
+  /* Every error code, and only those. */
+  g_assert_cmpuint (api.error_codes->len, ==, VIGILD_ERROR_INTERNAL + 1);
+  for (guint code = 0; code <= VIGILD_ERROR_INTERNAL; code++)
+    {
+      if (!g_ptr_array_find_with_equal_func (api.error_codes,
+                                             vigild_error_code_to_string (code),
+                                             g_str_equal, NULL))
+        g_error ("docs/openapi.yaml lacks the error code %s", vigild_error_code_to_string (code));
+    }
+
+  /* Every status the bad requests get is documented for their route. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autofree char *path_route = openapi_route_of (&api, bad_cases[i].path);
+
+      if (path_route == NULL || bad_cases[i].status == 405 || bad_cases[i].status == 404)
+        continue;
+      if (!openapi_documents (&api, bad_cases[i].method, path_route, bad_cases[i].status))
+        g_error ("%s: status %u of %s %s is not in docs/openapi.yaml", bad_cases[i].name,
+                 bad_cases[i].status, bad_cases[i].method, path_route);
+      n_checked++;
+    }
+  g_test_message ("%u operations described, %u bad requests checked", n_operations,
+                  n_checked);
+
+  /* The limits are the ones written there. */
+  {
+    g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "docs", "openapi.yaml",
+                                                   NULL);
+    g_autofree char *text = NULL;
+    g_autofree char *max_ops = g_strdup_printf ("maxItems: %d\n", VIGILD_API_MAX_OPS);
+    g_autofree char *max_changes = g_strdup_printf ("maximum: %d\n", VIGILD_API_CHANGES_MAX);
+    g_autofree char *max_incidents = g_strdup_printf ("maximum: %d\n",
+                                                      VIGILD_API_INCIDENTS_MAX);
+
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, max_ops));
+    g_assert_nonnull (strstr (text, max_changes));
+    g_assert_nonnull (strstr (text, max_incidents));
+  }
+
+  openapi_clear (&api);
+}
+
 /* TLS */
 
 static void
@@ -1387,6 +1605,7 @@ main (int    argc,
   ADD ("/vigil/server/bad/raw", test_bad_raw);
   ADD ("/vigil/server/live", test_live);
   g_test_add_func ("/vigil/server/tls", test_tls);
+  g_test_add_func ("/vigil/server/openapi", test_openapi);
 
 #undef ADD
 
