@@ -701,6 +701,59 @@ test_changes_feed (Fixture       *f,
   g_assert_false (json_object_get_boolean_member (object, "more"));
 }
 
+/* More entries than the server reads at a time. */
+static void
+test_changes_chunks (Fixture       *f,
+                     gconstpointer  data)
+{
+  guint n = 2 * VIGILD_API_CHANGES_CHUNK + 17;
+  g_autoptr(TestReply) all = NULL;
+  g_autoptr(TestReply) part = NULL;
+  JsonObject *object;
+  JsonArray *entries;
+
+  for (guint done = 0; done < n;)
+    {
+      g_autoptr(GString) body = g_string_new ("{\"ops\":[");
+      g_autoptr(TestReply) created = NULL;
+      guint batch = MIN (n - done, VIGILD_API_MAX_OPS);
+
+      for (guint i = 0; i < batch; i++)
+        {
+          g_autofree char *id = g_uuid_string_random ();
+          g_autofree char *op = test_op ("incident.create", id, 0,
+                                         "{'title': 'T', 'type': 'ddos'}");
+
+          g_string_append_printf (body, "%s%s", i ? "," : "", op);
+        }
+      g_string_append (body, "]}");
+      created = test_request (f->ts, "POST", API "ops", f->analyst, body->str);
+      g_assert_cmpuint (created->status, ==, 200);
+      done += batch;
+    }
+
+  all = test_request (f->ts, "GET", API "changes?since=3&limit=5000", f->manager, NULL);
+  object = test_reply_object (all);
+  entries = json_object_get_array_member (object, "entries");
+  g_assert_cmpuint (json_array_get_length (entries), ==, n - 3);
+  for (guint i = 0; i < n - 3; i++)
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (entries, i),
+                                                 "seq"), ==, i + 4);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "incidents")),
+                    ==, n - 3);
+  g_assert_false (json_object_get_boolean_member (object, "more"));
+  g_assert_cmpint (json_object_get_int_member (object, "last_seq"), ==, n);
+
+  /* A limit that ends inside a chunk. */
+  part = test_request (f->ts, "GET", API "changes?since=0&limit=260", f->manager, NULL);
+  object = test_reply_object (part);
+  entries = json_object_get_array_member (object, "entries");
+  g_assert_cmpuint (json_array_get_length (entries), ==, 260);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (entries, 259),
+                                               "seq"), ==, 260);
+  g_assert_true (json_object_get_boolean_member (object, "more"));
+}
+
 /* Bad input */
 
 typedef enum {
@@ -1599,6 +1652,7 @@ main (int    argc,
   ADD ("/vigil/server/ops/concurrent", test_ops_concurrent);
   ADD ("/vigil/server/incidents/query", test_incidents_query);
   ADD ("/vigil/server/changes", test_changes_feed);
+  ADD ("/vigil/server/changes/chunks", test_changes_chunks);
   ADD ("/vigil/server/bad/requests", test_bad_requests);
   ADD ("/vigil/server/bad/bodies", test_bad_bodies);
   ADD ("/vigil/server/bad/chunked", test_bad_chunked_body);

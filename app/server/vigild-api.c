@@ -19,14 +19,31 @@ object_node (JsonObject *object)
   return node;
 }
 
-static JsonArray *
-incidents_to_array (GPtrArray *incidents)
+/* Long lists are written out as text one element at a time, instead of as
+ * one document tree: a tree of thousands of incidents takes many times the
+ * memory of its text, and the allocator keeps much of it afterwards. */
+static void
+append_node (GString  *out,
+             JsonNode *node)
 {
-  JsonArray *array = json_array_sized_new (incidents->len);
+  g_autofree char *text = json_to_string (node, FALSE);
 
+  g_string_append (out, text);
+  json_node_unref (node);
+}
+
+static void
+append_incidents (GString   *out,
+                  GPtrArray *incidents)
+{
+  g_string_append_c (out, '[');
   for (guint i = 0; i < incidents->len; i++)
-    json_array_add_element (array, vigil_incident_to_json (g_ptr_array_index (incidents, i)));
-  return array;
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_node (out, vigil_incident_to_json (g_ptr_array_index (incidents, i)));
+    }
+  g_string_append_c (out, ']');
 }
 
 gboolean
@@ -356,12 +373,12 @@ vigild_api_list_changes (VigilStore *store,
 {
   static const char * const allowed[] = { "since", "limit", NULL };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GHashTable) seen = NULL;
-  JsonObject *root;
-  JsonArray *entry_array, *incident_array;
+  g_autoptr(GPtrArray) incident_ids = NULL;
+  g_autoptr(GString) out = NULL;
   guint64 since, limit;
-  gint64 newest;
+  gint64 newest, cursor;
+  guint remaining, n_entries = 0, n_incidents = 0;
 
   if (!vigild_api_check_params (query, allowed, &error) ||
       !get_number_param (query, "since", 0, G_MAXINT64, 0, &since, &error) ||
@@ -369,43 +386,68 @@ vigild_api_list_changes (VigilStore *store,
                          &limit, &error))
     return vigild_response_new_from_error (error);
 
-  entries = vigil_store_list_log_since (store, (gint64) since, (guint) limit, &error);
-  if (entries == NULL)
-    return vigild_response_new_from_error (error);
-
   seen = g_hash_table_new (g_str_hash, g_str_equal);
-  entry_array = json_array_sized_new (entries->len);
-  incident_array = json_array_new ();
-  newest = (gint64) since;
+  incident_ids = g_ptr_array_new_with_free_func (g_free);
+  out = g_string_sized_new (16 * 1024);
+  g_string_append (out, "{\"entries\":[");
+  newest = cursor = (gint64) since;
+  remaining = (guint) limit;
 
-  for (guint i = 0; i < entries->len; i++)
+  /* The log is append-only, so reading it in chunks gives the same entries
+   * as one read, with a fraction of them in memory at a time. */
+  while (remaining > 0)
     {
-      VigilLogEntry *entry = g_ptr_array_index (entries, i);
-      const char *incident_id = vigil_op_get_incident_id (entry->op);
+      guint want = MIN (remaining, VIGILD_API_CHANGES_CHUNK);
+      g_autoptr(GPtrArray) entries = vigil_store_list_log_since (store, cursor, want, &error);
 
-      json_array_add_element (entry_array, log_entry_to_json (entry, FALSE));
-      newest = MAX (newest, entry->seq);
+      if (entries == NULL)
+        return vigild_response_new_from_error (error);
 
-      if (!g_hash_table_contains (seen, incident_id))
+      for (guint i = 0; i < entries->len; i++)
         {
-          g_autoptr(VigilIncident) incident = NULL;
+          VigilLogEntry *entry = g_ptr_array_index (entries, i);
+          const char *incident_id = vigil_op_get_incident_id (entry->op);
 
-          g_hash_table_add (seen, (gpointer) incident_id);
-          incident = vigil_store_get_incident (store, incident_id, NULL);
-          if (incident != NULL)
-            json_array_add_element (incident_array, vigil_incident_to_json (incident));
+          if (n_entries++ > 0)
+            g_string_append_c (out, ',');
+          append_node (out, log_entry_to_json (entry, FALSE));
+          newest = MAX (newest, entry->seq);
+          cursor = entry->seq;
+
+          if (!g_hash_table_contains (seen, incident_id))
+            {
+              char *copy = g_strdup (incident_id);
+
+              g_ptr_array_add (incident_ids, copy);
+              g_hash_table_add (seen, copy);
+            }
         }
+
+      remaining -= entries->len;
+      if (entries->len < want)
+        break;
+    }
+
+  /* The current state of what the entries touched. */
+  g_string_append (out, "],\"incidents\":[");
+  for (guint i = 0; i < incident_ids->len; i++)
+    {
+      g_autoptr(VigilIncident) incident = NULL;
+
+      incident = vigil_store_get_incident (store, g_ptr_array_index (incident_ids, i), NULL);
+      if (incident == NULL)
+        continue;
+      if (n_incidents++ > 0)
+        g_string_append_c (out, ',');
+      append_node (out, vigil_incident_to_json (incident));
     }
 
   /* The writer's counter can trail a commit that readers see already. */
   last_seq = MAX (last_seq, newest);
 
-  root = json_object_new ();
-  json_object_set_array_member (root, "entries", entry_array);
-  json_object_set_array_member (root, "incidents", incident_array);
-  json_object_set_int_member (root, "last_seq", last_seq);
-  json_object_set_boolean_member (root, "more", newest < last_seq);
-  return vigild_response_new (SOUP_STATUS_OK, object_node (root));
+  g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"more\":%s}", last_seq,
+                          newest < last_seq ? "true" : "false");
+  return vigild_response_new_text (SOUP_STATUS_OK, g_steal_pointer (&out));
 }
 
 VigildResponse *
@@ -417,8 +459,8 @@ vigild_api_list_incidents (VigilStore *store,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) incidents = NULL;
+  g_autoptr(GString) out = NULL;
   VigilQuery q = { 0, };
-  JsonObject *root;
   guint64 step, offset, limit;
   const char *text = query ? g_hash_table_lookup (query, "q") : NULL;
   guint total = 0;
@@ -445,12 +487,12 @@ vigild_api_list_incidents (VigilStore *store,
   if (incidents == NULL)
     return vigild_response_new_from_error (error);
 
-  root = json_object_new ();
-  json_object_set_array_member (root, "incidents", incidents_to_array (incidents));
-  json_object_set_int_member (root, "total", total);
-  json_object_set_int_member (root, "offset", q.offset);
-  json_object_set_int_member (root, "limit", q.limit);
-  return vigild_response_new (SOUP_STATUS_OK, object_node (root));
+  out = g_string_sized_new (16 * 1024);
+  g_string_append (out, "{\"incidents\":");
+  append_incidents (out, incidents);
+  g_string_append_printf (out, ",\"total\":%u,\"offset\":%u,\"limit\":%u}", total, q.offset,
+                          q.limit);
+  return vigild_response_new_text (SOUP_STATUS_OK, g_steal_pointer (&out));
 }
 
 VigildResponse *
@@ -473,20 +515,22 @@ vigild_api_get_history (VigilStore *store,
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilIncident) incident = NULL;
   g_autoptr(GPtrArray) entries = NULL;
-  JsonObject *root;
-  JsonArray *array;
+  g_autoptr(GString) out = NULL;
 
   if (!(incident = vigil_store_get_incident (store, id, &error)) ||
       !(entries = vigil_store_list_log (store, id, &error)))
     return vigild_response_new_from_error (error);
 
-  array = json_array_sized_new (entries->len);
+  out = g_string_sized_new (4096);
+  g_string_append (out, "{\"entries\":[");
   for (guint i = 0; i < entries->len; i++)
-    json_array_add_element (array, log_entry_to_json (g_ptr_array_index (entries, i), TRUE));
-
-  root = json_object_new ();
-  json_object_set_array_member (root, "entries", array);
-  return vigild_response_new (SOUP_STATUS_OK, object_node (root));
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_node (out, log_entry_to_json (g_ptr_array_index (entries, i), TRUE));
+    }
+  g_string_append (out, "]}");
+  return vigild_response_new_text (SOUP_STATUS_OK, g_steal_pointer (&out));
 }
 
 VigildResponse *
@@ -494,12 +538,14 @@ vigild_api_list_pending (VigilStore *store)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) incidents = vigil_store_list_pending_approvals (store, &error);
-  JsonObject *root;
+  g_autoptr(GString) out = NULL;
 
   if (incidents == NULL)
     return vigild_response_new_from_error (error);
 
-  root = json_object_new ();
-  json_object_set_array_member (root, "incidents", incidents_to_array (incidents));
-  return vigild_response_new (SOUP_STATUS_OK, object_node (root));
+  out = g_string_sized_new (4096);
+  g_string_append (out, "{\"incidents\":");
+  append_incidents (out, incidents);
+  g_string_append_c (out, '}');
+  return vigild_response_new_text (SOUP_STATUS_OK, g_steal_pointer (&out));
 }

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 #define VIGILD_API_MAX_OPS            500
 #define VIGILD_API_CHANGES_DEFAULT    500
 #define VIGILD_API_CHANGES_MAX        5000
+/* /changes reads the log this many entries at a time. */
+#define VIGILD_API_CHANGES_CHUNK      250
 #define VIGILD_API_INCIDENTS_DEFAULT  100
 #define VIGILD_API_INCIDENTS_MAX      1000
 #define VIGILD_API_MAX_NAME_LENGTH    256

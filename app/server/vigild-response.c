@@ -107,6 +107,19 @@ vigild_response_new (guint     status,
   return self;
 }
 
+VigildResponse *
+vigild_response_new_text (guint    status,
+                          GString *text)
+{
+  VigildResponse *self = g_new0 (VigildResponse, 1);
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  self->status = status;
+  self->text = text;
+  return self;
+}
+
 static VigildResponse *
 response_new_error_literal (VigildError  code,
                             const char  *message)
@@ -172,6 +185,8 @@ vigild_response_free (VigildResponse *self)
     return;
 
   g_clear_pointer (&self->body, json_node_unref);
+  if (self->text != NULL)
+    g_string_free (g_steal_pointer (&self->text), TRUE);
   g_clear_pointer (&self->headers, g_ptr_array_unref);
   g_free (self);
 }
@@ -193,7 +208,15 @@ vigild_response_apply (VigildResponse    *self,
     soup_message_headers_replace (headers, g_ptr_array_index (self->headers, i),
                                   g_ptr_array_index (self->headers, i + 1));
 
-  if (self->body != NULL)
+  if (self->text != NULL)
+    {
+      gsize length = self->text->len;
+
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                        g_string_free (g_steal_pointer (&self->text), FALSE),
+                                        length);
+    }
+  else if (self->body != NULL)
     {
       g_autoptr(JsonGenerator) generator = json_generator_new ();
       char *data;

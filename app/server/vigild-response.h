@@ -36,6 +36,7 @@ VigildError  vigild_error_code_from_error (const GError *error);
  * VigildResponse:
  * @status: the HTTP status
  * @body: (nullable): the JSON document to send
+ * @text: (nullable): the body as JSON text already, instead of @body
  * @headers: (nullable): extra response headers, name and value in turn
  *
  * An API answer, made in any thread and sent on the server's thread.
@@ -43,11 +44,15 @@ VigildError  vigild_error_code_from_error (const GError *error);
 typedef struct {
   guint      status;
   JsonNode  *body;
+  GString   *text;
   GPtrArray *headers;
 } VigildResponse;
 
 VigildResponse *vigild_response_new            (guint           status,
                                                 JsonNode       *body);
+/* @text: (transfer full): a JSON document */
+VigildResponse *vigild_response_new_text       (guint           status,
+                                                GString        *text);
 VigildResponse *vigild_response_new_error      (VigildError     code,
                                                 const char     *format,
                                                 ...) G_GNUC_PRINTF (2, 3);

@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <libsoup/soup.h>
 #include <vigil/vigil.h>
 
@@ -17,19 +20,30 @@
 #define API_PREFIX "/api/v1/"
 #define LIVE_PATH  API_PREFIX "live"
 #define TOO_LARGE_KEY "vigild-too-large"
+/* After an answer or a request this large, give the memory it took back to
+ * the system a moment later (see schedule_trim()). */
+#define TRIM_THRESHOLD (256 * 1024)
+#define TRIM_DELAY_MS 500
+/* A batch of operations up to this size is read and checked on the main
+ * context rather than in a worker thread: that is quicker than two thread
+ * switches, and it is what a client's outbox usually sends. */
+#define INLINE_OPS_BODY (16 * 1024)
 
 struct _VigildServer
 {
   GObject       parent_instance;
 
   SoupServer   *soup;
-  /* Two connections: the writer thread's commits do not hold up reads
-   * (SQLite WAL lets readers go on beside one writer). */
+  /* Three connections: the writer thread's commits do not hold up reads
+   * (SQLite WAL lets readers go on beside one writer), and a long read (a
+   * full sync) does not hold up the token checks of other requests. */
   VigilStore   *writer_store;
   VigilStore   *reader_store;
+  VigilStore   *auth_store;
   VigildWriter *writer;
   VigildAuth   *auth;
   VigildLive   *live;
+  guint         trim_id;
   gboolean      stopped;
 };
 
@@ -98,11 +112,23 @@ typedef struct {
   GPtrArray         *ops;
   char              *login_user;
   char              *login_password;
+  gboolean           expected;   /* by the writer, see vigild_writer_expect() */
 } Call;
+
+static void
+call_unexpect (Call *call)
+{
+  if (call->expected)
+    {
+      call->expected = FALSE;
+      vigild_writer_unexpect (call->server->writer);
+    }
+}
 
 static void
 call_free (Call *call)
 {
+  call_unexpect (call);
   if (call->finished_id != 0)
     g_signal_handler_disconnect (call->msg, call->finished_id);
   g_clear_object (&call->msg);
@@ -126,11 +152,37 @@ on_message_finished_cb (SoupServerMessage *msg,
   call->finished = TRUE;
 }
 
+static gboolean
+on_trim_cb (gpointer data)
+{
+  VigildServer *self = data;
+
+  self->trim_id = 0;
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
+/* glibc keeps the memory of freed blocks in its arenas for later; after a
+ * large answer (a full sync, a page of 1,000 incidents) that is megabytes
+ * that a server waiting for the next small request does not need. */
+static void
+schedule_trim (VigildServer *self)
+{
+  if (self->trim_id == 0)
+    self->trim_id = g_timeout_add (TRIM_DELAY_MS, on_trim_cb, self);
+}
+
 /* Sends @response (taking it) and ends the call; main context. */
 static void
 call_respond (Call           *call,
               VigildResponse *response)
 {
+  if ((response->text != NULL && response->text->len > TRIM_THRESHOLD) ||
+      (call->body != NULL && g_bytes_get_size (call->body) > TRIM_THRESHOLD))
+    schedule_trim (call->server);
+
   if (!call->finished)
     {
       vigild_response_apply (response, call->msg);
@@ -381,16 +433,13 @@ on_login_checked_cb (GObject      *source,
   call_respond (call, vigild_api_session_created (session));
 }
 
+/* After call_run(): answer, or hand the call on. */
 static void
-on_call_run_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+call_continue (Call           *call,
+               VigildResponse *response)
 {
-  Call *call = user_data;
   VigildServer *self = call->server;
-  VigildResponse *response;
 
-  response = g_task_propagate_pointer (G_TASK (result), NULL);
   if (response != NULL)
     {
       call_respond (call, response);
@@ -401,6 +450,7 @@ on_call_run_cb (GObject      *source,
     {
       vigild_writer_apply_async (self->writer, call->ops, call->user->role, NULL,
                                  on_ops_written_cb, call);
+      call_unexpect (call);
     }
   else
     {
@@ -409,6 +459,14 @@ on_call_run_cb (GObject      *source,
                                NULL, on_login_checked_cb, call);
       g_clear_pointer (&call->login_password, g_free);
     }
+}
+
+static void
+on_call_run_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  call_continue (user_data, g_task_propagate_pointer (G_TASK (result), NULL));
 }
 
 /* Request handling on the main context */
@@ -495,8 +553,19 @@ on_request_cb (SoupServer        *soup,
     call->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   call->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_message_finished_cb),
                                         call);
+  if (route == ROUTE_OPS)
+    {
+      call->expected = TRUE;
+      vigild_writer_expect (self->writer);
+    }
 
   soup_server_message_pause (msg);
+
+  if (route == ROUTE_OPS && g_bytes_get_size (call->body) <= INLINE_OPS_BODY)
+    {
+      call_continue (call, call_run (call));
+      return;
+    }
 
   task = g_task_new (self, NULL, on_call_run_cb, call);
   g_task_set_source_tag (task, on_request_cb);
@@ -653,11 +722,13 @@ vigild_server_dispose (GObject *object)
 
   if (self->soup != NULL)
     vigild_server_stop (self);
+  g_clear_handle_id (&self->trim_id, g_source_remove);
 
   g_clear_object (&self->soup);
   g_clear_object (&self->live);
   g_clear_object (&self->auth);
   g_clear_object (&self->writer);
+  g_clear_object (&self->auth_store);
   g_clear_object (&self->reader_store);
   g_clear_object (&self->writer_store);
 
@@ -692,11 +763,12 @@ vigild_server_new (const char  *store_path,
   self = g_object_new (VIGILD_TYPE_SERVER, NULL);
 
   if (!(self->writer_store = vigil_store_open (store_path, error)) ||
-      !(self->reader_store = vigil_store_open (store_path, error)))
+      !(self->reader_store = vigil_store_open (store_path, error)) ||
+      !(self->auth_store = vigil_store_open (store_path, error)))
     return NULL;
 
   self->writer = vigild_writer_new (self->writer_store);
-  self->auth = vigild_auth_new (self->reader_store, self->writer_store);
+  self->auth = vigild_auth_new (self->auth_store, self->writer_store);
   self->live = vigild_live_new ();
   g_signal_connect_object (self->writer, "committed", G_CALLBACK (on_writer_committed_cb), self,
                            0);

@@ -10,6 +10,9 @@
  * always at least one batch), so that a burst does not make one commit
  * arbitrarily long. */
 #define MAX_GROUP_OPS 2000
+/* How long the thread waits for batches that are on their way (requests
+ * being read and checked) before it commits without them. */
+#define GROUP_WAIT_USEC 1000
 
 struct _VigildWriter
 {
@@ -22,6 +25,8 @@ struct _VigildWriter
   GMutex        lock;
   GCond         cond;
   GQueue        queue;      /* Batch */
+  guint         queued_ops;
+  guint         expected;
   gboolean      stopping;
   gint64        last_seq;
   guint64       n_commits;
@@ -172,6 +177,20 @@ writer_thread (gpointer data)
           g_mutex_unlock (&self->lock);
           break;
         }
+
+      /* Group commit: batches that are on their way ride along in this
+       * transaction rather than wait for a commit of their own. */
+      if (self->expected > 0)
+        {
+          gint64 deadline = g_get_monotonic_time () + GROUP_WAIT_USEC;
+
+          while (self->expected > 0 && !self->stopping && self->queued_ops < MAX_GROUP_OPS)
+            {
+              if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+                break;
+            }
+        }
+
       while (!g_queue_is_empty (&self->queue))
         {
           Batch *batch = g_queue_peek_head (&self->queue);
@@ -180,6 +199,7 @@ writer_thread (gpointer data)
             break;
           g_ptr_array_add (batches, g_queue_pop_head (&self->queue));
           n_ops += batch->ops->len;
+          self->queued_ops -= batch->ops->len;
         }
       g_mutex_unlock (&self->lock);
 
@@ -303,6 +323,7 @@ vigild_writer_apply_async (VigildWriter        *self,
   batch->ops = g_ptr_array_ref (ops);
   batch->role = role;
   g_queue_push_tail (&self->queue, batch);
+  self->queued_ops += ops->len;
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->lock);
 }
@@ -315,6 +336,28 @@ vigild_writer_apply_finish (VigildWriter  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+vigild_writer_expect (VigildWriter *self)
+{
+  g_return_if_fail (VIGILD_IS_WRITER (self));
+
+  g_mutex_lock (&self->lock);
+  self->expected++;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+vigild_writer_unexpect (VigildWriter *self)
+{
+  g_return_if_fail (VIGILD_IS_WRITER (self));
+
+  g_mutex_lock (&self->lock);
+  g_assert (self->expected > 0);
+  self->expected--;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
 }
 
 void

@@ -41,6 +41,11 @@ void          vigild_writer_apply_async    (VigildWriter  *self,
 GPtrArray    *vigild_writer_apply_finish   (VigildWriter  *self,
                                             GAsyncResult  *result,
                                             GError       **error);
+/* A batch is on its way (a request being read): until the matching
+ * vigild_writer_unexpect(), a commit waits for it a little while, so
+ * that concurrent requests share one commit. */
+void          vigild_writer_expect         (VigildWriter  *self);
+void          vigild_writer_unexpect       (VigildWriter  *self);
 /* Applies what is queued, then stops the thread. Later batches fail. */
 void          vigild_writer_stop           (VigildWriter  *self);
 /* Statistics for the benchmark: commits made and operations written. */
