@@ -315,14 +315,14 @@ vigild_api_ops_results (GPtrArray *ops,
                         GPtrArray *results,
                         gint64     last_seq)
 {
-  JsonObject *root = json_object_new ();
-  JsonArray *array;
+  g_autoptr(GString) out = NULL;
   guint status = SOUP_STATUS_OK;
 
   g_return_val_if_fail (ops != NULL && results != NULL, NULL);
   g_return_val_if_fail (ops->len == results->len, NULL);
 
-  array = json_array_sized_new (results->len);
+  out = g_string_sized_new (2048 * results->len);
+  g_string_append (out, "{\"results\":[");
   for (guint i = 0; i < results->len; i++)
     {
       VigilApplyResult *result = g_ptr_array_index (results, i);
@@ -358,12 +358,13 @@ vigild_api_ops_results (GPtrArray *ops,
           json_object_set_null_member (item, "incident");
         }
 
-      json_array_add_object_element (array, item);
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_node (out, object_node (item));
     }
 
-  json_object_set_array_member (root, "results", array);
-  json_object_set_int_member (root, "last_seq", last_seq);
-  return vigild_response_new (status, object_node (root));
+  g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT "}", last_seq);
+  return vigild_response_new_text (status, g_steal_pointer (&out));
 }
 
 VigildResponse *
