@@ -978,6 +978,35 @@ static const BadCase bad_cases[] = {
     "{'ops': [{" OP_FIELDS ("aaaaaaaa-0000-4000-8000-00000000000b") ", 'kind': "
     "'incident.create', 'base_rev': 0, 'actor': 'x', 'at': '2026-01-01T00:00:00Z', "
     "'payload': {'type': 'ddos'}}]}", FALSE, 422, "invalid" },
+  { "title as number", "POST", API "ops", AUTH_VALID, NULL, NULL,
+    "{'ops': [{" OP_FIELDS ("aaaaaaaa-0000-4000-8000-00000000000e") ", 'kind': "
+    "'incident.create', 'base_rev': 0, 'actor': 'x', 'at': '2026-01-01T00:00:00Z', "
+    "'payload': {'title': 42, 'type': 'ddos'}}]}", FALSE, 422, "invalid" },
+  { "systems as text", "POST", API "ops", AUTH_VALID, NULL, NULL,
+    "{'ops': [{" OP_FIELDS ("aaaaaaaa-0000-4000-8000-00000000000f") ", 'kind': "
+    "'incident.create', 'base_rev': 0, 'actor': 'x', 'at': '2026-01-01T00:00:00Z', "
+    "'payload': {'title': 'T', 'type': 'ddos', 'affected_systems': 'mail'}}]}", FALSE, 422,
+    "invalid" },
+  { "unknown payload field", "POST", API "ops", AUTH_VALID, NULL, NULL,
+    "{'ops': [{" OP_FIELDS ("aaaaaaaa-0000-4000-8000-000000000010") ", 'kind': "
+    "'incident.create', 'base_rev': 0, 'actor': 'x', 'at': '2026-01-01T00:00:00Z', "
+    "'payload': {'title': 'T', 'type': 'ddos', 'admin': true}}]}", FALSE, 422, "invalid" },
+  { "unknown type value", "POST", API "ops", AUTH_VALID, NULL, NULL,
+    "{'ops': [{" OP_FIELDS ("aaaaaaaa-0000-4000-8000-000000000011") ", 'kind': "
+    "'incident.create', 'base_rev': 0, 'actor': 'x', 'at': '2026-01-01T00:00:00Z', "
+    "'payload': {'title': 'T', 'type': 'alien'}}]}", FALSE, 422, "invalid" },
+  { "kind as number", "POST", API "ops", AUTH_VALID, NULL, NULL,
+    "{'ops': [{" OP_FIELDS ("aaaaaaaa-0000-4000-8000-000000000012") ", 'kind': 7, "
+    "'base_rev': 0, 'actor': 'x', 'at': '2026-01-01T00:00:00Z'}]}", FALSE, 400,
+    "bad_request" },
+  { "empty kind", "POST", API "ops", AUTH_VALID, NULL, NULL,
+    "{'ops': [{" OP_FIELDS ("aaaaaaaa-0000-4000-8000-000000000013") ", 'kind': '', "
+    "'base_rev': 0, 'actor': 'x', 'at': '2026-01-01T00:00:00Z'}]}", FALSE, 400,
+    "unknown_kind" },
+  { "password as array", "POST", API "session", AUTH_NONE, NULL, NULL,
+    "{'user': 'alice', 'password': ['x']}", FALSE, 400, "bad_request" },
+  { "bearer twice", "GET", API "me", AUTH_RAW, "Bearer a Bearer b", NULL, NULL, FALSE, 401,
+    "unauthorized" },
   { "update of no incident", "POST", API "ops", AUTH_VALID, NULL, NULL,
     "{'ops': [{'id': 'aaaaaaaa-0000-4000-8000-00000000000c', 'incident': 'nope', 'kind': "
     "'incident.update', 'base_rev': 0, 'actor': 'x', 'at': '2026-01-01T00:00:00Z', "
