@@ -43,7 +43,7 @@ struct _VigildServer
   VigildWriter *writer;
   VigildAuth   *auth;
   VigildLive   *live;
-  guint         trim_id;
+  GSource      *trim_source;
   gboolean      stopped;
 };
 
@@ -157,7 +157,7 @@ on_trim_cb (gpointer data)
 {
   VigildServer *self = data;
 
-  self->trim_id = 0;
+  g_clear_pointer (&self->trim_source, g_source_unref);
 #ifdef __GLIBC__
   malloc_trim (0);
 #endif
@@ -170,8 +170,12 @@ on_trim_cb (gpointer data)
 static void
 schedule_trim (VigildServer *self)
 {
-  if (self->trim_id == 0)
-    self->trim_id = g_timeout_add (TRIM_DELAY_MS, on_trim_cb, self);
+  if (self->trim_source != NULL)
+    return;
+
+  self->trim_source = g_timeout_source_new (TRIM_DELAY_MS);
+  g_source_set_callback (self->trim_source, on_trim_cb, self, NULL);
+  g_source_attach (self->trim_source, g_main_context_get_thread_default ());
 }
 
 /* Sends @response (taking it) and ends the call; main context. */
@@ -301,8 +305,9 @@ respond_now (SoupServerMessage *msg,
   vigild_response_free (response);
 }
 
-/* The work of a call in a worker thread. Returns the response, or NULL
- * when the call goes on to the writer (ops) or to the password check. */
+/* The work of a call, in a worker thread (small batches of operations: on
+ * the main context). Returns the response, or NULL when the call goes on
+ * to the writer (ops) or to the password check. */
 static VigildResponse *
 call_run (Call *call)
 {
@@ -722,7 +727,11 @@ vigild_server_dispose (GObject *object)
 
   if (self->soup != NULL)
     vigild_server_stop (self);
-  g_clear_handle_id (&self->trim_id, g_source_remove);
+  if (self->trim_source != NULL)
+    {
+      g_source_destroy (self->trim_source);
+      g_clear_pointer (&self->trim_source, g_source_unref);
+    }
 
   g_clear_object (&self->soup);
   g_clear_object (&self->live);
