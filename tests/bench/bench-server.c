@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
@@ -218,6 +219,17 @@ server_cpu_usec (Server *server)
          G_USEC_PER_SEC / sysconf (_SC_CLK_TCK);
 }
 
+/* CPU time this process (the clients) has used, in µs. */
+static gint64
+clients_cpu_usec (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return (gint64) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * G_USEC_PER_SEC +
+         usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
+}
+
 /* Returns the operations committed per second. */
 static double
 measure (Server     *server,
@@ -229,12 +241,13 @@ measure (Server     *server,
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint64));
   Client clients[8];
   GThread *threads[8];
-  gint64 start, elapsed, cpu;
+  gint64 start, elapsed, cpu, client_cpu;
   double ops_per_second;
 
   g_assert (n_clients <= G_N_ELEMENTS (clients));
 
   cpu = server_cpu_usec (server);
+  client_cpu = clients_cpu_usec ();
   start = g_get_monotonic_time ();
   for (guint i = 0; i < n_clients; i++)
     {
@@ -252,12 +265,15 @@ measure (Server     *server,
     }
   elapsed = g_get_monotonic_time () - start;
   cpu = server_cpu_usec (server) - cpu;
+  client_cpu = clients_cpu_usec () - client_cpu;
 
   g_array_sort (all, compare_gint64);
   ops_per_second = (double) all->len * ops_per_request * G_USEC_PER_SEC / elapsed;
-  printf ("%-30s %6u ops %6.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  server CPU %4.0f us/op\n",
-          name, all->len * ops_per_request, ops_per_second, percentile (all, 0.50),
-          percentile (all, 0.99), (double) cpu / (all->len * ops_per_request));
+  printf ("%-30s %6u ops %6.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  CPU/op: server %4.0f us, "
+          "clients %4.0f us\n", name, all->len * ops_per_request, ops_per_second,
+          percentile (all, 0.50), percentile (all, 0.99),
+          (double) cpu / (all->len * ops_per_request),
+          (double) client_cpu / (all->len * ops_per_request));
   return ops_per_second;
 }
 
