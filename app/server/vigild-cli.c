@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <glib-unix.h>
 #include <gio/gio.h>
@@ -71,7 +72,7 @@ parse_options (GOptionContext *context,
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       print_error ("%s", error->message);
-      fprintf (stderr, "Try “vigild %s --help”.\n", command);
+      fprintf (stderr, _("Try “vigild %s --help”.\n"), command);
       return FALSE;
     }
   return TRUE;
@@ -95,7 +96,7 @@ usage_error (const char *command,
   va_end (args);
 
   print_error ("%s", message);
-  fprintf (stderr, "Try “vigild %s --help”.\n", command);
+  fprintf (stderr, _("Try “vigild %s --help”.\n"), command);
   return VIGILD_EXIT_USAGE;
 }
 
@@ -103,8 +104,11 @@ static GOptionContext *
 new_context (const char *parameters,
              const char *summary)
 {
-  GOptionContext *context = g_option_context_new (parameters);
+  /* GOptionContext translates both itself, with the domain set here (and
+   * an empty string would translate to the catalogue's header). */
+  GOptionContext *context = g_option_context_new (*parameters ? parameters : NULL);
 
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, summary);
   return context;
 }
@@ -120,8 +124,8 @@ open_data_store (const char  *data_dir,
 
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
-      print_error ("There is no Vigil server store in %s; create one with "
-                   "“vigild init --data %s”", data_dir, data_dir);
+      print_error (_("There is no Vigil server store in %s; create one with "
+                     "“vigild init --data %s”"), data_dir, data_dir);
       return NULL;
     }
 
@@ -223,19 +227,19 @@ read_new_password (const char *user)
 
   if (isatty (STDIN_FILENO))
     {
-      g_autofree char *prompt = g_strdup_printf ("New password for %s: ", user);
+      g_autofree char *prompt = g_strdup_printf (_("New password for %s: "), user);
       g_auto(Secret) second = NULL;
 
       first = prompt_hidden (prompt);
       if (first == NULL)
         {
-          print_error ("No password given");
+          print_error (_("No password given"));
           return NULL;
         }
-      second = prompt_hidden ("Repeat the password: ");
+      second = prompt_hidden (_("Repeat the password: "));
       if (second == NULL || !g_str_equal (first, second))
         {
-          print_error ("The two passwords differ; nothing was changed");
+          print_error (_("The two passwords differ; nothing was changed"));
           return NULL;
         }
     }
@@ -244,25 +248,25 @@ read_new_password (const char *user)
       first = read_line (stdin);
       if (first == NULL)
         {
-          print_error ("No password on standard input (one line expected)");
+          print_error (_("No password on standard input (one line expected)"));
           return NULL;
         }
     }
 
   if (!g_utf8_validate (first, -1, NULL))
     {
-      print_error ("The password is not valid UTF-8 text");
+      print_error (_("The password is not valid UTF-8 text"));
       return NULL;
     }
   if (g_utf8_strlen (first, -1) < VIGILD_PASSWORD_MIN_LENGTH)
     {
-      print_error ("The password is too short: use at least %d characters",
+      print_error (_("The password is too short: use at least %d characters"),
                    VIGILD_PASSWORD_MIN_LENGTH);
       return NULL;
     }
   if (strlen (first) > VIGILD_PASSWORD_MAX_LENGTH)
     {
-      print_error ("The password is too long: use at most %d bytes",
+      print_error (_("The password is too long: use at most %d bytes"),
                    VIGILD_PASSWORD_MAX_LENGTH);
       return NULL;
     }
@@ -295,12 +299,12 @@ command_init (int    argc,
   g_autofree char *data_dir = NULL;
   GOptionEntry entries[] = {
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
-      "The data directory to create (mode 0700)", "DIR" },
+      N_("The data directory to create (mode 0700)"), N_("DIR") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = new_context ("",
-    "Creates a data directory and an empty store (DIR/" VIGILD_STORE_NAME ") for the server.\n"
-    "Then add users with “vigild user add”.");
+    N_("Creates a data directory and an empty store (DIR/vigild.db) for the server.\n"
+       "Then add users with “vigild user add”."));
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
@@ -309,15 +313,15 @@ command_init (int    argc,
   if (!parse_options (context, "init", &argc, &argv))
     return VIGILD_EXIT_USAGE;
   if (data_dir == NULL)
-    return usage_error ("init", "Say where with --data DIR");
+    return usage_error ("init", _("Say where with --data DIR"));
   if (argc > 1)
-    return usage_error ("init", "Unexpected argument “%s”", argv[1]);
+    return usage_error ("init", _("Unexpected argument “%s”"), argv[1]);
 
   path = vigild_cli_get_store_path (data_dir);
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      print_error ("%s holds a store already (%s); nothing was changed. Add users with "
-                   "“vigild user add NAME --role ROLE --data %s”, or choose another directory",
+      print_error (_("%s holds a store already (%s); nothing was changed. Add users with "
+                     "“vigild user add NAME --role ROLE --data %s”, or choose another directory"),
                    data_dir, path, data_dir);
       return VIGILD_EXIT_FAILURE;
     }
@@ -328,7 +332,7 @@ command_init (int    argc,
 
       if (!g_file_test (data_dir, G_FILE_TEST_IS_DIR))
         {
-          print_error ("%s exists and is not a directory", data_dir);
+          print_error (_("%s exists and is not a directory"), data_dir);
           return VIGILD_EXIT_FAILURE;
         }
       dir = g_dir_open (data_dir, 0, &error);
@@ -339,19 +343,19 @@ command_init (int    argc,
         }
       if (g_dir_read_name (dir) != NULL)
         {
-          print_error ("%s exists and is not empty; give a new or an empty directory",
+          print_error (_("%s exists and is not empty; give a new or an empty directory"),
                        data_dir);
           return VIGILD_EXIT_FAILURE;
         }
       if (g_chmod (data_dir, 0700) != 0)
         {
-          print_error ("Could not restrict %s to its owner: %s", data_dir, g_strerror (errno));
+          print_error (_("Could not restrict %s to its owner: %s"), data_dir, g_strerror (errno));
           return VIGILD_EXIT_FAILURE;
         }
     }
   else if (g_mkdir_with_parents (data_dir, 0700) != 0)
     {
-      print_error ("Could not create %s: %s", data_dir, g_strerror (errno));
+      print_error (_("Could not create %s: %s"), data_dir, g_strerror (errno));
       return VIGILD_EXIT_FAILURE;
     }
 
@@ -362,8 +366,8 @@ command_init (int    argc,
       return VIGILD_EXIT_FAILURE;
     }
 
-  printf ("Created %s (schema %d).\n"
-          "Next: vigild user add NAME --role admin --data %s\n",
+  printf (_("Created %s (schema %d).\n"
+            "Next: vigild user add NAME --role admin --data %s\n"),
           path, vigil_store_get_schema_version (store), data_dir);
   return VIGILD_EXIT_OK;
 }
@@ -377,14 +381,14 @@ command_user_add (int    argc,
   g_autofree char *data_dir = NULL;
   g_autofree char *role_name = NULL;
   GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, "The data directory", "DIR" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("The data directory"), N_("DIR") },
     { "role", 'r', 0, G_OPTION_ARG_STRING, &role_name,
-      "analyst, lead, manager or admin", "ROLE" },
+      N_("analyst, lead, manager or admin"), N_("ROLE") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = new_context ("NAME",
-    "Adds a user. The password is read twice from the terminal without echo, or as one\n"
-    "line from standard input when that is not a terminal. At least 10 characters.");
+  g_autoptr(GOptionContext) context = new_context (N_("NAME"),
+    N_("Adds a user. The password is read twice from the terminal without echo, or as one\n"
+       "line from standard input when that is not a terminal. At least 10 characters."));
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *hash = NULL;
@@ -394,15 +398,15 @@ command_user_add (int    argc,
   if (!parse_options (context, "user add", &argc, &argv))
     return VIGILD_EXIT_USAGE;
   if (argc != 2)
-    return usage_error ("user add", "Give exactly one user NAME");
+    return usage_error ("user add", _("Give exactly one user NAME"));
   if (!is_valid_user_name (argv[1]))
-    return usage_error ("user add", "“%s” is not a valid user name: use 1 to %d letters, "
-                        "digits and . _ - @", argv[1], MAX_USER_NAME);
+    return usage_error ("user add", _("“%s” is not a valid user name: use 1 to %d letters, "
+                                      "digits and . _ - @"), argv[1], MAX_USER_NAME);
   if (role_name == NULL || !vigil_role_from_string (role_name, &role))
-    return usage_error ("user add", "Give the role with --role: analyst, lead, manager or "
-                        "admin");
+    return usage_error ("user add", _("Give the role with --role: analyst, lead, manager or "
+                                      "admin"));
   if (data_dir == NULL)
-    return usage_error ("user add", "Say where with --data DIR");
+    return usage_error ("user add", _("Say where with --data DIR"));
 
   if (!(store = open_data_store (data_dir, NULL)))
     return VIGILD_EXIT_FAILURE;
@@ -412,8 +416,8 @@ command_user_add (int    argc,
 
     if (existing != NULL)
       {
-        print_error ("A user “%s” exists already; change the password with "
-                     "“vigild user passwd %s --data %s”", argv[1], argv[1], data_dir);
+        print_error (_("A user “%s” exists already; change the password with "
+                       "“vigild user passwd %s --data %s”"), argv[1], argv[1], data_dir);
         return VIGILD_EXIT_FAILURE;
       }
   }
@@ -427,7 +431,7 @@ command_user_add (int    argc,
       return VIGILD_EXIT_FAILURE;
     }
 
-  printf ("Added %s (%s).\n", argv[1], vigil_role_to_string (role));
+  printf (_("Added %s (%s).\n"), argv[1], vigil_role_to_string (role));
   return VIGILD_EXIT_OK;
 }
 
@@ -437,11 +441,11 @@ command_user_passwd (int    argc,
 {
   g_autofree char *data_dir = NULL;
   GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, "The data directory", "DIR" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("The data directory"), N_("DIR") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = new_context ("NAME",
-    "Sets a new password for a user (read as for “vigild user add”).");
+  g_autoptr(GOptionContext) context = new_context (N_("NAME"),
+    N_("Sets a new password for a user (read as for “vigild user add”)."));
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(VigilUser) user = NULL;
   g_autoptr(GError) error = NULL;
@@ -451,9 +455,9 @@ command_user_passwd (int    argc,
   if (!parse_options (context, "user passwd", &argc, &argv))
     return VIGILD_EXIT_USAGE;
   if (argc != 2)
-    return usage_error ("user passwd", "Give exactly one user NAME");
+    return usage_error ("user passwd", _("Give exactly one user NAME"));
   if (data_dir == NULL)
-    return usage_error ("user passwd", "Say where with --data DIR");
+    return usage_error ("user passwd", _("Say where with --data DIR"));
 
   if (!(store = open_data_store (data_dir, NULL)))
     return VIGILD_EXIT_FAILURE;
@@ -472,7 +476,7 @@ command_user_passwd (int    argc,
       return VIGILD_EXIT_FAILURE;
     }
 
-  printf ("Changed the password of %s.\n", argv[1]);
+  printf (_("Changed the password of %s.\n"), argv[1]);
   return VIGILD_EXIT_OK;
 }
 
@@ -484,12 +488,12 @@ set_disabled (int         argc,
   const char *command = disabled ? "user disable" : "user enable";
   g_autofree char *data_dir = NULL;
   GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, "The data directory", "DIR" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("The data directory"), N_("DIR") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = new_context ("NAME",
-    disabled ? "Disables a user: they can no longer sign in, and their sessions end now."
-             : "Enables a disabled user again.");
+  g_autoptr(GOptionContext) context = new_context (N_("NAME"),
+    disabled ? N_("Disables a user: they can no longer sign in, and their sessions end now.")
+             : N_("Enables a disabled user again."));
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -497,9 +501,9 @@ set_disabled (int         argc,
   if (!parse_options (context, command, &argc, &argv))
     return VIGILD_EXIT_USAGE;
   if (argc != 2)
-    return usage_error (command, "Give exactly one user NAME");
+    return usage_error (command, _("Give exactly one user NAME"));
   if (data_dir == NULL)
-    return usage_error (command, "Say where with --data DIR");
+    return usage_error (command, _("Say where with --data DIR"));
 
   if (!(store = open_data_store (data_dir, NULL)))
     return VIGILD_EXIT_FAILURE;
@@ -510,7 +514,7 @@ set_disabled (int         argc,
       return VIGILD_EXIT_FAILURE;
     }
 
-  printf (disabled ? "Disabled %s; their sessions have ended.\n" : "Enabled %s.\n", argv[1]);
+  printf (disabled ? _("Disabled %s; their sessions have ended.\n") : _("Enabled %s.\n"), argv[1]);
   return VIGILD_EXIT_OK;
 }
 
@@ -534,10 +538,10 @@ command_user_list (int    argc,
 {
   g_autofree char *data_dir = NULL;
   GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, "The data directory", "DIR" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("The data directory"), N_("DIR") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = new_context ("", "Lists the users.");
+  g_autoptr(GOptionContext) context = new_context ("", N_("Lists the users."));
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(GPtrArray) users = NULL;
   g_autoptr(GError) error = NULL;
@@ -546,9 +550,9 @@ command_user_list (int    argc,
   if (!parse_options (context, "user list", &argc, &argv))
     return VIGILD_EXIT_USAGE;
   if (argc > 1)
-    return usage_error ("user list", "Unexpected argument “%s”", argv[1]);
+    return usage_error ("user list", _("Unexpected argument “%s”"), argv[1]);
   if (data_dir == NULL)
-    return usage_error ("user list", "Say where with --data DIR");
+    return usage_error ("user list", _("Say where with --data DIR"));
 
   if (!(store = open_data_store (data_dir, NULL)))
     return VIGILD_EXIT_FAILURE;
@@ -558,33 +562,33 @@ command_user_list (int    argc,
       return VIGILD_EXIT_FAILURE;
     }
 
-  printf ("%-24s %-8s %-9s %s\n", "NAME", "ROLE", "STATE", "CREATED");
+  printf ("%-24s %-8s %-9s %s\n", _("NAME"), _("ROLE"), _("STATE"), _("CREATED"));
   for (guint i = 0; i < users->len; i++)
     {
       VigilUser *user = g_ptr_array_index (users, i);
       g_autofree char *created = vigil_time_to_iso (user->created_at);
 
       printf ("%-24s %-8s %-9s %s\n", user->name, vigil_role_to_string (user->role),
-              user->disabled ? "disabled" : "active", created ? created : "-");
+              user->disabled ? _("disabled") : _("active"), created ? created : "-");
     }
   return VIGILD_EXIT_OK;
 }
 
 static const Command user_commands[] = {
-  { "add", command_user_add, "Add a user with a role and a password" },
-  { "passwd", command_user_passwd, "Set a user's password" },
-  { "disable", command_user_disable, "Disable a user and end their sessions" },
-  { "enable", command_user_enable, "Enable a disabled user" },
-  { "list", command_user_list, "List the users" },
+  { "add", command_user_add, N_("Add a user with a role and a password") },
+  { "passwd", command_user_passwd, N_("Set a user's password") },
+  { "disable", command_user_disable, N_("Disable a user and end their sessions") },
+  { "enable", command_user_enable, N_("Enable a disabled user") },
+  { "list", command_user_list, N_("List the users") },
 };
 
 static void
 print_user_usage (FILE *stream)
 {
-  fprintf (stream, "Usage:\n  vigild user COMMAND NAME --data DIR [OPTION…]\n\nCommands:\n");
+  fprintf (stream, _("Usage:\n  vigild user COMMAND NAME --data DIR [OPTION…]\n\nCommands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (user_commands); i++)
-    fprintf (stream, "  %-10s %s\n", user_commands[i].name, user_commands[i].summary);
-  fprintf (stream, "\nSee “vigild user COMMAND --help”.\n");
+    fprintf (stream, "  %-10s %s\n", user_commands[i].name, _(user_commands[i].summary));
+  fprintf (stream, _("\nSee “vigild user COMMAND --help”.\n"));
 }
 
 static int
@@ -620,7 +624,7 @@ command_user (int    argc,
         }
     }
 
-  print_error ("“%s” is not a user command", argv[1]);
+  print_error (_("“%s” is not a user command"), argv[1]);
   print_user_usage (stderr);
   return VIGILD_EXIT_USAGE;
 }
@@ -687,21 +691,21 @@ command_serve (int    argc,
   g_autofree char *key_file = NULL;
   gboolean insecure = FALSE;
   GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, "The data directory", "DIR" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("The data directory"), N_("DIR") },
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
-      "Address and port, e.g. 127.0.0.1:8443 or [::]:8443 (port 0: any free port)",
-      "ADDR:PORT" },
+      N_("Address and port, e.g. 127.0.0.1:8443 or [::]:8443 (port 0: any free port)"),
+      N_("ADDR:PORT") },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &cert_file,
-      "TLS certificate (PEM, with the chain)", "FILE" },
-    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &key_file, "TLS private key (PEM)", "FILE" },
+      N_("TLS certificate (PEM, with the chain)"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &key_file, N_("TLS private key (PEM)"), N_("FILE") },
     { "insecure-http", 0, 0, G_OPTION_ARG_NONE, &insecure,
-      "Allow plain HTTP on a non-loopback address (only behind a TLS proxy)", NULL },
+      N_("Allow plain HTTP on a non-loopback address (only behind a TLS proxy)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = new_context ("",
-    "Serves the API (/api/v1) and the live WebSocket. Plain HTTP only on loopback\n"
-    "unless --insecure-http. Prints “Listening on URL” once ready; SIGTERM or SIGINT\n"
-    "stop it after writing what is queued.");
+    N_("Serves the API (/api/v1) and the live WebSocket. Plain HTTP only on loopback\n"
+       "unless --insecure-http. Prints “Listening on URL” once ready; SIGTERM or SIGINT\n"
+       "stop it after writing what is queued."));
   g_autoptr(GInetAddress) address = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(VigildServer) server = NULL;
@@ -716,28 +720,29 @@ command_serve (int    argc,
   if (!parse_options (context, "serve", &argc, &argv))
     return VIGILD_EXIT_USAGE;
   if (argc > 1)
-    return usage_error ("serve", "Unexpected argument “%s”", argv[1]);
+    return usage_error ("serve", _("Unexpected argument “%s”"), argv[1]);
   if (data_dir == NULL)
-    return usage_error ("serve", "Say where with --data DIR");
+    return usage_error ("serve", _("Say where with --data DIR"));
   if (listen == NULL)
-    return usage_error ("serve", "Say where to listen with --listen ADDR:PORT");
+    return usage_error ("serve", _("Say where to listen with --listen ADDR:PORT"));
   if (!parse_listen (listen, &address, &port))
-    return usage_error ("serve", "“%s” is not ADDR:PORT with an IP address (e.g. "
-                        "127.0.0.1:8443 or [::1]:8443)", listen);
+    return usage_error ("serve", _("“%s” is not ADDR:PORT with an IP address (e.g. "
+                                   "127.0.0.1:8443 or [::1]:8443)"), listen);
   if ((cert_file == NULL) != (key_file == NULL))
-    return usage_error ("serve", "Give both --tls-cert and --tls-key, or neither");
+    return usage_error ("serve", _("Give both --tls-cert and --tls-key, or neither"));
   if (cert_file == NULL && !insecure && !g_inet_address_get_is_loopback (address))
-    return usage_error ("serve", "Refusing plain HTTP on %s, which is not a loopback "
-                        "address: passwords and tokens would cross the network in clear. "
-                        "Give --tls-cert and --tls-key, or --insecure-http when a TLS proxy "
-                        "terminates the connections", listen);
+    return usage_error ("serve", _("Refusing plain HTTP on %s, which is not a loopback "
+                                   "address: passwords and tokens would cross the network "
+                                   "in clear. Give --tls-cert and --tls-key, or "
+                                   "--insecure-http when a TLS proxy terminates the "
+                                   "connections"), listen);
 
   if (cert_file != NULL)
     {
       certificate = g_tls_certificate_new_from_files (cert_file, key_file, &error);
       if (certificate == NULL)
         {
-          print_error ("Could not load the TLS certificate: %s", error->message);
+          print_error (_("Could not load the TLS certificate: %s"), error->message);
           return VIGILD_EXIT_FAILURE;
         }
     }
@@ -745,8 +750,8 @@ command_serve (int    argc,
   path = vigild_cli_get_store_path (data_dir);
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
-      print_error ("There is no Vigil server store in %s; create one with "
-                   "“vigild init --data %s”", data_dir, data_dir);
+      print_error (_("There is no Vigil server store in %s; create one with "
+                     "“vigild init --data %s”"), data_dir, data_dir);
       return VIGILD_EXIT_FAILURE;
     }
 
@@ -763,6 +768,7 @@ command_serve (int    argc,
 
   url = vigild_server_dup_url (server);
   g_message ("vigild %s serving %s", PACKAGE_VERSION, path);
+  /* Not translated: scripts and tests wait for this line. */
   printf ("Listening on %s\n", url);
   fflush (stdout);
 
@@ -787,7 +793,9 @@ verify_store (VigilStore *store,
 
   if (vigil_store_verify (store, &checked, &broken, &error))
     {
-      printf ("%s%" G_GINT64_FORMAT " entries, chain intact\n", what, checked);
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, checked);
+
+      printf (_("%s%s entries, chain intact\n"), what, count);
       *status = VIGILD_EXIT_OK;
       return TRUE;
     }
@@ -796,11 +804,13 @@ verify_store (VigilStore *store,
     {
       /* The store's message is "… at entry N: reason"; keep the reason. */
       const char *reason = strrchr (error->message, ':');
+      g_autofree char *entry = g_strdup_printf ("%" G_GINT64_FORMAT, broken);
 
       reason = reason ? reason + 1 : error->message;
       while (*reason == ' ')
         reason++;
-      printf ("%schain broken at entry %" G_GINT64_FORMAT ": %s\n", what, broken, reason);
+
+      printf (_("%schain broken at entry %s: %s\n"), what, entry, reason);
       *status = VIGILD_EXIT_CHAIN_BROKEN;
       return FALSE;
     }
@@ -816,12 +826,12 @@ command_backup (int    argc,
 {
   g_autofree char *data_dir = NULL;
   GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, "The data directory", "DIR" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("The data directory"), N_("DIR") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = new_context ("OUT",
-    "Copies the store to OUT with SQLite's online backup: consistent even while the\n"
-    "server writes. OUT must not exist. The copy is verified afterwards.");
+  g_autoptr(GOptionContext) context = new_context (N_("OUT"),
+    N_("Copies the store to OUT with SQLite's online backup: consistent even while the\n"
+       "server writes. OUT must not exist. The copy is verified afterwards."));
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(VigilStore) copy = NULL;
   g_autoptr(GError) error = NULL;
@@ -832,9 +842,9 @@ command_backup (int    argc,
   if (!parse_options (context, "backup", &argc, &argv))
     return VIGILD_EXIT_USAGE;
   if (argc != 2)
-    return usage_error ("backup", "Give exactly one OUT file");
+    return usage_error ("backup", _("Give exactly one OUT file"));
   if (data_dir == NULL)
-    return usage_error ("backup", "Say where with --data DIR");
+    return usage_error ("backup", _("Say where with --data DIR"));
 
   if (!(store = open_data_store (data_dir, NULL)))
     return VIGILD_EXIT_FAILURE;
@@ -846,7 +856,7 @@ command_backup (int    argc,
       return VIGILD_EXIT_FAILURE;
     }
 
-  what = g_strdup_printf ("Wrote %s: ", argv[1]);
+  what = g_strdup_printf (_("Wrote %s: "), argv[1]);
   verify_store (copy, what, &status);
   return status;
 }
@@ -857,12 +867,12 @@ command_verify (int    argc,
 {
   g_autofree char *data_dir = NULL;
   GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, "The data directory", "DIR" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("The data directory"), N_("DIR") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = new_context ("",
-    "Walks the audit chain of the operation log and recomputes every hash.\n"
-    "Exit status: 0 intact, 3 broken (the first bad entry is named), 1 other failure.");
+    N_("Walks the audit chain of the operation log and recomputes every hash.\n"
+       "Exit status: 0 intact, 3 broken (the first bad entry is named), 1 other failure."));
   g_autoptr(VigilStore) store = NULL;
   int status;
 
@@ -870,9 +880,9 @@ command_verify (int    argc,
   if (!parse_options (context, "verify", &argc, &argv))
     return VIGILD_EXIT_USAGE;
   if (argc > 1)
-    return usage_error ("verify", "Unexpected argument “%s”", argv[1]);
+    return usage_error ("verify", _("Unexpected argument “%s”"), argv[1]);
   if (data_dir == NULL)
-    return usage_error ("verify", "Say where with --data DIR");
+    return usage_error ("verify", _("Say where with --data DIR"));
 
   if (!(store = open_data_store (data_dir, NULL)))
     return VIGILD_EXIT_FAILURE;
@@ -884,22 +894,22 @@ command_verify (int    argc,
 /* Entry point */
 
 static const Command commands[] = {
-  { "init", command_init, "Create a data directory with an empty store" },
-  { "user", command_user, "Add, change, disable and list users" },
-  { "serve", command_serve, "Run the server" },
-  { "backup", command_backup, "Copy the store while the server runs" },
-  { "verify", command_verify, "Check the audit chain" },
+  { "init", command_init, N_("Create a data directory with an empty store") },
+  { "user", command_user, N_("Add, change, disable and list users") },
+  { "serve", command_serve, N_("Run the server") },
+  { "backup", command_backup, N_("Copy the store while the server runs") },
+  { "verify", command_verify, N_("Check the audit chain") },
 };
 
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "Usage:\n  vigild COMMAND [OPTION…]\n\n"
-                   "The shared server of Vigil.\n\nCommands:\n");
+  fprintf (stream, _("Usage:\n  vigild COMMAND [OPTION…]\n\n"
+                     "The shared server of Vigil.\n\nCommands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (stream, "  %-8s %s\n", commands[i].name, commands[i].summary);
-  fprintf (stream, "\nSee “vigild COMMAND --help”. Exit status: 0 success, 1 failure, "
-                   "2 wrong usage, 3 broken audit chain (verify).\n");
+    fprintf (stream, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (stream, _("\nSee “vigild COMMAND --help”. Exit status: 0 success, 1 failure, "
+                     "2 wrong usage, 3 broken audit chain (verify).\n"));
 }
 
 int
@@ -909,6 +919,9 @@ vigild_cli_main (int    argc,
   g_autoptr(GError) error = NULL;
 
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   /* Stores, backups and keys are nobody else's business. */
   umask (0077);
   signal (SIGPIPE, SIG_IGN);
@@ -954,7 +967,7 @@ vigild_cli_main (int    argc,
         }
     }
 
-  print_error ("“%s” is not a command", argv[1]);
+  print_error (_("“%s” is not a command"), argv[1]);
   print_usage (stderr);
   return VIGILD_EXIT_USAGE;
 }
