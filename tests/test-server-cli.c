@@ -797,7 +797,7 @@ test_backup (void)
   g_autofree char *token = NULL;
   GThread *threads[N_SENDERS];
   Stream stream = { 0, };
-  guint previous = 0;
+  guint previous = 0, target;
   Serve *serve;
 
   serve = serve_start (data_dir, NULL, NULL);
@@ -814,7 +814,11 @@ test_backup (void)
       guint n_entries = 0;
       int status;
 
-      stream_wait_for (&stream, 10 * (i + 1));
+      /* Ten more batches acknowledged since the last copy, at least. */
+      g_mutex_lock (&stream.lock);
+      target = stream.n_acknowledged + 10;
+      g_mutex_unlock (&stream.lock);
+      stream_wait_for (&stream, target);
       g_assert_cmpint (g_mkdir (copy_dir, 0700), ==, 0);
       status = run_vigild (NULL, &out, &err, "backup", "--data", data_dir, copy_path, NULL);
       if (status != 0)
