@@ -13,7 +13,7 @@ G_BEGIN_DECLS
  * VigilFieldKind:
  * @VIGIL_FIELD_TEXT: one line of text (at most 500 characters)
  * @VIGIL_FIELD_LONG_TEXT: several lines (at most 20,000 characters)
- * @VIGIL_FIELD_TIME: a date and time, ISO 8601 in documents
+ * @VIGIL_FIELD_TIME: a date and time, ISO 8601 in UTC in documents
  * @VIGIL_FIELD_BOOL: yes or no
  * @VIGIL_FIELD_SIZE: a whole number of bytes, 0 or more
  * @VIGIL_FIELD_CHOICE: one id of a choice list
@@ -21,8 +21,10 @@ G_BEGIN_DECLS
  * @VIGIL_FIELD_LIST: a list of short texts (a JSON array)
  * @VIGIL_FIELD_SHA256: 64 lower-case hex digits
  * @VIGIL_FIELD_INDICATOR: text checked against the item's "type" field
- *   (IP address, domain, URL, file hash, e-mail address, account)
- * @VIGIL_FIELD_REF: the id of an item of another collection of the form
+ *   (IP address, domain, URL, file hash, e-mail address, account) and kept
+ *   normalised (lower-case domain, e-mail host and hash; canonical address)
+ * @VIGIL_FIELD_REF: the id of an item of the collection named by the field's
+ *   @ref ("form.collection")
  * @VIGIL_FIELD_SIGNATURE: a sign-off: the operation sends %TRUE and the
  *   document keeps {"by": actor, "at": time}; %FALSE or %NULL withdraws it
  */
@@ -45,31 +47,52 @@ typedef enum {
  * VigilFieldFlags:
  * @VIGIL_FIELD_REQUIRED: an item cannot exist without it
  * @VIGIL_FIELD_COMPLETES: the step counts as complete only when it is set
+ *   (a yes/no field when it is answered)
  * @VIGIL_FIELD_PAST: a time that cannot lie in the future
  * @VIGIL_FIELD_SET_ONCE: once set it never changes (integrity data)
+ * @VIGIL_FIELD_MUST_BE_TRUE: with @VIGIL_FIELD_COMPLETES on a yes/no
+ *   field: only "yes" completes (a checklist's "done")
  */
 typedef enum {
-  VIGIL_FIELD_REQUIRED  = 1 << 0,
-  VIGIL_FIELD_COMPLETES = 1 << 1,
-  VIGIL_FIELD_PAST      = 1 << 2,
-  VIGIL_FIELD_SET_ONCE  = 1 << 3,
+  VIGIL_FIELD_REQUIRED     = 1 << 0,
+  VIGIL_FIELD_COMPLETES    = 1 << 1,
+  VIGIL_FIELD_PAST         = 1 << 2,
+  VIGIL_FIELD_SET_ONCE     = 1 << 3,
+  VIGIL_FIELD_MUST_BE_TRUE = 1 << 4,
 } VigilFieldFlags;
 
+/**
+ * VigilFieldInfo:
+ * @id: the key in documents and payloads
+ * @label: untranslated; use vigil_field_get_label()
+ * @kind: what the value is
+ * @choices: the choice list of %VIGIL_FIELD_CHOICE and %VIGIL_FIELD_CHOICES
+ * @flags: rules of the field
+ * @ref: for %VIGIL_FIELD_REF: "form.collection" of the items referred to
+ * @when: (nullable): the id of a yes/no sibling; the field counts for
+ *   completeness only when that sibling is "yes" (whom an incident was
+ *   escalated to matters only when it was escalated)
+ */
 typedef struct {
   const char      *id;
-  const char      *label;    /* untranslated; use vigil_field_get_label() */
+  const char      *label;
   VigilFieldKind   kind;
-  VigilChoiceList  choices;  /* for CHOICE and CHOICES */
+  VigilChoiceList  choices;
   VigilFieldFlags  flags;
-  const char      *ref;      /* for REF: the collection referred to */
+  const char      *ref;
+  const char      *when;
 } VigilFieldInfo;
 
 /**
  * VigilCollectionInfo:
+ * @id: the key of the items' array in the form
+ * @label: untranslated; use vigil_collection_get_label()
  * @keys: when not %VIGIL_N_CHOICE_LISTS, items are keyed by the ids of this
  *   choice list (one item per id, e.g. the data collection checklist) and
  *   item.update creates a missing item
  * @min_complete: how many items the step needs to count as complete
+ * @append_only: items are records that are never changed nor removed
+ *   (chain of custody)
  */
 typedef struct {
   const char            *id;
@@ -78,18 +101,21 @@ typedef struct {
   guint                  n_fields;
   VigilChoiceList        keys;
   guint                  min_complete;
+  gboolean               append_only;
 } VigilCollectionInfo;
 
 /**
  * VigilFormInfo:
  * @id: the key of the form in the incident's forms object
  * @step: the step whose page shows the form
+ * @title: untranslated; use vigil_form_get_title()
  * @approved_content: part of what the lead approves (steps 1-7): frozen
  *   while submitted and once approved
  *
  * One form of a step page, as spec/process.md describes it. A step may have
- * several forms (step 2: collection and evidence; custody stays open after
- * approval).
+ * several forms (step 2: collection and evidence; the chain of custody stays
+ * open after approval). Forms of steps 9 and later open once the lead has
+ * approved.
  */
 typedef struct {
   const char                *id;
@@ -101,6 +127,11 @@ typedef struct {
   const VigilCollectionInfo *collections;
   guint                      n_collections;
 } VigilFormInfo;
+
+/* Item ids: 1 to 64 characters out of a-z, A-Z, 0-9, '-' and '_' (a UUID). */
+#define VIGIL_FORMS_MAX_ITEM_ID 64
+/* At most this many items in one collection. */
+#define VIGIL_FORMS_MAX_ITEMS   1000
 
 const VigilFormInfo       *vigil_forms_get_all          (guint                *n_forms);
 const VigilFormInfo       *vigil_forms_get              (const char           *form_id);
@@ -135,14 +166,28 @@ JsonObject                *vigil_incident_find_item     (VigilIncident      *inc
  * @item: (nullable): the item the value belongs to, for fields that depend
  *   on a sibling (an indicator's value on its type)
  *
- * Validates @value for @field, the way an operation would. Forms call it to
- * show a problem as soon as it is typed.
+ * Validates @value for @field the way an operation would, against the
+ * current time. Forms call it to show a problem as soon as it is typed.
+ * References to other items are checked only by the operation.
  *
  * Returns: %FALSE with a VIGIL_OP_ERROR_INVALID "FIELD: reason" error
  */
 gboolean                   vigil_forms_check_value      (const VigilFieldInfo *field,
                                                          JsonNode             *value,
                                                          JsonObject           *item,
+                                                         GError              **error);
+
+/**
+ * vigil_forms_check_document:
+ * @forms: the "forms" object of an incident document
+ *
+ * What the incident reader checks: known forms, fields and collections,
+ * values of the right type, choice ids, item ids present and unique.
+ *
+ * Returns: %FALSE with a VIGIL_INCIDENT_ERROR naming the field, e.g.
+ *   "forms.collect.evidence[0].sha256"
+ */
+gboolean                   vigil_forms_check_document   (JsonObject           *forms,
                                                          GError              **error);
 
 /* Checks an indicator of @type ("ip", "domain", ...) and gives a normalised
@@ -157,7 +202,7 @@ gboolean                   vigil_indicator_normalize    (const char           *t
  * @step: 1 to 15
  *
  * What the step still lacks to count as complete, as translated sentences
- * ("Root cause", "At least one evidence item", ...).
+ * ("Fill in “Root cause”.", "Add at least one entry to “Evidence”.", ...).
  *
  * Returns: (transfer full): %NULL-terminated, empty when complete
  */

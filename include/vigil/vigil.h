@@ -6,6 +6,7 @@
 #include "vigil-process.h"
 #include "vigil-incident.h"
 #include "vigil-op.h"
+#include "vigil-forms.h"
 #include "vigil-store.h"
 #include "vigil-workspace.h"
 
