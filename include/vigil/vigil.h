@@ -7,6 +7,7 @@
 #include "vigil-incident.h"
 #include "vigil-op.h"
 #include "vigil-forms.h"
+#include "vigil-evidence.h"
 #include "vigil-store.h"
 #include "vigil-workspace.h"
 
