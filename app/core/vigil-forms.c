@@ -223,7 +223,8 @@ static const VigilFieldInfo finalize_fields[] = {
 };
 
 #define FORM(id, step, title, approved, fields, collections) \
-  { id, step, title, approved, fields, G_N_ELEMENTS (fields), collections, G_N_ELEMENTS (collections) }
+  { id, step, title, approved, fields, G_N_ELEMENTS (fields), \
+    collections, G_N_ELEMENTS (collections) }
 #define FORM_FIELDS(id, step, title, approved, fields) \
   { id, step, title, approved, fields, G_N_ELEMENTS (fields), NULL, 0 }
 #define FORM_ITEMS(id, step, title, approved, collections) \
@@ -511,6 +512,16 @@ is_domain (const char *text)
       for (gsize j = 0; j < len; j++)
         {
           if (!g_ascii_isalnum (labels[i][j]) && labels[i][j] != '-' && labels[i][j] != '_')
+            return FALSE;
+        }
+      /* No top-level domain is all digits: that is an IPv4 address. */
+      if (i == n - 1 || (i == n - 2 && *labels[n - 1] == '\0'))
+        {
+          gboolean digits = TRUE;
+
+          for (gsize j = 0; j < len; j++)
+            digits &= g_ascii_isdigit (labels[i][j]);
+          if (digits)
             return FALSE;
         }
     }
@@ -921,7 +932,8 @@ check_stored_value (const VigilFieldInfo  *field,
     case VIGIL_FIELD_SIZE:
       if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_INT64 ||
           json_node_get_int (value) < 0)
-        return bad_document (error, code, path, _("The field “%s” must be a whole number of 0 or more"));
+        return bad_document (error, code, path,
+                             _("The field “%s” must be a whole number of 0 or more"));
       return TRUE;
 
     case VIGIL_FIELD_CHOICE:
@@ -943,7 +955,8 @@ check_stored_value (const VigilFieldInfo  *field,
             JsonNode *element = json_array_get_element (array, i);
 
             if (!is_string (element))
-              return bad_document (error, code, path, _("The field “%s” must be a list of strings"));
+              return bad_document (error, code, path,
+                                   _("The field “%s” must be a list of strings"));
             if (field->kind == VIGIL_FIELD_CHOICES &&
                 !vigil_process_is_valid_choice (field->choices, json_node_get_string (element)))
               return bad_document (error, code, path, _("The field “%s” has an unknown value"));
@@ -953,7 +966,8 @@ check_stored_value (const VigilFieldInfo  *field,
 
     case VIGIL_FIELD_SHA256:
       if (!is_string (value) || !is_lower_hex (json_node_get_string (value), 64))
-        return bad_document (error, code, path, _("The field “%s” must be 64 lower-case hex digits"));
+        return bad_document (error, code, path,
+                             _("The field “%s” must be 64 lower-case hex digits"));
       return TRUE;
 
     case VIGIL_FIELD_SIGNATURE:
@@ -963,14 +977,16 @@ check_stored_value (const VigilFieldInfo  *field,
         g_autoptr(GDateTime) when = NULL;
 
         if (!JSON_NODE_HOLDS_OBJECT (value))
-          return bad_document (error, code, path, _("The field “%s” must be a sign-off with “by” and “at”"));
+          return bad_document (error, code, path,
+                               _("The field “%s” must be a sign-off with “by” and “at”"));
         signature = json_node_get_object (value);
         by = json_object_get_member (signature, "by");
         at = json_object_get_member (signature, "at");
         if (json_object_get_size (signature) != 2 || by == NULL || !is_string (by) ||
             at == NULL || !is_string (at) ||
             !(when = vigil_time_from_iso (json_node_get_string (at))))
-          return bad_document (error, code, path, _("The field “%s” must be a sign-off with “by” and “at”"));
+          return bad_document (error, code, path,
+                               _("The field “%s” must be a sign-off with “by” and “at”"));
         return TRUE;
       }
 
