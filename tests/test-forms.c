@@ -1535,6 +1535,8 @@ test_evidence_vectors (Fixture       *f,
   sha_missing = hash_file (missing, &size, &error);
   g_assert_null (sha_missing);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  /* the message says which file */
+  g_assert_nonnull (strstr (error->message, "missing"));
 }
 
 typedef struct {

@@ -106,6 +106,21 @@ post_report (HashJob *job,
     }
 }
 
+/* Says which file could not be read; a cancellation stays as it is. */
+static void
+return_read_error (GTask  *task,
+                   GFile  *file,
+                   GError *error)
+{
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+
+      g_prefix_error (&error, _("Could not read the evidence file %s: "), name);
+    }
+  g_task_return_error (task, error);
+}
+
 static void
 hash_thread (GTask        *task,
              gpointer      source_object,
@@ -125,7 +140,7 @@ hash_thread (GTask        *task,
   stream = g_file_read (job->file, cancellable, &error);
   if (stream == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      return_read_error (task, job->file, g_steal_pointer (&error));
       return;
     }
 
@@ -152,7 +167,7 @@ hash_thread (GTask        *task,
     }
   if (n < 0)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      return_read_error (task, job->file, g_steal_pointer (&error));
       return;
     }
 
