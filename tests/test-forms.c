@@ -1150,6 +1150,34 @@ test_op_changes (void)
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change, "new"),
                                                   "value"), ==, "2001:db8::1");
 
+  /* an indicator given again in other letters is no change; another is */
+  g_clear_object (&op);
+  g_clear_object (&incident);
+  g_clear_pointer (&changes, json_array_unref);
+  op = make_op ("item.update", vigil_incident_get_id (result), ANALYST,
+                vigil_incident_get_revision (result), T0,
+                "{" IND ",'id':'in1','fields':{'value':'2001:0DB8::1','notes':'seen twice'}}");
+  incident = vigil_op_apply (op, result, VIGIL_ROLE_ANALYST, &changes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (changes), ==, 1);
+  change = json_array_get_object_element (changes, 0);
+  g_assert_cmpstr (json_object_get_string_member (change, "field"), ==,
+                   "correlate.indicators.in1.notes");
+  g_clear_object (&op);
+  g_clear_pointer (&changes, json_array_unref);
+  op = make_op ("item.update", vigil_incident_get_id (result), ANALYST,
+                vigil_incident_get_revision (result), T0,
+                "{" IND ",'id':'in1','fields':{'type':'domain','value':'Evil.Example.COM'}}");
+  g_clear_object (&incident);
+  incident = vigil_op_apply (op, result, VIGIL_ROLE_ANALYST, &changes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (changes), ==, 2);
+  change = json_array_get_object_element (changes, 1);
+  g_assert_cmpstr (json_object_get_string_member (change, "field"), ==,
+                   "correlate.indicators.in1.value");
+  g_assert_cmpstr (json_object_get_string_member (change, "old"), ==, "2001:db8::1");
+  g_assert_cmpstr (json_object_get_string_member (change, "new"), ==, "evil.example.com");
+
   g_clear_object (&op);
   g_clear_pointer (&changes, json_array_unref);
   op = make_op ("item.remove", vigil_incident_get_id (result), ANALYST,

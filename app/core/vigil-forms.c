@@ -1449,7 +1449,7 @@ apply_item_add (VigilOp                   *op,
   static const char * const known[] = { "form", "collection", "item", NULL };
   JsonObject *payload = vigil_op_get_payload (op);
   g_autoptr(JsonObject) item = json_object_new ();
-  g_autoptr(JsonArray) ignored = json_array_new ();
+  g_autoptr(JsonArray) scratch = json_array_new ();
   g_autoptr(GList) members = NULL;
   g_autoptr(JsonNode) item_node = NULL;
   g_autofree char *change_field = NULL;
@@ -1492,7 +1492,7 @@ apply_item_add (VigilOp                   *op,
         }
       /* The new entry is recorded as one change, not field by field. */
       if (!update_field (field, item, json_object_get_member (given, l->data), ctx, "",
-                         ignored, error))
+                         scratch, error))
         return FALSE;
     }
   if (!finish_item (collection, item, error))
@@ -1518,6 +1518,9 @@ apply_item_update (VigilOp                   *op,
   JsonObject *payload = vigil_op_get_payload (op);
   g_autoptr(GList) members = NULL;
   g_autofree char *prefix = NULL;
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) before_copy = NULL;
+  g_autoptr(JsonArray) scratch = json_array_new ();
   JsonObject *fields, *item;
   JsonArray *items;
   const char *id;
@@ -1556,7 +1559,8 @@ apply_item_update (VigilOp                   *op,
       json_array_add_object_element (items, item);
     }
 
-  prefix = g_strjoin (".", form->id, collection->id, id, NULL);
+  before = json_node_init_object (json_node_alloc (), item);
+  before_copy = vigil_json_node_deep_copy (before);
   for (const GList *l = members; l != NULL; l = l->next)
     {
       const VigilFieldInfo *field = vigil_collection_get_field (collection, l->data);
@@ -1567,11 +1571,30 @@ apply_item_update (VigilOp                   *op,
                        _("%s: this field is not known"), (const char *) l->data);
           return FALSE;
         }
-      if (!update_field (field, item, json_object_get_member (fields, l->data), ctx, prefix,
-                         changes, error))
+      if (!update_field (field, item, json_object_get_member (fields, l->data), ctx, "",
+                         scratch, error))
         return FALSE;
     }
-  return finish_item (collection, item, error);
+  if (!finish_item (collection, item, error))
+    return FALSE;
+
+  /* What changed, once the item is whole (an indicator is normalised only
+   * then). */
+  prefix = g_strjoin (".", form->id, collection->id, id, NULL);
+  for (guint f = 0; f < collection->n_fields; f++)
+    {
+      const char *field_id = collection->fields[f].id;
+      JsonNode *old = json_object_get_member (json_node_get_object (before_copy), field_id);
+      JsonNode *new = json_object_get_member (item, field_id);
+
+      if (!nodes_equal (old, new))
+        {
+          g_autofree char *change_field = g_strconcat (prefix, ".", field_id, NULL);
+
+          add_change (changes, change_field, old, new);
+        }
+    }
+  return TRUE;
 }
 
 /* Who refers to an item: the label of the list, or NULL. */
