@@ -709,8 +709,8 @@ test_json_forms_kept (void)
   g_autoptr(JsonNode) out_copy = NULL;
   g_autofree char *doc = squote_to_json (
     "{'id':'abc','revision':2,'step':3,'title':'T','forms':"
-    "{'collect':{'items':[{'id':'system_logs','done':true,'notes':'rotated'}]},"
-    "'analyze':{'notes':'beaconing every 60 s','questions':['who?']}}}");
+    "{'collect':{'checklist':[{'id':'system_logs','done':true,'notes':'rotated'}]},"
+    "'analyze':{'notes':'beaconing every 60 s','affected_assets':['srv-01']}}}");
 
   in = json_from_string (doc, &error);
   g_assert_no_error (error);

@@ -327,9 +327,14 @@ test_kind_strings (void)
     { VIGIL_OP_INCIDENT_MOVE,   "incident.move" },
     { VIGIL_OP_APPROVAL_SUBMIT, "approval.submit" },
     { VIGIL_OP_APPROVAL_DECIDE, "approval.decide" },
+    { VIGIL_OP_FORM_UPDATE,     "form.update" },
+    { VIGIL_OP_ITEM_ADD,        "item.add" },
+    { VIGIL_OP_ITEM_UPDATE,     "item.update" },
+    { VIGIL_OP_ITEM_REMOVE,     "item.remove" },
   };
   static const char * const bad[] = {
-    "", "incident", "incident.delete", "Incident.Create", "approval.decide ", "evidence.add"
+    "", "incident", "incident.delete", "Incident.Create", "approval.decide ", "evidence.add",
+    "form", "item.delete", "Item.Add"
   };
 
   g_assert_cmpint (VIGIL_N_OP_KINDS, ==, G_N_ELEMENTS (kinds));
@@ -911,6 +916,34 @@ make_valid_op (guint           kind,
       *incident = new_pending (3);
       *op = make_op_for ("approval.decide", *incident, actor, T0,
                          "{'decision':'approve','comment':'fine'}");
+      break;
+    case VIGIL_OP_FORM_UPDATE:
+      *incident = new_created ();
+      *op = make_op_for ("form.update", *incident, actor, T0,
+                         "{'form':'analyze','fields':{'notes':'beaconing'}}");
+      break;
+    case VIGIL_OP_ITEM_ADD:
+      *incident = new_created ();
+      *op = make_op_for ("item.add", *incident, actor, T0,
+                         "{'form':'collect','collection':'evidence',"
+                         "'item':{'id':'ev1','name':'proxy.log'}}");
+      break;
+    case VIGIL_OP_ITEM_UPDATE:
+    case VIGIL_OP_ITEM_REMOVE:
+      {
+        g_autoptr(VigilIncident) created = new_created ();
+        g_autoptr(VigilOp) add = make_op_for ("item.add", created, ANALYST, T0,
+                                              "{'form':'collect','collection':'evidence',"
+                                              "'item':{'id':'ev1','name':'proxy.log'}}");
+
+        *incident = apply_ok (add, created, VIGIL_ROLE_ANALYST);
+        *op = make_op_for (kind == VIGIL_OP_ITEM_UPDATE ? "item.update" : "item.remove",
+                           *incident, actor, T0,
+                           kind == VIGIL_OP_ITEM_UPDATE
+                           ? "{'form':'collect','collection':'evidence','id':'ev1',"
+                             "'fields':{'location':'//evidence/42'}}"
+                           : "{'form':'collect','collection':'evidence','id':'ev1'}");
+      }
       break;
     default:
       g_assert_not_reached ();

@@ -100,6 +100,52 @@ static const ExpectedChoice roles[] = {
   { NULL, NULL }
 };
 
+static const ExpectedChoice evidence_kinds[] = {
+  { "log",             "Log file" },
+  { "network_capture", "Network capture" },
+  { "disk_image",      "Disk image" },
+  { "memory_dump",     "Memory dump" },
+  { "email",           "E-mail" },
+  { "screenshot",      "Screenshot" },
+  { "document",        "Document" },
+  { "other",           "Other" },
+  { NULL, NULL }
+};
+
+/* The kinds of observables of step 4. */
+static const ExpectedChoice indicator_types[] = {
+  { "ip",      "IP address" },
+  { "domain",  "Domain" },
+  { "url",     "URL" },
+  { "hash",    "File hash" },
+  { "email",   "E-mail address" },
+  { "account", "Account" },
+  { NULL, NULL }
+};
+
+static const ExpectedChoice escalation_targets[] = {
+  { "senior_management", "Senior management" },
+  { "specialised_team",  "Specialised team" },
+  { "external_party",    "External party" },
+  { NULL, NULL }
+};
+
+static const ExpectedChoice action_statuses[] = {
+  { "planned",     "Planned" },
+  { "in_progress", "In progress" },
+  { "done",        "Done" },
+  { "cancelled",   "Cancelled" },
+  { NULL, NULL }
+};
+
+static const ExpectedChoice remedial_kinds[] = {
+  { "patch",         "Patch" },
+  { "configuration", "Configuration change" },
+  { "training",      "User training" },
+  { "other",         "Other" },
+  { NULL, NULL }
+};
+
 static const struct {
   VigilChoiceList       list;
   const char           *name;
@@ -112,6 +158,11 @@ static const struct {
   { VIGIL_CHOICES_INTEL_SOURCE,     "intel-source",     intel_sources,     FALSE },
   { VIGIL_CHOICES_DETECTION_METHOD, "detection-method", detection_methods, FALSE },
   { VIGIL_CHOICES_ROLE,             "role",             roles,             FALSE },
+  { VIGIL_CHOICES_EVIDENCE_KIND,    "evidence-kind",    evidence_kinds,    FALSE },
+  { VIGIL_CHOICES_INDICATOR_TYPE,   "indicator-type",   indicator_types,   FALSE },
+  { VIGIL_CHOICES_ESCALATION_TARGET, "escalation-target", escalation_targets, FALSE },
+  { VIGIL_CHOICES_ACTION_STATUS,    "action-status",    action_statuses,   TRUE },
+  { VIGIL_CHOICES_REMEDIAL_KIND,    "remedial-kind",    remedial_kinds,    FALSE },
 };
 
 static guint

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vigil-incident.h"
+#include "vigil-forms-private.h"
 #include "vigil-process.h"
 
 struct _VigilIncident
@@ -499,7 +500,7 @@ copy_object (JsonObject *object)
   g_autoptr(JsonNode) copy = NULL;
 
   json_node_set_object (node, object);
-  copy = json_node_copy (node);
+  copy = vigil_json_node_deep_copy (node);
   return json_object_ref (json_node_get_object (copy));
 }
 
@@ -1002,7 +1003,8 @@ vigil_incident_dup_snapshot_hash (VigilIncident *self)
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
-  JsonObject *forms;
+  const VigilFormInfo *forms;
+  guint n_forms;
 
   g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
 
@@ -1011,15 +1013,15 @@ vigil_incident_dup_snapshot_hash (VigilIncident *self)
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
-  /* Step forms 2-7, when present, are part of what is approved. */
-  forms = self->forms;
-  for (guint step = 2; step <= VIGIL_STEP_ESCALATE; step++)
+  /* The step forms of steps 2-7, when present, are part of what is approved. */
+  forms = vigil_forms_get_all (&n_forms);
+  for (guint i = 0; i < n_forms; i++)
     {
-      const char *id = vigil_process_get_step (step)->id;
+      const char *id = forms[i].id;
 
-      if (json_object_has_member (forms, id))
+      if (forms[i].approved_content && json_object_has_member (self->forms, id))
         json_object_set_member (json_node_get_object (root), id,
-                                json_node_copy (json_object_get_member (forms, id)));
+                                json_node_copy (json_object_get_member (self->forms, id)));
     }
 
   json_generator_set_root (gen, root);
@@ -1379,6 +1381,8 @@ vigil_incident_new_from_json (JsonNode  *node,
                        _("The field “%s” must be an object"), "forms");
           return NULL;
         }
+      if (!vigil_forms_check_document (json_node_get_object (member), error))
+        return NULL;
       g_clear_pointer (&self->forms, json_object_unref);
       self->forms = copy_object (json_node_get_object (member));
     }

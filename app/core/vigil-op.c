@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vigil-op.h"
+#include "vigil-forms-private.h"
 #include "vigil-process.h"
 
 /* Clocks of workstations drift; a time this far ahead still counts as now. */
@@ -38,9 +39,14 @@ static const char *kind_names[VIGIL_N_OP_KINDS] = {
   [VIGIL_OP_INCIDENT_MOVE] = "incident.move",
   [VIGIL_OP_APPROVAL_SUBMIT] = "approval.submit",
   [VIGIL_OP_APPROVAL_DECIDE] = "approval.decide",
+  [VIGIL_OP_FORM_UPDATE] = "form.update",
+  [VIGIL_OP_ITEM_ADD] = "item.add",
+  [VIGIL_OP_ITEM_UPDATE] = "item.update",
+  [VIGIL_OP_ITEM_REMOVE] = "item.remove",
 };
 
-/* Field ids are lower-case words joined by '_' or '.', e.g. "approval.comment". */
+/* Field ids are lower-case words (with digits after the first letter)
+ * joined by '_' or '.', e.g. "approval.comment" or "sha256". */
 static gsize
 field_prefix_length (const GError *error)
 {
@@ -49,7 +55,10 @@ field_prefix_length (const GError *error)
   if (error == NULL || error->domain != VIGIL_OP_ERROR || error->message == NULL)
     return 0;
 
-  for (p = error->message; g_ascii_islower (*p) || *p == '_' || *p == '.'; p++)
+  for (p = error->message;
+       g_ascii_islower (*p) || *p == '_' || *p == '.' ||
+       (p > error->message && g_ascii_isdigit (*p));
+       p++)
     ;
   if (p == error->message || p[0] != ':' || p[1] != ' ')
     return 0;
@@ -1077,6 +1086,12 @@ vigil_op_apply (VigilOp        *self,
       break;
     case VIGIL_OP_APPROVAL_DECIDE:
       ok = apply_decide (&apply, role, vigil_incident_get_revision (incident), error);
+      break;
+    case VIGIL_OP_FORM_UPDATE:
+    case VIGIL_OP_ITEM_ADD:
+    case VIGIL_OP_ITEM_UPDATE:
+    case VIGIL_OP_ITEM_REMOVE:
+      ok = vigil_forms_apply_op (self, result, change_list, error);
       break;
     default:
       g_assert_not_reached ();

@@ -118,6 +118,46 @@ static const VigilChoice roles[] = {
   { "admin", N_("Administrator") },
 };
 
+static const VigilChoice evidence_kinds[] = {
+  { "log", N_("Log file") },
+  { "network_capture", N_("Network capture") },
+  { "disk_image", N_("Disk image") },
+  { "memory_dump", N_("Memory dump") },
+  { "email", N_("E-mail") },
+  { "screenshot", N_("Screenshot") },
+  { "document", N_("Document") },
+  { "other", N_("Other") },
+};
+
+static const VigilChoice indicator_types[] = {
+  { "ip", N_("IP address") },
+  { "domain", N_("Domain") },
+  { "url", N_("URL") },
+  { "hash", N_("File hash") },
+  { "email", N_("E-mail address") },
+  { "account", N_("Account") },
+};
+
+static const VigilChoice escalation_targets[] = {
+  { "senior_management", N_("Senior management") },
+  { "specialised_team", N_("Specialised team") },
+  { "external_party", N_("External party") },
+};
+
+static const VigilChoice action_statuses[] = {
+  { "planned", N_("Planned") },
+  { "in_progress", N_("In progress") },
+  { "done", N_("Done") },
+  { "cancelled", N_("Cancelled") },
+};
+
+static const VigilChoice remedial_kinds[] = {
+  { "patch", N_("Patch") },
+  { "configuration", N_("Configuration change") },
+  { "training", N_("User training") },
+  { "other", N_("Other") },
+};
+
 static const struct {
   const VigilChoice *choices;
   guint              n_choices;
@@ -128,6 +168,11 @@ static const struct {
   [VIGIL_CHOICES_INTEL_SOURCE] = { intel_sources, G_N_ELEMENTS (intel_sources) },
   [VIGIL_CHOICES_DETECTION_METHOD] = { detection_methods, G_N_ELEMENTS (detection_methods) },
   [VIGIL_CHOICES_ROLE] = { roles, G_N_ELEMENTS (roles) },
+  [VIGIL_CHOICES_EVIDENCE_KIND] = { evidence_kinds, G_N_ELEMENTS (evidence_kinds) },
+  [VIGIL_CHOICES_INDICATOR_TYPE] = { indicator_types, G_N_ELEMENTS (indicator_types) },
+  [VIGIL_CHOICES_ESCALATION_TARGET] = { escalation_targets, G_N_ELEMENTS (escalation_targets) },
+  [VIGIL_CHOICES_ACTION_STATUS] = { action_statuses, G_N_ELEMENTS (action_statuses) },
+  [VIGIL_CHOICES_REMEDIAL_KIND] = { remedial_kinds, G_N_ELEMENTS (remedial_kinds) },
 };
 
 gboolean

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vigil-store.h"
+#include "vigil-forms.h"
 
 /* The only module that speaks SQL. One connection, serialised by a mutex so
  * that every public method can be called from any thread (the app calls them
@@ -1353,6 +1354,122 @@ vigil_store_list_pending_approvals (VigilStore  *self,
   g_mutex_unlock (&self->lock);
 
   return incidents;
+}
+
+GPtrArray *
+vigil_store_find_indicator (VigilStore  *self,
+                            const char  *type,
+                            const char  *value,
+                            const char  *exclude_id,
+                            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *normalized = NULL;
+  GPtrArray *incidents = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+  g_return_val_if_fail (type != NULL, NULL);
+  g_return_val_if_fail (value != NULL, NULL);
+
+  /* Step 4 keeps indicators normalised, so equal text means the same one. */
+  if (!vigil_process_is_valid_choice (VIGIL_CHOICES_INDICATOR_TYPE, type))
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID, "type: %s",
+                   _("the value is not one of the allowed choices"));
+      return NULL;
+    }
+  if (!vigil_indicator_normalize (type, value, &normalized, error))
+    return NULL;
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error) &&
+      (stmt = prepare (self,
+                       "SELECT doc FROM incidents AS i "
+                       "WHERE (?3 IS NULL OR i.id <> ?3) AND EXISTS ("
+                       "  SELECT 1 FROM json_each (i.doc, '$.forms.correlate.indicators') AS ind "
+                       "  WHERE json_extract (ind.value, '$.type') = ?1 "
+                       "    AND json_extract (ind.value, '$.value') = ?2) "
+                       "ORDER BY reference, id",
+                       error)) != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, normalized, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, exclude_id, -1, SQLITE_STATIC);
+      incidents = collect_incidents (self, stmt, error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+
+  return incidents;
+}
+
+typedef struct {
+  char *type;
+  char *value;
+  char *exclude_id;
+} FindIndicatorData;
+
+static void
+find_indicator_data_free (FindIndicatorData *data)
+{
+  g_free (data->type);
+  g_free (data->value);
+  g_free (data->exclude_id);
+  g_free (data);
+}
+
+static void
+find_indicator_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  FindIndicatorData *data = task_data;
+  GError *error = NULL;
+  GPtrArray *incidents = vigil_store_find_indicator (source_object, data->type, data->value,
+                                                     data->exclude_id, &error);
+
+  if (incidents == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, incidents, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+vigil_store_find_indicator_async (VigilStore          *self,
+                                  const char          *type,
+                                  const char          *value,
+                                  const char          *exclude_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FindIndicatorData *data;
+
+  g_return_if_fail (VIGIL_IS_STORE (self));
+  g_return_if_fail (type != NULL);
+  g_return_if_fail (value != NULL);
+
+  data = g_new0 (FindIndicatorData, 1);
+  data->type = g_strdup (type);
+  data->value = g_strdup (value);
+  data->exclude_id = g_strdup (exclude_id);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigil_store_find_indicator_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) find_indicator_data_free);
+  g_task_run_in_thread (task, find_indicator_thread);
+}
+
+GPtrArray *
+vigil_store_find_indicator_finish (VigilStore    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 gboolean

@@ -43,8 +43,8 @@ GQuark vigil_op_error_quark (void);
  * @error: a refusal from vigil_op_apply()
  *
  * A refusal about one field has a message of the form "FIELD: reason",
- * where FIELD is the payload's field id (e.g. "aware_at"), so that a form
- * can mark the right row.
+ * where FIELD is the payload's field id (e.g. "aware_at" or "sha256"), so
+ * that a form can mark the right row.
  *
  * Returns: (transfer full) (nullable): the field id, or %NULL when the
  *   refusal is not about one field
@@ -74,6 +74,13 @@ gboolean    vigil_role_from_string (const char *str,
  * @VIGIL_OP_APPROVAL_SUBMIT: "approval.submit": steps 1-7 go to the lead
  * @VIGIL_OP_APPROVAL_DECIDE: "approval.decide": payload {"decision":
  *   "approve"|"reject", "comment": text}
+ * @VIGIL_OP_FORM_UPDATE: "form.update": payload {"form": id, "fields":
+ *   {field: value}}; %NULL clears a field (see vigil-forms.h)
+ * @VIGIL_OP_ITEM_ADD: "item.add": payload {"form", "collection", "item":
+ *   {"id": new id, field: value, ...}}
+ * @VIGIL_OP_ITEM_UPDATE: "item.update": payload {"form", "collection",
+ *   "id", "fields": {field: value}}
+ * @VIGIL_OP_ITEM_REMOVE: "item.remove": payload {"form", "collection", "id"}
  */
 typedef enum {
   VIGIL_OP_INCIDENT_CREATE,
@@ -81,6 +88,10 @@ typedef enum {
   VIGIL_OP_INCIDENT_MOVE,
   VIGIL_OP_APPROVAL_SUBMIT,
   VIGIL_OP_APPROVAL_DECIDE,
+  VIGIL_OP_FORM_UPDATE,
+  VIGIL_OP_ITEM_ADD,
+  VIGIL_OP_ITEM_UPDATE,
+  VIGIL_OP_ITEM_REMOVE,
   VIGIL_N_OP_KINDS
 } VigilOpKind;
 

@@ -257,6 +257,37 @@ GPtrArray      *vigil_store_list_pending_approvals (VigilStore  *self,
                                                     GError     **error);
 
 /**
+ * vigil_store_find_indicator:
+ * @type: an indicator type id of step 4 ("ip", "domain", "url", "hash",
+ *   "email", "account")
+ * @value: the indicator, normalised here the way step 4 keeps it (so
+ *   "EXAMPLE.com" finds "example.com")
+ * @exclude_id: (nullable): the incident that asks, left out of the answer
+ *
+ * The "also seen in" lookup of step 4: the other incidents that list the
+ * same indicator.
+ *
+ * Returns: (transfer full) (element-type VigilIncident): the incidents,
+ *   ordered by reference; %NULL with a VIGIL_OP_ERROR_INVALID error when
+ *   @value is not an indicator of @type, or a store error
+ */
+GPtrArray      *vigil_store_find_indicator      (VigilStore    *self,
+                                                 const char    *type,
+                                                 const char    *value,
+                                                 const char    *exclude_id,
+                                                 GError       **error);
+void            vigil_store_find_indicator_async  (VigilStore    *self,
+                                                   const char    *type,
+                                                   const char    *value,
+                                                   const char    *exclude_id,
+                                                   GCancellable  *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer       user_data);
+GPtrArray      *vigil_store_find_indicator_finish (VigilStore    *self,
+                                                   GAsyncResult  *result,
+                                                   GError       **error);
+
+/**
  * vigil_store_backup:
  * @dest: path of the copy to write; must not exist yet
  *

@@ -6,6 +6,8 @@
 #include "vigil-process.h"
 #include "vigil-incident.h"
 #include "vigil-op.h"
+#include "vigil-forms.h"
+#include "vigil-evidence.h"
 #include "vigil-store.h"
 #include "vigil-workspace.h"
 
