@@ -8,5 +8,7 @@
 #include "vigil-op.h"
 #include "vigil-store.h"
 #include "vigil-workspace.h"
+#include "vigil-calendar.h"
+#include "vigil-dora.h"
 
 #undef VIGIL_INSIDE
