@@ -941,7 +941,7 @@ test_deadline_compute (void)
   g_autoptr(GDateTime) classified = utc (2026, 12, 4, 16, 0, 0);
   g_autoptr(GDateTime) initial = utc (2026, 12, 4, 19, 0, 0);
   g_autoptr(GDateTime) inter = utc (2026, 12, 24, 10, 0, 0);
-  VigilDoraReportTimes times = { aware, NULL, NULL, NULL };
+  VigilDoraReportTimes times = { aware, NULL, NULL, NULL, NULL };
   VigilDoraEntity bank = { .types = CI, .member_state = "DE" };
   VigilDoraEntity payments = { .types = PI, .member_state = "DE", .time_zone = "Europe/Berlin" };
   g_autoptr(VigilDoraDeadline) pending = NULL;
@@ -1006,6 +1006,11 @@ test_deadline_compute (void)
     assert_time_equal (bank_last->legal_due, final_legal);
     assert_time_equal (bank_last->relieved_due, final_relieved);
   }
+
+  /* Reclassified as non-major: no more deadlines. */
+  times.reclassified_at = inter;
+  g_assert_null (vigil_dora_deadline_compute (VIGIL_DORA_REPORT_FINAL, &times, &bank, calendar));
+  g_assert_null (vigil_dora_deadline_compute (VIGIL_DORA_REPORT_INITIAL, &times, &bank, calendar));
 
   /* Without a calendar only weekends count. */
   {

@@ -2100,6 +2100,9 @@ vigil_dora_deadline_compute (VigilDoraReportKind          kind,
   g_return_val_if_fail (times != NULL, NULL);
   g_return_val_if_fail (entity != NULL, NULL);
 
+  if (times->reclassified_at != NULL)
+    return NULL;
+
   switch (kind)
     {
     case VIGIL_DORA_REPORT_INITIAL:

@@ -165,7 +165,9 @@ const char *vigil_dora_trigger_get_label  (VigilDoraTrigger trigger);
  *
  * Money: @costs and the transaction values are in @currency (ISO 4217);
  * @eur_rate converts one unit of it to euro and must be set for any other
- * currency than "EUR".
+ * currency than "EUR". [INTERP] The regulation names no source of exchange
+ * rates, so the entity enters the rate it used, and the rate is part of
+ * the classification record.
  */
 typedef struct {
   /* Gate, critical services affected (Art. 6) */
@@ -303,7 +305,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilDoraCriteria, vigil_dora_criteria_free)
  *   of the two thresholds.
  *
  * The settings a classification depends on; both are recorded in each
- * result. Both readings need the compliance function's sign-off.
+ * result. Both readings need the compliance function's sign-off. When the
+ * criteria name no home state, every impacted state counts.
  */
 typedef struct {
   gboolean geo_count_home_state;
@@ -672,6 +675,9 @@ GDateTime *vigil_dora_relieve          (GDateTime             *due,
 
 /**
  * VigilDoraReportTimes:
+ * @reclassified_at: when the entity reported the incident as reclassified
+ *   to non-major (ITS Art. 5). [INTERP] From then on no further report is
+ *   due, so no deadline runs.
  *
  * The times an incident's deadlines depend on; all borrowed, %NULL when
  * not there yet.
@@ -681,6 +687,7 @@ typedef struct {
   GDateTime *classified_at;
   GDateTime *initial_submitted_at;
   GDateTime *last_intermediate_submitted_at;
+  GDateTime *reclassified_at;
 } VigilDoraReportTimes;
 
 /**
@@ -711,7 +718,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilDoraDeadline, vigil_dora_deadline_free)
  * Returns: (transfer full) (nullable): the deadline of the report of
  *   @kind, or %NULL while it has no clock yet (no awareness time; the
  *   intermediate report before the initial one was submitted; the final
- *   report before an intermediate one was submitted)
+ *   report before an intermediate one was submitted) or no more (the
+ *   incident was reclassified as non-major)
  */
 VigilDoraDeadline *vigil_dora_deadline_compute (VigilDoraReportKind          kind,
                                                 const VigilDoraReportTimes *times,
@@ -757,7 +765,9 @@ char             *vigil_dora_format_time_left (GTimeSpan time_left);
  * @percent: a percentage, e.g. 12.345
  *
  * ITS type PCT: one decimal, rounded half up, no % sign, at most five
- * digits ("12.3").
+ * digits ("12.3"). [INTERP] The five digits include the decimal one, so
+ * 9999.9 is the largest value; a share of transactions above it cannot be
+ * written in the template and is refused rather than cut.
  *
  * Returns: (transfer full) (nullable): %NULL when negative, not finite or
  *   too large for five digits
@@ -766,8 +776,9 @@ char     *vigil_dora_format_pct        (double     percent);
 /* The same for @part in % of @whole, computed exactly; %NULL if @whole <= 0. */
 char     *vigil_dora_format_pct_ratio  (gint64     part,
                                         gint64     whole);
-/* ITS type DUR "DD:HH:MM", whole minutes (seconds dropped); %NULL when
- * negative or 100 days or more. */
+/* ITS type DUR "DD:HH:MM"; %NULL when negative or 100 days or more.
+ * [INTERP] The format has no seconds; they are dropped, so a duration is
+ * never reported longer than it was. */
 char     *vigil_dora_format_dur        (GTimeSpan  span);
 /* ITS type DT "YYYY-MM-DDThh:mm:ss" in UTC, without zone suffix. */
 char     *vigil_dora_format_dt         (GDateTime *when);
