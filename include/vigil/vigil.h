@@ -10,5 +10,7 @@
 #include "vigil-evidence.h"
 #include "vigil-store.h"
 #include "vigil-workspace.h"
+#include "vigil-calendar.h"
+#include "vigil-dora.h"
 
 #undef VIGIL_INSIDE
