@@ -8,5 +8,6 @@
 #include "vigil-op.h"
 #include "vigil-store.h"
 #include "vigil-workspace.h"
+#include "vigil-sync.h"
 
 #undef VIGIL_INSIDE
