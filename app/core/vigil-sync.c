@@ -15,6 +15,9 @@
  * one pull asks for. */
 #define PUSH_BATCH      100
 #define PULL_LIMIT      500
+/* An empty replica first takes the incidents as they stand, this many per
+ * request, rather than replaying the whole history. */
+#define PAGE_LIMIT      1000
 /* Without the live connection, the server is asked this often. */
 #define POLL_SECONDS    30
 #define MAX_BACKOFF     60
@@ -43,6 +46,10 @@ struct _VigilSync
   guint                    retry_id;
   guint                    backoff;
   guint                    poll_id;
+
+  gboolean                 bootstrapped;
+  gint64                   boot_seq;
+  guint                    boot_offset;
 
   SoupWebsocketConnection *live;
   gboolean                 live_connecting;
@@ -75,6 +82,7 @@ static void start_cycle  (VigilSync *self);
 static void push_step    (VigilSync *self);
 static void pull_step    (VigilSync *self);
 static void connect_live (VigilSync *self);
+static void page_step    (VigilSync *self);
 
 /* Helpers */
 
@@ -323,6 +331,14 @@ finish_cycle (VigilSync *self,
 
 /* Merging, in a worker thread */
 
+/* What follows a merge. */
+typedef enum {
+  NEXT_PUSH,
+  NEXT_PULL,
+  NEXT_PAGE,
+  NEXT_DONE,
+} Next;
+
 typedef struct {
   VigilRemoteChanges  changes;
   GPtrArray          *touched;
@@ -330,7 +346,7 @@ typedef struct {
   GPtrArray          *problems;
   guint               n_pending;
   guint               n_problems;
-  gboolean            more;
+  Next                next;
 } Merge;
 
 static void
@@ -370,7 +386,6 @@ on_merged_cb (GObject      *source,
               gpointer      user_data)
 {
   VigilSync *self = VIGIL_SYNC (source);
-  gboolean pushing = GPOINTER_TO_INT (user_data);
   Merge *merge = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
@@ -388,21 +403,32 @@ on_merged_cb (GObject      *source,
   if (merge->touched->len > 0 || merge->removed->len > 0)
     g_signal_emit (self, signals[INCIDENTS_CHANGED], 0, merge->touched, merge->removed);
 
-  if (pushing)
-    push_step (self);
-  else if (merge->more)
-    pull_step (self);
-  else
-    finish_cycle (self, NULL);
+  switch (merge->next)
+    {
+    case NEXT_PUSH:
+      push_step (self);
+      break;
+    case NEXT_PULL:
+      pull_step (self);
+      break;
+    case NEXT_PAGE:
+      page_step (self);
+      break;
+    case NEXT_DONE:
+    default:
+      finish_cycle (self, NULL);
+      break;
+    }
 }
 
 static void
 run_merge (VigilSync *self,
            Merge     *merge,
-           gboolean   pushing)
+           Next       next)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_merged_cb,
-                                      GINT_TO_POINTER (pushing));
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_merged_cb, NULL);
+
+  merge->next = next;
 
   g_task_set_source_tag (task, run_merge);
   g_task_set_task_data (task, merge, (GDestroyNotify) merge_free);
@@ -591,7 +617,7 @@ on_push_reply_cb (GObject      *source,
         g_ptr_array_add (merge->problems, problem);
       }
       push_free (push);
-      run_merge (self, merge, TRUE);
+      run_merge (self, merge, NEXT_PUSH);
       return;
     }
 
@@ -606,7 +632,7 @@ on_push_reply_cb (GObject      *source,
 
   self->push_limit = PUSH_BATCH;
   push_free (push);
-  run_merge (self, merge, TRUE);
+  run_merge (self, merge, NEXT_PUSH);
 }
 
 static void
@@ -771,9 +797,13 @@ bad_entry:
     }
 
   merge->changes.seq = json_node_get_int (last_seq);
-  merge->more = json_object_get_boolean_member_with_default (object, "more", FALSE);
+  /* A full page may be followed by more, whatever the server thinks its
+   * newest number is. */
+  merge->next = json_object_get_boolean_member_with_default (object, "more", FALSE) ||
+                json_array_get_length (json_node_get_array (entries)) >= PULL_LIMIT
+                ? NEXT_PULL : NEXT_DONE;
   /* The last entry reached, not the server's newest: more may follow. */
-  if (merge->more && merge->changes.entries->len > 0)
+  if (merge->next == NEXT_PULL && merge->changes.entries->len > 0)
     {
       VigilLogEntry *last = g_ptr_array_index (merge->changes.entries,
                                                merge->changes.entries->len - 1);
@@ -832,8 +862,181 @@ on_pull_reply_cb (GObject      *source,
       return;
     }
 
-  run_merge (self, merge, FALSE);
+  run_merge (self, merge, merge->next);
   g_object_unref (self);
+}
+
+/* Bootstrap: an empty replica takes the incidents as they stand. The
+ * server's sequence number is read first; what changes while the pages come
+ * is in the changes after it, pulled next. */
+
+typedef struct {
+  VigilSync   *self;
+  SoupMessage *msg;
+} Request;
+
+static void
+request_free (Request *request)
+{
+  g_clear_object (&request->self);
+  g_clear_object (&request->msg);
+  g_free (request);
+}
+
+static void
+send_request (VigilSync           *self,
+              const char          *method,
+              const char          *path,
+              GAsyncReadyCallback  callback)
+{
+  g_autofree char *url = g_strconcat (self->api, path, NULL);
+  Request *request = g_new0 (Request, 1);
+
+  request->self = g_object_ref (self);
+  request->msg = make_request (method, url, self->token, NULL);
+  soup_session_send_and_read_async (self->session, request->msg, G_PRIORITY_DEFAULT,
+                                    self->cancellable, callback, request);
+}
+
+/* Reads a request's reply: NULL (and the cycle ended) unless it is a JSON
+ * object with status 200. */
+static JsonNode *
+finish_request (Request      *request,
+                GAsyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+  guint status = 0;
+
+  root = read_reply (request->self->session, request->msg, result, &status, &error);
+  if (root != NULL && status != SOUP_STATUS_OK)
+    {
+      g_autofree char *message = dup_error_message (root);
+      g_autofree char *path = g_strdup (g_uri_get_path (soup_message_get_uri (request->msg)));
+
+      g_set_error (&error, VIGIL_SYNC_ERROR, VIGIL_SYNC_ERROR_SERVER,
+                   _("The server refused %s (HTTP %u: %s)"), path, status,
+                   message ? message : "");
+      g_clear_pointer (&root, json_node_unref);
+    }
+  if (root == NULL)
+    finish_cycle (request->self, error);
+  return root;
+}
+
+static void
+on_page_reply_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Request *request = user_data;
+  g_autoptr(VigilSync) self = g_object_ref (request->self);
+  g_autoptr(JsonNode) root = finish_request (request, result);
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  JsonNode *incidents;
+  gint64 total;
+  Merge *merge;
+  guint n;
+
+  request_free (request);
+  if (root == NULL)
+    return;
+
+  object = json_node_get_object (root);
+  incidents = json_object_get_member (object, "incidents");
+  total = json_object_get_int_member_with_default (object, "total", -1);
+  if (incidents == NULL || !JSON_NODE_HOLDS_ARRAY (incidents) || total < 0)
+    {
+      g_set_error (&error, VIGIL_SYNC_ERROR, VIGIL_SYNC_ERROR_BAD_REPLY,
+                   _("The server’s list of incidents lacks its incidents or their number"));
+      finish_cycle (self, error);
+      return;
+    }
+
+  merge = merge_new ();
+  n = json_array_get_length (json_node_get_array (incidents));
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (json_node_get_array (incidents), i);
+      g_autoptr(GError) local_error = NULL;
+      VigilIncident *incident = vigil_incident_new_from_json (node, &local_error);
+
+      if (incident == NULL)
+        {
+          merge_free (merge);
+          g_set_error (&error, VIGIL_SYNC_ERROR, VIGIL_SYNC_ERROR_BAD_REPLY,
+                       _("An incident sent by the server cannot be read: %s"),
+                       local_error->message);
+          finish_cycle (self, error);
+          return;
+        }
+      g_ptr_array_add (merge->changes.incidents, incident);
+    }
+
+  self->boot_offset += n;
+  if (n == 0 || self->boot_offset >= total)
+    {
+      /* Complete: from now on, changes after the number read first. */
+      merge->changes.seq = self->boot_seq;
+      self->bootstrapped = TRUE;
+      run_merge (self, merge, NEXT_PULL);
+    }
+  else
+    {
+      run_merge (self, merge, NEXT_PAGE);
+    }
+}
+
+static void
+page_step (VigilSync *self)
+{
+  g_autofree char *path = g_strdup_printf ("incidents?offset=%u&limit=%d", self->boot_offset,
+                                           PAGE_LIMIT);
+
+  send_request (self, SOUP_METHOD_GET, path, on_page_reply_cb);
+}
+
+static void
+on_health_reply_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Request *request = user_data;
+  g_autoptr(VigilSync) self = g_object_ref (request->self);
+  g_autoptr(JsonNode) root = finish_request (request, result);
+  g_autoptr(GError) error = NULL;
+  JsonNode *last_seq;
+
+  request_free (request);
+  if (root == NULL)
+    return;
+
+  last_seq = json_object_get_member (json_node_get_object (root), "last_seq");
+  if (last_seq == NULL || json_node_get_value_type (last_seq) != G_TYPE_INT64)
+    {
+      g_set_error (&error, VIGIL_SYNC_ERROR, VIGIL_SYNC_ERROR_BAD_REPLY,
+                   _("The server does not tell its sequence number; is it a Vigil server?"));
+      finish_cycle (self, error);
+      return;
+    }
+
+  self->boot_seq = json_node_get_int (last_seq);
+  self->boot_offset = 0;
+  if (self->boot_seq == 0)
+    {
+      /* Nothing on the server yet. */
+      self->bootstrapped = TRUE;
+      pull_step (self);
+      return;
+    }
+  page_step (self);
+}
+
+static void
+bootstrap (VigilSync *self)
+{
+  send_request (self, SOUP_METHOD_GET, "health", on_health_reply_cb);
 }
 
 static void
@@ -862,6 +1065,12 @@ on_seq_read_cb (GObject      *source,
   if (error != NULL)
     {
       finish_cycle (self, error);
+      return;
+    }
+
+  if (seq == 0 && !self->bootstrapped)
+    {
+      bootstrap (self);
       return;
     }
 
