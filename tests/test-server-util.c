@@ -122,7 +122,7 @@ server_thread (gpointer data)
 
   ts->server = vigild_server_new (ts->store_path, &error);
   g_assert_no_error (error);
-  vigild_server_listen (ts->server, loopback, 0, ts->certificate, &error);
+  vigild_server_listen (ts->server, loopback, ts->port, ts->certificate, &error);
   g_assert_no_error (error);
 
   g_mutex_lock (&ts->lock);
@@ -149,9 +149,18 @@ TestServer *
 test_server_start (GTlsCertificate *certificate,
                    const char      *data_dir)
 {
+  return test_server_start_on_port (certificate, data_dir, 0);
+}
+
+TestServer *
+test_server_start_on_port (GTlsCertificate *certificate,
+                           const char      *data_dir,
+                           guint            port)
+{
   TestServer *ts = g_new0 (TestServer, 1);
   g_autoptr(GError) error = NULL;
 
+  ts->port = port;
   if (data_dir != NULL)
     {
       ts->data_dir = g_strdup (data_dir);

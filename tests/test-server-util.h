@@ -35,6 +35,9 @@ typedef struct {
   /* The test's own connection to the store (WAL: beside the server's). */
   VigilStore      *store;
   SoupSession     *session;
+
+  /* The port to listen on; 0 picks a free one. */
+  guint            port;
 } TestServer;
 
 typedef struct {
@@ -62,6 +65,10 @@ void        test_make_certificate      (const char *dir,
 /* Starts a server on a new data directory (or on @data_dir when given). */
 TestServer *test_server_start          (GTlsCertificate *certificate,
                                         const char      *data_dir);
+/* The same on a given port: a server restarted where clients expect it. */
+TestServer *test_server_start_on_port  (GTlsCertificate *certificate,
+                                        const char      *data_dir,
+                                        guint            port);
 void        test_server_stop           (TestServer *ts);
 void        test_server_add_user       (TestServer *ts,
                                         const char *name,

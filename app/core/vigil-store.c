@@ -27,9 +27,13 @@ struct _VigilStore
   sqlite3  *db;
   char     *path;
   int       schema_version;
+  /* Set while the store is a replica of a server (meta "sync.server"). */
+  char     *sync_server;
 };
 
 G_DEFINE_TYPE (VigilStore, vigil_store, G_TYPE_OBJECT)
+
+static JsonArray *parse_changes (const char *text);
 G_DEFINE_QUARK (vigil-store-error-quark, vigil_store_error)
 
 /* Each entry migrates from version N to N+1. Never edit a released entry:
@@ -85,6 +89,26 @@ static const char *migrations[] = {
   ");"
   "CREATE INDEX tokens_by_user ON tokens (user_name);"
   "CREATE INDEX incidents_by_step ON incidents (step);",
+
+  /* 2 -> 3: a desktop replica of a server: the operations not yet
+   * committed by the server, in the order they were made, and what the
+   * server refused. */
+  "CREATE TABLE outbox ("
+  "  pos INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  op_id TEXT NOT NULL UNIQUE,"
+  "  incident_id TEXT NOT NULL,"
+  "  role TEXT NOT NULL,"
+  "  doc TEXT NOT NULL"
+  ");"
+  "CREATE INDEX outbox_by_incident ON outbox (incident_id, pos);"
+  "CREATE TABLE sync_problems ("
+  "  op_id TEXT PRIMARY KEY,"
+  "  incident_id TEXT NOT NULL,"
+  "  conflict INTEGER NOT NULL,"
+  "  message TEXT NOT NULL,"
+  "  doc TEXT NOT NULL,"
+  "  at TEXT NOT NULL"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VIGIL_STORE_SCHEMA_VERSION);
@@ -153,6 +177,51 @@ rollback (VigilStore *self)
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Returns FALSE on error; *value stays NULL when the key is not set. */
+static gboolean
+meta_get (VigilStore  *self,
+          const char  *key,
+          char       **value,
+          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  *value = NULL;
+  if (!(stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("read the settings"));
+  return TRUE;
+}
+
+/* A %NULL @value removes the key. */
+static gboolean
+meta_set (VigilStore  *self,
+          const char  *key,
+          const char  *value,
+          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!(stmt = prepare (self,
+                        value
+                        ? "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)"
+                        : "DELETE FROM meta WHERE key = ?1",
+                        error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (value != NULL)
+    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("save the settings"));
+  return TRUE;
+}
+
 static gboolean
 migrate (VigilStore  *self,
          GError     **error)
@@ -203,6 +272,7 @@ vigil_store_finalize (GObject *object)
   vigil_store_close (self);
   g_mutex_clear (&self->lock);
   g_free (self->path);
+  g_free (self->sync_server);
 
   G_OBJECT_CLASS (vigil_store_parent_class)->finalize (object);
 }
@@ -251,7 +321,8 @@ vigil_store_open (const char  *path,
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
       !exec (self, "PRAGMA synchronous = FULL", error) ||
       !exec (self, "PRAGMA foreign_keys = ON", error) ||
-      !migrate (self, error))
+      !migrate (self, error) ||
+      !meta_get (self, "sync.server", &self->sync_server, error))
     {
       g_prefix_error (error, _("Could not open the database: "));
       return NULL;
@@ -700,6 +771,89 @@ append_log (VigilStore  *self,
   return TRUE;
 }
 
+/* Per-field merging: an operation made on an older revision goes through
+ * unless someone else changed, in between, a field that it changes too.
+ * Only in the authoritative store: there each logged operation of an
+ * incident made exactly one revision, so the entries after the first
+ * @base_rev are the changes the author did not see. The author's own later
+ * changes do not count (a form saved twice while offline). */
+static gboolean
+check_concurrent_changes (VigilStore  *self,
+                          VigilOp     *op,
+                          JsonArray   *changes,
+                          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GHashTable) mine = g_hash_table_new (g_str_hash, g_str_equal);
+  int rc;
+
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+
+      g_hash_table_add (mine, (gpointer) json_object_get_string_member (change, "field"));
+    }
+  if (g_hash_table_size (mine) == 0)
+    return TRUE;
+
+  if (!(stmt = prepare (self,
+                        "SELECT actor, changes FROM oplog WHERE incident_id = ? "
+                        "ORDER BY seq LIMIT -1 OFFSET ?", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, vigil_op_get_incident_id (op), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, vigil_op_get_base_rev (op));
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *actor = (const char *) sqlite3_column_text (stmt, 0);
+      g_autoptr(JsonArray) theirs = NULL;
+
+      if (g_strcmp0 (actor, vigil_op_get_actor (op)) == 0)
+        continue;
+      theirs = parse_changes ((const char *) sqlite3_column_text (stmt, 1));
+      for (guint i = 0; theirs != NULL && i < json_array_get_length (theirs); i++)
+        {
+          JsonObject *change = json_array_get_object_element (theirs, i);
+          const char *field = json_object_get_string_member_with_default (change, "field", "");
+
+          if (g_hash_table_contains (mine, field))
+            {
+              g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_CONFLICT,
+                           _("%s changed “%s” after you last saw this incident; compare "
+                             "both values and choose which one to keep"),
+                           actor, field);
+              return FALSE;
+            }
+        }
+    }
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("read the operation log"));
+
+  return TRUE;
+}
+
+static gboolean
+queue_op (VigilStore  *self,
+          VigilOp     *op,
+          VigilRole    role,
+          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *doc = vigil_op_to_string (op);
+
+  if (!(stmt = prepare (self,
+                        "INSERT INTO outbox (op_id, incident_id, role, doc) VALUES (?, ?, ?, ?)",
+                        error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, vigil_op_get_id (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, vigil_op_get_incident_id (op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, vigil_role_to_string (role), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, doc, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("queue an operation for the server"));
+  return TRUE;
+}
+
 /* Runs inside an open transaction. */
 static VigilIncident *
 apply_in_transaction (VigilStore  *self,
@@ -739,7 +893,23 @@ apply_in_transaction (VigilStore  *self,
   if (result == NULL)
     return NULL;
 
-  if (vigil_op_get_kind (op) == VIGIL_OP_INCIDENT_CREATE &&
+  if (self->sync_server != NULL)
+    {
+      /* A replica: the server numbers revisions and references. Keeping the
+       * revision the server last gave means that every operation made here
+       * says which server state it was made on, however many wait in the
+       * outbox. */
+      vigil_incident_set_revision (result, current ? vigil_incident_get_revision (current) : 0);
+      if (!queue_op (self, op, role, error))
+        return NULL;
+    }
+  else if (current != NULL &&
+           vigil_op_get_base_rev (op) < vigil_incident_get_revision (current) &&
+           !check_concurrent_changes (self, op, changes, error))
+    return NULL;
+
+  if (self->sync_server == NULL &&
+      vigil_op_get_kind (op) == VIGIL_OP_INCIDENT_CREATE &&
       vigil_incident_get_reference (result) == NULL)
     {
       g_autoptr(GDateTime) utc = g_date_time_to_utc (vigil_op_get_at (op));
@@ -1835,5 +2005,551 @@ vigil_store_remove_token (VigilStore  *self,
   g_clear_pointer (&stmt, sqlite3_finalize);
   g_mutex_unlock (&self->lock);
 
+  return ok;
+}
+
+/* Replica of a server: the outbox and merging the server's state */
+
+void
+vigil_outbox_entry_free (VigilOutboxEntry *entry)
+{
+  if (entry == NULL)
+    return;
+
+  g_clear_object (&entry->op);
+  g_free (entry);
+}
+
+void
+vigil_sync_problem_free (VigilSyncProblem *problem)
+{
+  if (problem == NULL)
+    return;
+
+  g_free (problem->incident_id);
+  g_free (problem->message);
+  g_clear_object (&problem->op);
+  g_clear_pointer (&problem->at, g_date_time_unref);
+  g_free (problem);
+}
+
+VigilSyncProblem *
+vigil_sync_problem_new (VigilOp    *op,
+                        gboolean    conflict,
+                        const char *message)
+{
+  VigilSyncProblem *problem;
+
+  g_return_val_if_fail (VIGIL_IS_OP (op), NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  problem = g_new0 (VigilSyncProblem, 1);
+  problem->op = g_object_ref (op);
+  problem->incident_id = g_strdup (vigil_op_get_incident_id (op));
+  problem->conflict = conflict;
+  problem->message = g_strdup (message);
+  problem->at = g_date_time_new_now_utc ();
+  return problem;
+}
+
+void
+vigil_remote_changes_clear (VigilRemoteChanges *changes)
+{
+  g_clear_pointer (&changes->settled, g_ptr_array_unref);
+  g_clear_pointer (&changes->refused, g_ptr_array_unref);
+  g_clear_pointer (&changes->entries, g_ptr_array_unref);
+  g_clear_pointer (&changes->incidents, g_ptr_array_unref);
+  g_clear_pointer (&changes->gone, g_ptr_array_unref);
+  changes->seq = 0;
+}
+
+/* Queues every logged operation that is neither in the outbox nor refused:
+ * the local history goes to the server in the order it was made. */
+static gboolean
+queue_local_history (VigilStore  *self,
+                     GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!(stmt = prepare (self,
+                        "INSERT INTO outbox (op_id, incident_id, role, doc) "
+                        "SELECT op_id, incident_id, 'analyst', doc FROM oplog "
+                        "WHERE op_id NOT IN (SELECT op_id FROM outbox) "
+                        "AND op_id NOT IN (SELECT op_id FROM sync_problems) ORDER BY seq",
+                        error)))
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("queue the local incidents for the server"));
+  return TRUE;
+}
+
+gboolean
+vigil_store_set_sync_server (VigilStore  *self,
+                             const char  *url,
+                             gboolean     upload_local,
+                             GError     **error)
+{
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+
+  if (!check_open (self, error))
+    goto out;
+
+  if (url != NULL && self->sync_server != NULL && g_strcmp0 (url, self->sync_server) != 0)
+    {
+      g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_FAILED,
+                   _("%s is a copy of the incidents of %s; use another data folder for %s"),
+                   self->path, self->sync_server, url);
+      goto out;
+    }
+
+  if (g_strcmp0 (url, self->sync_server) == 0)
+    {
+      ok = TRUE;
+      goto out;
+    }
+
+  if (exec (self, "BEGIN IMMEDIATE", error))
+    {
+      ok = meta_set (self, "sync.server", url, error) &&
+           meta_set (self, "sync.seq", NULL, error) &&
+           (url == NULL || !upload_local || queue_local_history (self, error)) &&
+           exec (self, "COMMIT", error);
+      if (!ok)
+        rollback (self);
+    }
+
+  if (ok)
+    {
+      g_free (self->sync_server);
+      self->sync_server = g_strdup (url);
+    }
+
+out:
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+char *
+vigil_store_dup_sync_server (VigilStore *self)
+{
+  char *url;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  url = g_strdup (self->sync_server);
+  g_mutex_unlock (&self->lock);
+
+  return url;
+}
+
+gint64
+vigil_store_get_sync_seq (VigilStore *self)
+{
+  g_autofree char *text = NULL;
+  gint64 seq = 0;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  if (self->db != NULL && meta_get (self, "sync.seq", &text, NULL) && text != NULL)
+    seq = g_ascii_strtoll (text, NULL, 10);
+  g_mutex_unlock (&self->lock);
+
+  return seq;
+}
+
+static guint
+count_rows (VigilStore *self,
+            const char *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  guint count = 0;
+
+  g_mutex_lock (&self->lock);
+  if (self->db != NULL && (stmt = prepare (self, sql, NULL)) != NULL &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+
+  return count;
+}
+
+guint
+vigil_store_count_outbox (VigilStore *self)
+{
+  g_return_val_if_fail (VIGIL_IS_STORE (self), 0);
+
+  return count_rows (self, "SELECT count(*) FROM outbox");
+}
+
+guint
+vigil_store_count_sync_problems (VigilStore *self)
+{
+  g_return_val_if_fail (VIGIL_IS_STORE (self), 0);
+
+  return count_rows (self, "SELECT count(*) FROM sync_problems");
+}
+
+static VigilOp *
+op_from_column (VigilStore    *self,
+                sqlite3_stmt  *stmt,
+                int            column,
+                GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  VigilOp *op;
+
+  op = vigil_op_new_from_string ((const char *) sqlite3_column_text (stmt, column),
+                                 &local_error);
+  if (op == NULL)
+    g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_CORRUPT,
+                 _("A queued operation in %s does not decode: %s"), self->path,
+                 local_error->message);
+  return op;
+}
+
+/* Called with the lock held. @incident_id: only this incident's, or all. */
+static GPtrArray *
+collect_outbox (VigilStore  *self,
+                const char  *incident_id,
+                guint        limit,
+                GError     **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) vigil_outbox_entry_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!(stmt = prepare (self,
+                        incident_id
+                        ? "SELECT pos, role, doc FROM outbox WHERE incident_id = ?2 "
+                          "ORDER BY pos LIMIT ?1"
+                        : "SELECT pos, role, doc FROM outbox ORDER BY pos LIMIT ?1",
+                        error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit > 0 ? (gint64) limit : -1);
+  if (incident_id != NULL)
+    sqlite3_bind_text (stmt, 2, incident_id, -1, SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(VigilOutboxEntry) entry = g_new0 (VigilOutboxEntry, 1);
+
+      entry->pos = sqlite3_column_int64 (stmt, 0);
+      if (!vigil_role_from_string ((const char *) sqlite3_column_text (stmt, 1), &entry->role))
+        entry->role = VIGIL_ROLE_ANALYST;
+      if (!(entry->op = op_from_column (self, stmt, 2, error)))
+        return NULL;
+      g_ptr_array_add (entries, g_steal_pointer (&entry));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("read the queued operations"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&entries);
+}
+
+GPtrArray *
+vigil_store_list_outbox (VigilStore  *self,
+                         guint        limit,
+                         GError     **error)
+{
+  GPtrArray *entries = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error))
+    entries = collect_outbox (self, NULL, limit, error);
+  g_mutex_unlock (&self->lock);
+
+  return entries;
+}
+
+GPtrArray *
+vigil_store_list_sync_problems (VigilStore  *self,
+                                GError     **error)
+{
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) vigil_sync_problem_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  if (!check_open (self, error) ||
+      !(stmt = prepare (self,
+                        "SELECT conflict, message, doc, at FROM sync_problems ORDER BY at, op_id",
+                        error)))
+    goto out;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(VigilOp) op = op_from_column (self, stmt, 2, error);
+      VigilSyncProblem *problem;
+
+      if (op == NULL)
+        goto out;
+      problem = vigil_sync_problem_new (op, sqlite3_column_int (stmt, 0),
+                                        (const char *) sqlite3_column_text (stmt, 1));
+      g_clear_pointer (&problem->at, g_date_time_unref);
+      problem->at = vigil_time_from_iso ((const char *) sqlite3_column_text (stmt, 3));
+      if (problem->at == NULL)
+        problem->at = g_date_time_new_now_utc ();
+      g_ptr_array_add (problems, problem);
+    }
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (self, error, _("read the refused operations"));
+  else
+    ok = TRUE;
+
+out:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+  return ok ? g_steal_pointer (&problems) : NULL;
+}
+
+gboolean
+vigil_store_remove_sync_problem (VigilStore  *self,
+                                 const char  *op_id,
+                                 GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (op_id != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error) &&
+      (stmt = prepare (self, "DELETE FROM sync_problems WHERE op_id = ?", error)) != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
+      ok = sqlite3_step (stmt) == SQLITE_DONE || set_sqlite_error (self, error,
+                                                                   _("forget a refused operation"));
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
+static gboolean
+run_text (VigilStore  *self,
+          const char  *sql,
+          const char  *text,
+          const char  *what,
+          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!(stmt = prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, what);
+  return TRUE;
+}
+
+static gboolean
+record_problem (VigilStore        *self,
+                VigilSyncProblem  *problem,
+                GError           **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *doc = vigil_op_to_string (problem->op);
+  g_autofree char *at = vigil_time_to_iso (problem->at);
+
+  if (!run_text (self, "DELETE FROM outbox WHERE op_id = ?", vigil_op_get_id (problem->op),
+                 _("take a refused operation out of the queue"), error))
+    return FALSE;
+
+  if (!(stmt = prepare (self,
+                        "INSERT OR REPLACE INTO sync_problems "
+                        "(op_id, incident_id, conflict, message, doc, at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, vigil_op_get_id (problem->op), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, problem->incident_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, problem->conflict);
+  sqlite3_bind_text (stmt, 4, problem->message, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, doc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, at, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("record a refused operation"));
+  return TRUE;
+}
+
+/* The server's state of an incident, with what still waits in the outbox
+ * applied on top, becomes the local one. An operation that no longer
+ * applies stays queued: the server has the last word on it. */
+static gboolean
+rebase_incident (VigilStore      *self,
+                 VigilIncident   *server_state,
+                 VigilIncident  **local,
+                 GError         **error)
+{
+  g_autoptr(VigilIncident) current = NULL;
+  g_autoptr(VigilIncident) state = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  const char *id = vigil_incident_get_id (server_state);
+
+  if (!load_incident (self, id, &current, error))
+    return FALSE;
+
+  /* An older state than one already merged (replies can cross). */
+  if (current != NULL &&
+      vigil_incident_get_revision (server_state) < vigil_incident_get_revision (current))
+    {
+      *local = g_steal_pointer (&current);
+      return TRUE;
+    }
+
+  if (!(pending = collect_outbox (self, id, 0, error)))
+    return FALSE;
+
+  state = vigil_incident_copy (server_state);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      VigilOutboxEntry *entry = g_ptr_array_index (pending, i);
+      g_autoptr(VigilIncident) next = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      next = vigil_op_apply (entry->op, state, entry->role, NULL, &local_error);
+      if (next == NULL)
+        {
+          g_debug ("Queued operation %s no longer applies here: %s",
+                   vigil_op_get_id (entry->op), local_error->message);
+          continue;
+        }
+      g_set_object (&state, next);
+    }
+  vigil_incident_set_revision (state, vigil_incident_get_revision (server_state));
+
+  if (!save_incident (self, state, error))
+    return FALSE;
+
+  *local = g_steal_pointer (&state);
+  return TRUE;
+}
+
+static gboolean
+merge_in_transaction (VigilStore          *self,
+                      VigilRemoteChanges  *changes,
+                      GPtrArray           *touched,
+                      GPtrArray           *removed,
+                      GError             **error)
+{
+  g_autofree char *seq_text = NULL;
+  gint64 known_seq = 0;
+
+  for (guint i = 0; changes->settled && i < changes->settled->len; i++)
+    if (!run_text (self, "DELETE FROM outbox WHERE op_id = ?",
+                   g_ptr_array_index (changes->settled, i),
+                   _("take a committed operation out of the queue"), error))
+      return FALSE;
+
+  for (guint i = 0; changes->refused && i < changes->refused->len; i++)
+    if (!record_problem (self, g_ptr_array_index (changes->refused, i), error))
+      return FALSE;
+
+  for (guint i = 0; changes->entries && i < changes->entries->len; i++)
+    {
+      VigilLogEntry *entry = g_ptr_array_index (changes->entries, i);
+      gint64 existing, seq;
+
+      /* The server's history, mirrored into the local log for the
+       * incident's timeline; what was made here is logged already. */
+      if (!find_op (self, vigil_op_get_id (entry->op), &existing, error))
+        return FALSE;
+      if (existing == 0 &&
+          !append_log (self, entry->op, entry->changes ? entry->changes : json_array_new (),
+                       &seq, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; changes->incidents && i < changes->incidents->len; i++)
+    {
+      VigilIncident *local = NULL;
+
+      if (!rebase_incident (self, g_ptr_array_index (changes->incidents, i), &local, error))
+        return FALSE;
+      g_ptr_array_add (touched, local);
+    }
+
+  /* Incidents the server does not have (a refused creation): gone here too,
+   * unless something queued still makes them. */
+  for (guint i = 0; changes->gone && i < changes->gone->len; i++)
+    {
+      const char *id = g_ptr_array_index (changes->gone, i);
+      g_autoptr(GPtrArray) pending = collect_outbox (self, id, 1, error);
+
+      if (pending == NULL)
+        return FALSE;
+      if (pending->len > 0)
+        continue;
+      if (!run_text (self, "DELETE FROM incidents WHERE id = ?", id,
+                     _("remove an incident the server refused"), error))
+        return FALSE;
+      g_ptr_array_add (removed, g_strdup (id));
+    }
+
+  if (!meta_get (self, "sync.seq", &seq_text, error))
+    return FALSE;
+  if (seq_text != NULL)
+    known_seq = g_ascii_strtoll (seq_text, NULL, 10);
+  if (changes->seq > known_seq)
+    {
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, changes->seq);
+
+      if (!meta_set (self, "sync.seq", text, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+vigil_store_merge_remote (VigilStore          *self,
+                          VigilRemoteChanges  *changes,
+                          GPtrArray          **touched,
+                          GPtrArray          **removed,
+                          GError             **error)
+{
+  g_autoptr(GPtrArray) touched_list = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) removed_list = g_ptr_array_new_with_free_func (g_free);
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+
+  if (check_open (self, error) && exec (self, "BEGIN IMMEDIATE", error))
+    {
+      ok = merge_in_transaction (self, changes, touched_list, removed_list, error) &&
+           exec (self, "COMMIT", error);
+      if (!ok)
+        rollback (self);
+    }
+
+  g_mutex_unlock (&self->lock);
+
+  if (ok && touched != NULL)
+    *touched = g_steal_pointer (&touched_list);
+  if (ok && removed != NULL)
+    *removed = g_steal_pointer (&removed_list);
   return ok;
 }

@@ -31,7 +31,7 @@ typedef enum {
 GQuark vigil_store_error_quark (void);
 
 /* The schema version this build writes. */
-#define VIGIL_STORE_SCHEMA_VERSION 2
+#define VIGIL_STORE_SCHEMA_VERSION 3
 
 /**
  * VigilLogEntry:
@@ -336,5 +336,123 @@ VigilUser      *vigil_store_lookup_token        (VigilStore    *self,
 gboolean        vigil_store_remove_token        (VigilStore    *self,
                                                  const char    *token_hash,
                                                  GError       **error);
+
+/* A desktop replica of a server (see vigil-sync.h). */
+
+/**
+ * VigilOutboxEntry:
+ * @pos: the position in the outbox: operations go to the server in this order
+ * @op: the operation
+ * @role: the role it was applied with here
+ */
+typedef struct {
+  gint64     pos;
+  VigilOp   *op;
+  VigilRole  role;
+} VigilOutboxEntry;
+
+void vigil_outbox_entry_free (VigilOutboxEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilOutboxEntry, vigil_outbox_entry_free)
+
+/**
+ * VigilSyncProblem:
+ * @incident_id: the incident the operation was for
+ * @conflict: %TRUE when someone else changed the same field first; %FALSE
+ *   when a rule refused the operation
+ * @message: the server's reason, for the user
+ * @op: the refused operation, with the values the user had entered
+ * @at: when the server refused it
+ *
+ * An operation the server did not commit. It left the outbox; the incident
+ * went back to the server's state. It stays listed until the user dealt
+ * with it (vigil_store_remove_sync_problem()).
+ */
+typedef struct {
+  char      *incident_id;
+  gboolean   conflict;
+  char      *message;
+  VigilOp   *op;
+  GDateTime *at;
+} VigilSyncProblem;
+
+VigilSyncProblem *vigil_sync_problem_new  (VigilOp          *op,
+                                           gboolean          conflict,
+                                           const char       *message);
+void              vigil_sync_problem_free (VigilSyncProblem *problem);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilSyncProblem, vigil_sync_problem_free)
+
+/**
+ * VigilRemoteChanges:
+ * @settled: (element-type utf8) (nullable): ids of queued operations the
+ *   server committed (or had committed before): they leave the outbox
+ * @refused: (element-type VigilSyncProblem) (nullable): queued operations
+ *   the server refused
+ * @entries: (element-type VigilLogEntry) (nullable): the server's log
+ *   entries, mirrored into the local log unless known
+ * @incidents: (element-type VigilIncident) (nullable): the server's state of
+ *   incidents; what is still queued is applied on top of each
+ * @gone: (element-type utf8) (nullable): ids of incidents the server does
+ *   not have (a refused creation)
+ * @seq: the server's sequence number these changes reach, or 0
+ *
+ * What one exchange with the server brought, merged in one transaction.
+ */
+typedef struct {
+  GPtrArray *settled;
+  GPtrArray *refused;
+  GPtrArray *entries;
+  GPtrArray *incidents;
+  GPtrArray *gone;
+  gint64     seq;
+} VigilRemoteChanges;
+
+void vigil_remote_changes_clear (VigilRemoteChanges *changes);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VigilRemoteChanges, vigil_remote_changes_clear)
+
+/**
+ * vigil_store_set_sync_server:
+ * @url: (nullable): the server this store is a replica of; %NULL for local
+ *   mode
+ * @upload_local: when becoming a replica, queue the local history so that
+ *   the incidents made in local mode reach the server
+ *
+ * In a replica, every operation applied is also queued in the outbox in the
+ * same transaction; the server numbers revisions and references, so local
+ * operations keep the revision the server gave last and new incidents have
+ * no reference until the server gives them one. A store is a replica of one
+ * server only.
+ */
+gboolean        vigil_store_set_sync_server     (VigilStore    *self,
+                                                 const char    *url,
+                                                 gboolean       upload_local,
+                                                 GError       **error);
+char           *vigil_store_dup_sync_server     (VigilStore    *self);
+/* The server's sequence number up to which changes were merged. */
+gint64          vigil_store_get_sync_seq        (VigilStore    *self);
+guint           vigil_store_count_outbox        (VigilStore    *self);
+/* Returns: (transfer full) (element-type VigilOutboxEntry): the oldest
+ * @limit queued operations (0: all), in order */
+GPtrArray      *vigil_store_list_outbox         (VigilStore    *self,
+                                                 guint          limit,
+                                                 GError       **error);
+guint           vigil_store_count_sync_problems (VigilStore    *self);
+/* Returns: (transfer full) (element-type VigilSyncProblem) */
+GPtrArray      *vigil_store_list_sync_problems  (VigilStore    *self,
+                                                 GError       **error);
+gboolean        vigil_store_remove_sync_problem (VigilStore    *self,
+                                                 const char    *op_id,
+                                                 GError       **error);
+/**
+ * vigil_store_merge_remote:
+ * @touched: (out) (optional) (transfer full) (element-type VigilIncident):
+ *   the local state of every incident that changed
+ * @removed: (out) (optional) (transfer full) (element-type utf8): ids of
+ *   incidents that no longer exist here
+ */
+gboolean        vigil_store_merge_remote        (VigilStore          *self,
+                                                 VigilRemoteChanges  *changes,
+                                                 GPtrArray          **touched,
+                                                 GPtrArray          **removed,
+                                                 GError             **error);
 
 G_END_DECLS

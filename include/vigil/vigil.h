@@ -12,5 +12,6 @@
 #include "vigil-workspace.h"
 #include "vigil-calendar.h"
 #include "vigil-dora.h"
+#include "vigil-sync.h"
 
 #undef VIGIL_INSIDE

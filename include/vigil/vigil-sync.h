@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vigil-store.h"
+
+G_BEGIN_DECLS
+
+#define VIGIL_SYNC_ERROR (vigil_sync_error_quark ())
+
+/**
+ * VigilSyncError:
+ * @VIGIL_SYNC_ERROR_NETWORK: the server could not be reached, or the
+ *   connection broke
+ * @VIGIL_SYNC_ERROR_SIGNED_OUT: the server does not accept the sign-in (wrong
+ *   password, expired or revoked token)
+ * @VIGIL_SYNC_ERROR_THROTTLED: too many attempts; try again later
+ * @VIGIL_SYNC_ERROR_BAD_REPLY: the server answered something this version does
+ *   not understand
+ * @VIGIL_SYNC_ERROR_SERVER: the server reported an error of its own
+ */
+typedef enum {
+  VIGIL_SYNC_ERROR_NETWORK,
+  VIGIL_SYNC_ERROR_SIGNED_OUT,
+  VIGIL_SYNC_ERROR_THROTTLED,
+  VIGIL_SYNC_ERROR_BAD_REPLY,
+  VIGIL_SYNC_ERROR_SERVER,
+} VigilSyncError;
+
+GQuark vigil_sync_error_quark (void);
+
+/**
+ * VigilSyncState:
+ * @VIGIL_SYNC_STATE_OFFLINE: the server is out of reach; operations wait in
+ *   the outbox and the client retries with growing pauses
+ * @VIGIL_SYNC_STATE_SYNCING: an exchange with the server is under way
+ * @VIGIL_SYNC_STATE_ONLINE: everything known has been exchanged
+ * @VIGIL_SYNC_STATE_SIGNED_OUT: the server refused the token; nothing is sent
+ *   until the user signs in again
+ */
+typedef enum {
+  VIGIL_SYNC_STATE_OFFLINE,
+  VIGIL_SYNC_STATE_SYNCING,
+  VIGIL_SYNC_STATE_ONLINE,
+  VIGIL_SYNC_STATE_SIGNED_OUT,
+} VigilSyncState;
+
+#define VIGIL_TYPE_SYNC (vigil_sync_get_type ())
+G_DECLARE_FINAL_TYPE (VigilSync, vigil_sync, VIGIL, SYNC, GObject)
+
+/**
+ * VigilSync:
+ *
+ * Keeps a replica store (vigil_store_set_sync_server()) and a vigild server
+ * in step: pushes the outbox in order, pulls what changed since the last
+ * sequence number, and listens on the server's live WebSocket so that a
+ * change elsewhere arrives within a fraction of a second. Everything runs on
+ * the thread-default main context of the caller of vigil_sync_new(); SQLite
+ * work runs in worker threads.
+ *
+ * An operation leaves the outbox only when the server committed it or
+ * refused it; a refusal is kept as a #VigilSyncProblem and reported by the
+ * #VigilSync::problem signal. Network failures, server errors and replies
+ * that do not parse leave the outbox as it is and are retried.
+ *
+ * Signals:
+ * - "incidents-changed" (GPtrArray *touched, GPtrArray *removed): local
+ *   incidents that changed (element-type VigilIncident) and ids of those
+ *   that are gone (element-type utf8)
+ * - "problem" (VigilSyncProblem *problem): the server refused an operation
+ */
+VigilSync      *vigil_sync_new                 (VigilStore          *store,
+                                                const char          *server_url,
+                                                const char          *token);
+/* Trust this certificate for the server (a self-signed one the user
+ * accepted), in addition to the system's authorities. */
+void            vigil_sync_set_tls_database    (VigilSync           *self,
+                                                GTlsDatabase        *database);
+void            vigil_sync_start               (VigilSync           *self);
+void            vigil_sync_stop                (VigilSync           *self);
+/* Something was queued: push it now rather than at the next occasion. */
+void            vigil_sync_kick                (VigilSync           *self);
+
+VigilSyncState  vigil_sync_get_state           (VigilSync           *self);
+/* Returns: (nullable): since when the server is out of reach */
+GDateTime      *vigil_sync_get_offline_since   (VigilSync           *self);
+guint           vigil_sync_get_n_pending       (VigilSync           *self);
+guint           vigil_sync_get_n_problems      (VigilSync           *self);
+/* Returns: (nullable): why the last exchange failed, for the user */
+const char     *vigil_sync_get_last_error      (VigilSync           *self);
+VigilStore     *vigil_sync_get_store           (VigilSync           *self);
+
+/**
+ * vigil_sync_sign_in_async:
+ *
+ * Signs in to @server_url ("https://host:port/") with a user name and a
+ * password; the result is a bearer token for vigil_sync_new().
+ */
+void            vigil_sync_sign_in_async       (const char          *server_url,
+                                                GTlsDatabase        *database,
+                                                const char          *user,
+                                                const char          *password,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+/* Returns: (transfer full): the token; @role gets the user's role */
+char           *vigil_sync_sign_in_finish      (GAsyncResult        *result,
+                                                VigilRole           *role,
+                                                GError             **error);
+
+G_END_DECLS
