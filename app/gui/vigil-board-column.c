@@ -49,23 +49,43 @@ filter_by_step (gpointer item,
   return vigil_incident_get_step (VIGIL_INCIDENT (item)) == self->step;
 }
 
+static char *
+dup_count_text (guint n_items)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u incident in this step",
+                                       "%u incidents in this step",
+                                       n_items),
+                          n_items);
+}
+
+static gboolean
+on_count_query_tooltip_cb (GtkWidget        *widget,
+                           int               x,
+                           int               y,
+                           gboolean          keyboard,
+                           GtkTooltip       *tooltip,
+                           VigilBoardColumn *self)
+{
+  g_autofree char *text = dup_count_text (g_list_model_get_n_items (G_LIST_MODEL (self->incidents)));
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 vigil_board_column_update_count (VigilBoardColumn *self)
 {
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->incidents));
   g_autofree char *count = g_strdup_printf ("%u", n_items);
-  g_autofree char *tooltip = NULL;
+  g_autofree char *description = dup_count_text (n_items);
 
+  /* No gtk_widget_set_tooltip_text() here: it costs a round trip to the
+   * display, on every keystroke of a search. */
   gtk_label_set_label (self->count_label, count);
-  tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "%u incident in this step",
-                                          "%u incidents in this step",
-                                          n_items),
-                             n_items);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label), tooltip);
   gtk_stack_set_visible_child_name (self->content_stack, n_items > 0 ? "list" : "empty");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
                                   -1);
 }
 
@@ -309,6 +329,10 @@ vigil_board_column_init (VigilBoardColumn *self)
   GtkDropTarget *target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->count_label), TRUE);
+  g_signal_connect_object (self->count_label, "query-tooltip",
+                           G_CALLBACK (on_count_query_tooltip_cb), self, 0);
 
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <adwaita.h>
 
 #include "vigil-incident-card.h"
 
@@ -24,7 +23,17 @@ struct _VigilIncidentCard
   GtkLabel      *title_label;
   GtkLabel      *severity_label;
   GtkLabel      *approval_label;
-  AdwAvatar     *owner_avatar;
+  GtkLabel      *owner_label;
+
+  /* Tooltips, given out on query: setting a tooltip text on a widget asks
+   * the display where the pointer is, a round trip per call, far too slow
+   * for binding thousands of cards. */
+  char          *tip_type;
+  char          *tip_age;
+  char          *tip_title;
+  char          *tip_severity;
+  char          *tip_approval;
+  char          *tip_owner;
 };
 
 G_DEFINE_FINAL_TYPE (VigilIncidentCard, vigil_incident_card, GTK_TYPE_WIDGET)
@@ -107,6 +116,73 @@ swap_css_class (GtkWidget   *widget,
     }
 }
 
+/* "Alice Martin" -> "AM", "dmitri" -> "D", "j.doe" -> "JD" */
+char *
+vigil_incident_card_dup_initials (const char *name)
+{
+  g_autoptr(GString) initials = g_string_new (NULL);
+  gboolean at_start = TRUE;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (const char *p = name; *p != '\0' && g_utf8_strlen (initials->str, -1) < 2;
+       p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isalnum (c))
+        at_start = TRUE;
+      else if (at_start)
+        {
+          g_string_append_unichar (initials, g_unichar_toupper (c));
+          at_start = FALSE;
+        }
+    }
+  return g_string_free (g_steal_pointer (&initials), FALSE);
+}
+
+static void
+set_tip (char       **tip,
+         const char  *text)
+{
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (*tip, text) != 0)
+    {
+      g_free (*tip);
+      *tip = g_strdup (text);
+    }
+}
+
+static gboolean
+on_query_tooltip_cb (GtkWidget         *widget,
+                     int                x,
+                     int                y,
+                     gboolean           keyboard,
+                     GtkTooltip        *tooltip,
+                     VigilIncidentCard *self)
+{
+  const char *text = NULL;
+
+  if (widget == GTK_WIDGET (self->type_icon))
+    text = self->tip_type;
+  else if (widget == GTK_WIDGET (self->age_label))
+    text = self->tip_age;
+  else if (widget == GTK_WIDGET (self->title_label))
+    text = self->tip_title;
+  else if (widget == GTK_WIDGET (self->severity_label))
+    text = self->tip_severity;
+  else if (widget == GTK_WIDGET (self->approval_label))
+    text = self->tip_approval;
+  else if (widget == GTK_WIDGET (self->owner_label))
+    text = self->tip_owner;
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static GDateTime *
 get_age_start (VigilIncident *incident)
 {
@@ -141,7 +217,7 @@ update_age (VigilIncidentCard *self)
   tooltip = g_strdup_printf (_("Detected %s"), g_strstrip (when));
 
   gtk_label_set_label (self->age_label, age);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->age_label), tooltip);
+  set_tip (&self->tip_age, tooltip);
   gtk_widget_set_visible (GTK_WIDGET (self->age_label), TRUE);
   return age;
 }
@@ -208,10 +284,10 @@ vigil_incident_card_update (VigilIncidentCard *self)
   gtk_label_set_label (self->reference_label, reference);
   gtk_label_set_label (self->title_label, title);
   /* A long title is cut after two lines; the tooltip has all of it. */
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), *title ? title : NULL);
+  set_tip (&self->tip_title, *title ? title : NULL);
 
   gtk_image_set_from_icon_name (self->type_icon, vigil_incident_card_get_type_icon_name (type));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->type_icon), type_label);
+  set_tip (&self->tip_type, type_label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->type_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, type_label ? type_label : "",
                                   -1);
@@ -224,7 +300,7 @@ vigil_incident_card_update (VigilIncidentCard *self)
       g_autofree char *tooltip = g_strdup_printf (_("Severity: %s"), label);
 
       gtk_label_set_label (self->severity_label, label);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->severity_label), tooltip);
+      set_tip (&self->tip_severity, tooltip);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->severity_label), severity != NULL);
 
@@ -241,8 +317,7 @@ vigil_incident_card_update (VigilIncidentCard *self)
         /* Translators: tooltip of the approval badge: "Approved by bob" */
         tooltip = g_strdup_printf (C_("approval tooltip", "%s by %s"), approval_text, by);
       gtk_label_set_label (self->approval_label, approval_text);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->approval_label),
-                                   tooltip ? tooltip : approval_text);
+      set_tip (&self->tip_approval, tooltip ? tooltip : approval_text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->approval_label), approval_text != NULL);
 
@@ -251,13 +326,15 @@ vigil_incident_card_update (VigilIncidentCard *self)
       /* Translators: tooltip of the owner's initials on a card */
       g_autofree char *tooltip = g_strdup_printf (_("Owner: %s"), owner);
 
-      adw_avatar_set_text (self->owner_avatar, owner);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->owner_avatar), tooltip);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->owner_avatar),
+      g_autofree char *initials = vigil_incident_card_dup_initials (owner);
+
+      gtk_label_set_label (self->owner_label, initials);
+      set_tip (&self->tip_owner, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->owner_label),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
                                       -1);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->owner_avatar), owner != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->owner_label), owner != NULL);
 
   age = update_age (self);
 
@@ -267,15 +344,15 @@ vigil_incident_card_update (VigilIncidentCard *self)
     g_string_append_printf (accessible, ", %s", type_label);
   if (severity != NULL)
     g_string_append_printf (accessible, ", %s",
-                            gtk_widget_get_tooltip_text (GTK_WIDGET (self->severity_label)));
+                            self->tip_severity);
   if (approval_text != NULL)
     g_string_append_printf (accessible, ", %s", approval_text);
   if (owner != NULL)
     g_string_append_printf (accessible, ", %s",
-                            gtk_widget_get_tooltip_text (GTK_WIDGET (self->owner_avatar)));
+                            self->tip_owner);
   if (age != NULL)
     g_string_append_printf (accessible, ", %s",
-                            gtk_widget_get_tooltip_text (GTK_WIDGET (self->age_label)));
+                            self->tip_age);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible->str,
                                   -1);
@@ -311,6 +388,12 @@ vigil_incident_card_finalize (GObject *object)
 
   g_free (self->severity_class);
   g_free (self->approval_class);
+  g_free (self->tip_type);
+  g_free (self->tip_age);
+  g_free (self->tip_title);
+  g_free (self->tip_severity);
+  g_free (self->tip_approval);
+  g_free (self->tip_owner);
 
   G_OBJECT_CLASS (vigil_incident_card_parent_class)->finalize (object);
 }
@@ -371,8 +454,6 @@ vigil_incident_card_class_init (VigilIncidentCardClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (ADW_TYPE_AVATAR);
-
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/vigil/Vigil/ui/vigil-incident-card.ui");
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, type_icon);
@@ -381,7 +462,7 @@ vigil_incident_card_class_init (VigilIncidentCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, title_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, severity_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, approval_label);
-  gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, owner_avatar);
+  gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, owner_label);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "incidentcard");
@@ -394,6 +475,21 @@ vigil_incident_card_init (VigilIncidentCard *self)
   GtkLayoutManager *layout;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  {
+    GtkWidget *with_tips[] = {
+      GTK_WIDGET (self->type_icon), GTK_WIDGET (self->age_label),
+      GTK_WIDGET (self->title_label), GTK_WIDGET (self->severity_label),
+      GTK_WIDGET (self->approval_label), GTK_WIDGET (self->owner_label),
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (with_tips); i++)
+      {
+        gtk_widget_set_has_tooltip (with_tips[i], TRUE);
+        g_signal_connect_object (with_tips[i], "query-tooltip",
+                                 G_CALLBACK (on_query_tooltip_cb), self, 0);
+      }
+  }
 
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);

@@ -17,6 +17,7 @@ void           vigil_incident_card_set_incident       (VigilIncidentCard *self,
 void           vigil_incident_card_refresh_age        (VigilIncidentCard *self);
 
 const char    *vigil_incident_card_get_type_icon_name (const char        *type);
+char          *vigil_incident_card_dup_initials       (const char        *name);
 char          *vigil_incident_card_format_age         (GDateTime         *since,
                                                        GDateTime         *now);
 
