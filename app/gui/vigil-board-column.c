@@ -18,6 +18,7 @@ struct _VigilBoardColumn
 
   guint               step;
   GtkFilterListModel *incidents;
+  GtkSliceListModel  *shown;       /* what the list view gets: all, or the first few */
 
   GtkWidget          *header;
   GtkLabel           *number_label;
@@ -39,6 +40,12 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* GTK 4.8's list view keeps some 200 rows alive, however short it is. A
+ * column out of view gets only its first rows, enough to fill a screen and
+ * to be reached with the keyboard; the board gives the columns in view all
+ * of theirs. */
+#define PREVIEW_ROWS 16
 
 static gboolean
 filter_by_step (gpointer item,
@@ -211,6 +218,13 @@ on_drop_cb (VigilBoardColumn *self,
 }
 
 static void
+on_focus_enter_cb (VigilBoardColumn   *self,
+                   GtkEventController *controller)
+{
+  vigil_board_column_set_active (self, TRUE);
+}
+
+static void
 vigil_board_column_constructed (GObject *object)
 {
   VigilBoardColumn *self = VIGIL_BOARD_COLUMN (object);
@@ -244,6 +258,7 @@ vigil_board_column_dispose (GObject *object)
   VigilBoardColumn *self = VIGIL_BOARD_COLUMN (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_BOARD_COLUMN);
+  g_clear_object (&self->shown);
   g_clear_object (&self->incidents);
 
   G_OBJECT_CLASS (vigil_board_column_parent_class)->dispose (object);
@@ -327,6 +342,7 @@ vigil_board_column_init (VigilBoardColumn *self)
   g_autoptr(GtkListItemFactory) factory = NULL;
   GtkNoSelection *selection;
   GtkDropTarget *target;
+  GtkEventController *focus;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -352,7 +368,9 @@ vigil_board_column_init (VigilBoardColumn *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
 
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->incidents)));
+  self->shown = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->incidents)),
+                                         0, PREVIEW_ROWS);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
 
@@ -360,6 +378,11 @@ vigil_board_column_init (VigilBoardColumn *self)
   g_signal_connect_object (self->list_view, "activate",
                            G_CALLBACK (on_list_view_activate_cb), self,
                            G_CONNECT_SWAPPED);
+
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_object (focus, "enter", G_CALLBACK (on_focus_enter_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
 
   target = gtk_drop_target_new (VIGIL_TYPE_INCIDENT, GDK_ACTION_MOVE);
   g_signal_connect_object (target, "drop", G_CALLBACK (on_drop_cb), self, G_CONNECT_SWAPPED);
@@ -457,6 +480,8 @@ vigil_board_column_focus_incident (VigilBoardColumn *self,
   if (position == GTK_INVALID_LIST_POSITION)
     return FALSE;
 
+  vigil_board_column_set_active (self, TRUE);
+
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
        row != NULL;
        row = gtk_widget_get_next_sibling (row))
@@ -507,4 +532,36 @@ vigil_board_column_refresh_ages (VigilBoardColumn *self)
       if (card != NULL)
         vigil_incident_card_refresh_age (card);
     }
+}
+
+gboolean
+vigil_board_column_get_active (VigilBoardColumn *self)
+{
+  g_return_val_if_fail (VIGIL_IS_BOARD_COLUMN (self), FALSE);
+
+  return gtk_slice_list_model_get_size (self->shown) != PREVIEW_ROWS;
+}
+
+/* Active: the list shows every incident of the column, not only the first. */
+void
+vigil_board_column_set_active (VigilBoardColumn *self,
+                               gboolean          active)
+{
+  g_return_if_fail (VIGIL_IS_BOARD_COLUMN (self));
+
+  if (active == vigil_board_column_get_active (self))
+    return;
+
+  /* The focused card stays: the first rows are the same either way, and a
+   * column holding the focus is never cut back. */
+  if (!active)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+        return;
+    }
+
+  gtk_slice_list_model_set_size (self->shown, active ? G_MAXUINT : PREVIEW_ROWS);
 }
