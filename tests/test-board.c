@@ -830,6 +830,37 @@ test_board_load_sample (Fixture       *fixture,
       g_assert_cmpstr (column_count_label (fixture->board, step), ==, text);
     }
   assert_columns (fixture->board, NULL, NULL);
+
+  /* The columns in view list all their incidents; one far out of view only
+   * its first, until it is scrolled to or takes the focus. */
+  {
+    VigilBoardColumn *first = VIGIL_BOARD_COLUMN (vigil_board_get_column (fixture->board, 1));
+    VigilBoardColumn *last = VIGIL_BOARD_COLUMN (vigil_board_get_column (fixture->board,
+                                                                         VIGIL_N_STEPS));
+    GtkListView *first_list = GTK_LIST_VIEW (find_by_id (GTK_WIDGET (first), "list_view"));
+    GtkListView *last_list = GTK_LIST_VIEW (find_by_id (GTK_WIDGET (last), "list_view"));
+    g_autoptr(VigilIncident) deep = NULL;
+    GtkWidget *row;
+
+    WAIT_UNTIL (vigil_board_column_get_active (first), "the first column to be in view");
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (first_list))),
+                      ==, expected[1]);
+    g_assert_false (vigil_board_column_get_active (last));
+    g_assert_cmpuint (expected[VIGIL_N_STEPS], >, 16);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (last_list))),
+                      ==, 16);
+
+    /* Focusing an incident deep in that column brings all of them in. */
+    deep = g_list_model_get_item (vigil_board_get_column_model (fixture->board, VIGIL_N_STEPS),
+                                  expected[VIGIL_N_STEPS] - 1);
+    WAIT_UNTIL (vigil_board_column_focus_incident (last, deep), "the deep card to take the focus");
+    g_assert_true (vigil_board_column_get_active (last));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (last_list))),
+                      ==, expected[VIGIL_N_STEPS]);
+    row = find_row (fixture->board, VIGIL_N_STEPS, deep);
+    g_assert_nonnull (row);
+    g_assert_true (gtk_widget_has_focus (row));
+  }
 }
 
 int
