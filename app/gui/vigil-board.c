@@ -367,6 +367,25 @@ move_data_free (MoveData *data)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MoveData, move_data_free)
 
+/* Brings @column wholly into view, with a little room beside it. */
+static void
+scroll_to_column (VigilBoard *self,
+                  GtkWidget  *column)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+  double value = gtk_adjustment_get_value (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_compute_bounds (column, GTK_WIDGET (self->groups_box), &bounds))
+    return;
+
+  if (bounds.origin.x < value)
+    gtk_adjustment_set_value (adjustment, bounds.origin.x - 12);
+  else if (bounds.origin.x + bounds.size.width > value + page)
+    gtk_adjustment_set_value (adjustment, bounds.origin.x + bounds.size.width - page + 12);
+}
+
 static gboolean
 on_focus_tick_cb (GtkWidget     *widget,
                   GdkFrameClock *clock,
@@ -381,7 +400,10 @@ on_focus_tick_cb (GtkWidget     *widget,
   step = vigil_incident_get_step (self->focus_incident);
   if (step >= 1 && step <= VIGIL_N_STEPS &&
       vigil_board_column_focus_incident (self->columns[step - 1], self->focus_incident))
-    goto done;
+    {
+      scroll_to_column (self, GTK_WIDGET (self->columns[step - 1]));
+      goto done;
+    }
 
   /* Filtered out, or never laid out: give up after a while. */
   if (++self->focus_frames < FOCUS_FOLLOW_FRAMES)
