@@ -3,15 +3,28 @@
 
 #include <gtk/gtk.h>
 
+#include <vigil/vigil.h>
+
+#include "vigil-incident-card.h"
+
 G_BEGIN_DECLS
 
 #define VIGIL_TYPE_BOARD_COLUMN (vigil_board_column_get_type ())
 G_DECLARE_FINAL_TYPE (VigilBoardColumn, vigil_board_column, VIGIL, BOARD_COLUMN, GtkWidget)
 
-GtkWidget  *vigil_board_column_new            (guint             step);
-guint       vigil_board_column_get_step       (VigilBoardColumn *self);
-void        vigil_board_column_set_model      (VigilBoardColumn *self,
-                                               GListModel       *model);
-GListModel *vigil_board_column_get_incidents  (VigilBoardColumn *self);
+GtkWidget         *vigil_board_column_new                 (guint             step);
+guint              vigil_board_column_get_step            (VigilBoardColumn *self);
+void               vigil_board_column_set_model           (VigilBoardColumn *self,
+                                                           GListModel       *model);
+GListModel        *vigil_board_column_get_incidents       (VigilBoardColumn *self);
+void               vigil_board_column_set_filtering       (VigilBoardColumn *self,
+                                                           gboolean          filtering);
+gboolean           vigil_board_column_focus_incident      (VigilBoardColumn *self,
+                                                           VigilIncident    *incident);
+gboolean           vigil_board_column_get_active          (VigilBoardColumn *self);
+void               vigil_board_column_set_active          (VigilBoardColumn *self,
+                                                           gboolean          active);
+void               vigil_board_column_refresh_ages        (VigilBoardColumn *self);
+VigilIncidentCard *vigil_board_column_get_card_for_widget (GtkWidget        *widget);
 
 G_END_DECLS

@@ -5,22 +5,62 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include <vigil/vigil.h>
 
 #include "vigil-board.h"
 #include "vigil-board-column.h"
 
+#define AGE_REFRESH_SECONDS 60
+#define FOCUS_FOLLOW_FRAMES 30
+
 /* The board: one column per step of the process table, grouped by phase
- * under a coloured band, all in one horizontal scroller. */
+ * under a coloured band, all in one horizontal scroller. Above it a search
+ * bar with filters. The workspace's one incident model goes through one
+ * filter (search and filters), and each column is a view of that filtered
+ * model for its step. */
 struct _VigilBoard
 {
-  GtkWidget         parent_instance;
+  GtkWidget           parent_instance;
 
-  GListModel       *model;
-  VigilBoardColumn *columns[VIGIL_N_STEPS];
+  VigilWorkspace     *workspace;
+  GListModel         *model;
+  GtkCustomFilter    *filter;
+  GtkFilterListModel *filtered;
+  VigilBoardColumn   *columns[VIGIL_N_STEPS];
+  GtkWidget          *groups[VIGIL_N_PHASES];
+  GCancellable       *cancellable;
+  guint               age_timeout_id;
+  guint               in_view_idle_id;
+  gboolean            compact;
 
-  GtkWidget        *scroller;
-  GtkBox           *groups_box;
+  /* What the filter lets through */
+  char               *search_folded;   /* the query, folded, words joined by one space */
+  char              **search_words;
+  char               *type;
+  char               *severity;
+  gboolean            mine;
+  int                 phase;           /* -1: every phase */
+  gboolean            syncing_widgets;
+  gboolean            setting_entry;
+
+  /* Keyboard moves: the card that should get the focus once it shows */
+  VigilIncident      *focus_incident;
+  guint               focus_tick_id;
+  guint               focus_frames;
+
+  GtkSearchBar       *search_bar;
+  GtkSearchEntry     *search_entry;
+  GtkDropDown        *type_dropdown;
+  GtkDropDown        *severity_dropdown;
+  GtkDropDown        *phase_dropdown;
+  GtkToggleButton    *mine_button;
+  GtkRevealer        *filters_revealer;
+  GtkLabel           *summary_label;
+  GtkBox             *chips_box;
+  GtkWidget          *scroller;
+  GtkBox             *groups_box;
 };
 
 G_DEFINE_FINAL_TYPE (VigilBoard, vigil_board, GTK_TYPE_WIDGET)
@@ -28,10 +68,489 @@ G_DEFINE_FINAL_TYPE (VigilBoard, vigil_board, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_MODEL,
+  PROP_WORKSPACE,
+  PROP_COMPACT,
+  PROP_SEARCH_MODE,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  MOVE_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void vigil_board_filter_changed (VigilBoard       *self,
+                                        GtkFilterChange   change);
+
+/* Filtering */
+
+static gboolean
+board_filter_func (gpointer item,
+                   gpointer user_data)
+{
+  VigilBoard *self = user_data;
+  VigilIncident *incident = item;
+
+  if (self->phase >= 0 &&
+      vigil_process_get_phase (vigil_incident_get_step (incident)) != (VigilPhase) self->phase)
+    return FALSE;
+  if (self->type != NULL &&
+      g_strcmp0 (vigil_incident_get_incident_type (incident), self->type) != 0)
+    return FALSE;
+  if (self->severity != NULL &&
+      g_strcmp0 (vigil_incident_get_severity (incident), self->severity) != 0)
+    return FALSE;
+  if (self->mine &&
+      (self->workspace == NULL ||
+       g_strcmp0 (vigil_incident_get_owner (incident),
+                  vigil_workspace_get_actor (self->workspace)) != 0))
+    return FALSE;
+  if (self->search_words != NULL &&
+      !vigil_incident_matches_folded (incident, (const char * const *) self->search_words))
+    return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+vigil_board_get_filtering (VigilBoard *self)
+{
+  g_return_val_if_fail (VIGIL_IS_BOARD (self), FALSE);
+
+  return self->search_words != NULL || self->type != NULL || self->severity != NULL ||
+         self->mine || self->phase >= 0;
+}
+
+static void
+on_chip_clicked_cb (GtkButton  *button,
+                    VigilBoard *self)
+{
+  const char *which = g_object_get_data (G_OBJECT (button), "vigil-filter");
+
+  if (g_str_equal (which, "search"))
+    vigil_board_set_search_text (self, NULL);
+  else if (g_str_equal (which, "type"))
+    vigil_board_set_type_filter (self, NULL);
+  else if (g_str_equal (which, "severity"))
+    vigil_board_set_severity_filter (self, NULL);
+  else if (g_str_equal (which, "mine"))
+    vigil_board_set_mine_filter (self, FALSE);
+  else if (g_str_equal (which, "phase"))
+    vigil_board_set_phase_filter (self, -1);
+}
+
+static void
+add_chip (VigilBoard *self,
+          const char *which,
+          const char *text)
+{
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *label = gtk_label_new (text);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("window-close-symbolic");
+  /* Translators: accessible name of the button that removes one filter */
+  g_autofree char *accessible = g_strdup_printf (_("Remove filter: %s"), text);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "filter-chip");
+  gtk_widget_set_tooltip_text (button, accessible);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
+  g_object_set_data_full (G_OBJECT (button), "vigil-filter", g_strdup (which), g_free);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_chip_clicked_cb), self, 0);
+  gtk_box_append (self->chips_box, button);
+}
+
+static void
+vigil_board_update_summary (VigilBoard *self)
+{
+  guint total = self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  g_autofree char *text = NULL;
+
+  /* Translators: above the board while filters are active */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Showing %u of %u incident",
+                                       "Showing %u of %u incidents",
+                                       total),
+                          shown, total);
+  gtk_label_set_label (self->summary_label, text);
+}
+
+static void
+vigil_board_update_chips (VigilBoard *self)
+{
+  GtkWidget *child;
+  gboolean filtering = vigil_board_get_filtering (self);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->chips_box))) != NULL)
+    gtk_box_remove (self->chips_box, child);
+
+  if (self->search_words != NULL)
+    {
+      /* Translators: a filter chip, %s is what was typed in the search */
+      g_autofree char *text = g_strdup_printf (_("Text: “%s”"),
+                                               gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+      add_chip (self, "search", text);
+    }
+  if (self->type != NULL)
+    {
+      /* Translators: a filter chip, e.g. "Type: Phishing Attempt" */
+      g_autofree char *text = g_strdup_printf (_("Type: %s"),
+                                               vigil_process_get_choice_label (VIGIL_CHOICES_INCIDENT_TYPE,
+                                                                               self->type));
+      add_chip (self, "type", text);
+    }
+  if (self->severity != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Severity: %s"),
+                                               vigil_process_get_choice_label (VIGIL_CHOICES_SEVERITY,
+                                                                               self->severity));
+      add_chip (self, "severity", text);
+    }
+  if (self->phase >= 0)
+    {
+      /* Translators: a filter chip, e.g. "Phase: Respond" */
+      g_autofree char *text = g_strdup_printf (_("Phase: %s"), vigil_phase_get_name (self->phase));
+      add_chip (self, "phase", text);
+    }
+  if (self->mine)
+    add_chip (self, "mine", _("Only mine"));
+
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    vigil_board_column_set_filtering (self->columns[i], filtering);
+  gtk_revealer_set_reveal_child (self->filters_revealer, filtering);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "board.clear-filters", filtering);
+  vigil_board_update_summary (self);
+}
+
+static void
+vigil_board_filter_changed (VigilBoard      *self,
+                            GtkFilterChange  change)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  vigil_board_update_chips (self);
+}
+
+static void
+on_filtered_items_changed_cb (VigilBoard *self,
+                              guint       position,
+                              guint       removed,
+                              guint       added,
+                              GListModel *model)
+{
+  if (removed != added)
+    vigil_board_update_summary (self);
+}
+
+/* The widgets of the search bar follow the filter state. */
+static void
+vigil_board_sync_widgets (VigilBoard *self)
+{
+  guint n_choices;
+  const VigilChoice *choices;
+  guint selected;
+
+  self->syncing_widgets = TRUE;
+
+  selected = 0;
+  choices = vigil_process_get_choices (VIGIL_CHOICES_INCIDENT_TYPE, &n_choices);
+  for (guint i = 0; i < n_choices && self->type != NULL; i++)
+    if (g_str_equal (choices[i].id, self->type))
+      selected = i + 1;
+  gtk_drop_down_set_selected (self->type_dropdown, selected);
+
+  selected = 0;
+  choices = vigil_process_get_choices (VIGIL_CHOICES_SEVERITY, &n_choices);
+  for (guint i = 0; i < n_choices && self->severity != NULL; i++)
+    if (g_str_equal (choices[i].id, self->severity))
+      selected = i + 1;
+  gtk_drop_down_set_selected (self->severity_dropdown, selected);
+
+  gtk_drop_down_set_selected (self->phase_dropdown, self->phase >= 0 ? (guint) self->phase + 1 : 0);
+  gtk_toggle_button_set_active (self->mine_button, self->mine);
+
+  self->syncing_widgets = FALSE;
+}
+
+static void
+on_search_changed_cb (VigilBoard     *self,
+                      GtkSearchEntry *entry)
+{
+  /* Replacing the text passes through an empty entry, which the search
+   * entry reports at once: that is not a search. */
+  if (self->setting_entry)
+    return;
+
+  vigil_board_set_search_text (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+static void
+on_dropdown_selected_cb (VigilBoard  *self,
+                         GParamSpec  *pspec,
+                         GtkDropDown *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  const VigilChoice *choices;
+  guint n_choices;
+
+  if (self->syncing_widgets)
+    return;
+
+  if (dropdown == self->phase_dropdown)
+    {
+      vigil_board_set_phase_filter (self, selected == 0 || selected == GTK_INVALID_LIST_POSITION
+                                          ? -1 : (int) selected - 1);
+      return;
+    }
+
+  choices = vigil_process_get_choices (dropdown == self->type_dropdown
+                                       ? VIGIL_CHOICES_INCIDENT_TYPE : VIGIL_CHOICES_SEVERITY,
+                                       &n_choices);
+  if (dropdown == self->type_dropdown)
+    vigil_board_set_type_filter (self, selected >= 1 && selected <= n_choices
+                                       ? choices[selected - 1].id : NULL);
+  else
+    vigil_board_set_severity_filter (self, selected >= 1 && selected <= n_choices
+                                           ? choices[selected - 1].id : NULL);
+}
+
+static void
+on_mine_toggled_cb (VigilBoard      *self,
+                    GtkToggleButton *button)
+{
+  if (!self->syncing_widgets)
+    vigil_board_set_mine_filter (self, gtk_toggle_button_get_active (button));
+}
+
+static void
+fill_dropdown (GtkDropDown     *dropdown,
+               const char      *all_label,
+               VigilChoiceList  list)
+{
+  g_autoptr(GtkStringList) strings = gtk_string_list_new (NULL);
+  const VigilChoice *choices;
+  guint n_choices;
+
+  gtk_string_list_append (strings, all_label);
+  choices = vigil_process_get_choices (list, &n_choices);
+  for (guint i = 0; i < n_choices; i++)
+    gtk_string_list_append (strings, vigil_choice_get_label (&choices[i]));
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (strings));
+}
+
+/* Moves */
+
+typedef struct {
+  VigilBoard    *board;
+  VigilIncident *incident;
+  guint          to;
+  gboolean       follow_focus;
+} MoveData;
+
+static void
+move_data_free (MoveData *data)
+{
+  g_object_unref (data->board);
+  g_object_unref (data->incident);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MoveData, move_data_free)
+
+/* Brings @column wholly into view, with a little room beside it. */
+static void
+scroll_to_column (VigilBoard *self,
+                  GtkWidget  *column)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+  double value = gtk_adjustment_get_value (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_compute_bounds (column, GTK_WIDGET (self->groups_box), &bounds))
+    return;
+
+  if (bounds.origin.x < value)
+    gtk_adjustment_set_value (adjustment, bounds.origin.x - 12);
+  else if (bounds.origin.x + bounds.size.width > value + page)
+    gtk_adjustment_set_value (adjustment, bounds.origin.x + bounds.size.width - page + 12);
+}
+
+static gboolean
+on_focus_tick_cb (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  VigilBoard *self = VIGIL_BOARD (widget);
+  guint step;
+
+  if (self->focus_incident == NULL)
+    goto done;
+
+  step = vigil_incident_get_step (self->focus_incident);
+  if (step >= 1 && step <= VIGIL_N_STEPS &&
+      vigil_board_column_focus_incident (self->columns[step - 1], self->focus_incident))
+    {
+      scroll_to_column (self, GTK_WIDGET (self->columns[step - 1]));
+      goto done;
+    }
+
+  /* Filtered out, or never laid out: give up after a while. */
+  if (++self->focus_frames < FOCUS_FOLLOW_FRAMES)
+    return G_SOURCE_CONTINUE;
+
+done:
+  g_clear_object (&self->focus_incident);
+  self->focus_tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+vigil_board_follow_focus (VigilBoard    *self,
+                          VigilIncident *incident)
+{
+  g_set_object (&self->focus_incident, incident);
+  self->focus_frames = 0;
+  if (self->focus_tick_id == 0)
+    self->focus_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_focus_tick_cb,
+                                                        NULL, NULL);
+}
+
+static void
+on_move_ready_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(MoveData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  VigilIncident *moved;
+
+  moved = vigil_workspace_apply_finish (VIGIL_WORKSPACE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (moved == NULL)
+    {
+      const char *reason = error->domain == VIGIL_OP_ERROR
+                           ? vigil_op_error_get_reason (error) : error->message;
+      g_autofree char *message = NULL;
+
+      /* Translators: a refused move; %s is the reason the rules give */
+      message = g_strdup_printf (_("Not moved: %s"), reason);
+      g_debug ("Moving %s to step %u failed: %s",
+               vigil_incident_get_reference (data->incident), data->to, error->message);
+      g_signal_emit (data->board, signals[MOVE_FAILED], 0, data->incident, message);
+      return;
+    }
+
+  if (data->follow_focus)
+    vigil_board_follow_focus (data->board, moved);
+}
+
+static void
+vigil_board_request_move (VigilBoard    *self,
+                          VigilIncident *incident,
+                          guint          to,
+                          gboolean       follow_focus)
+{
+  g_autoptr(VigilOp) op = NULL;
+  JsonObject *payload;
+  MoveData *data;
+
+  g_return_if_fail (VIGIL_IS_INCIDENT (incident));
+
+  if (self->workspace == NULL)
+    return;
+
+  payload = json_object_new ();
+  json_object_set_int_member (payload, "to", to);
+  op = vigil_op_new (VIGIL_OP_INCIDENT_MOVE, vigil_incident_get_id (incident),
+                     vigil_workspace_get_actor (self->workspace),
+                     vigil_incident_get_revision (incident), payload);
+
+  data = g_new0 (MoveData, 1);
+  data->board = g_object_ref (self);
+  data->incident = g_object_ref (incident);
+  data->to = to;
+  data->follow_focus = follow_focus;
+  vigil_workspace_apply_async (self->workspace, op, self->cancellable, on_move_ready_cb, data);
+}
+
+static void
+vigil_board_move_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  VigilBoard *self = VIGIL_BOARD (widget);
+  VigilIncident *incident;
+  const char *id;
+  guint to;
+
+  g_variant_get (parameter, "(&su)", &id, &to);
+  if (self->workspace == NULL || !vigil_process_is_valid_step ((gint) to))
+    return;
+
+  incident = vigil_workspace_lookup (self->workspace, id);
+  if (incident != NULL)
+    vigil_board_request_move (self, incident, to, FALSE);
+}
+
+static VigilIncident *
+get_focused_incident (VigilBoard *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  VigilIncidentCard *card;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->groups_box)))
+    return NULL;
+
+  card = vigil_board_column_get_card_for_widget (focus);
+  return card != NULL ? vigil_incident_card_get_incident (card) : NULL;
+}
+
+static void
+vigil_board_move_focused_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  VigilBoard *self = VIGIL_BOARD (widget);
+  VigilIncident *incident = get_focused_incident (self);
+  gboolean right = g_str_equal (action_name, "board.move-right");
+  guint step;
+
+  if (incident == NULL)
+    return;
+
+  step = vigil_incident_get_step (incident);
+  if ((right && step >= VIGIL_N_STEPS) || (!right && step <= 1))
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+
+  vigil_board_request_move (self, incident, right ? step + 1 : step - 1, TRUE);
+}
+
+static void
+vigil_board_clear_filters_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  vigil_board_clear_filters (VIGIL_BOARD (widget));
+}
+
+/* Phase groups */
 
 static GtkWidget *
 vigil_board_create_phase_group (VigilBoard *self,
@@ -69,22 +588,129 @@ vigil_board_create_phase_group (VigilBoard *self,
 
       g_assert (step >= 1 && step <= VIGIL_N_STEPS);
       self->columns[step - 1] = VIGIL_BOARD_COLUMN (column);
+      vigil_board_column_set_model (self->columns[step - 1], G_LIST_MODEL (self->filtered));
       gtk_box_append (GTK_BOX (columns_box), column);
     }
 
+  self->groups[phase] = group;
   return group;
+}
+
+/* Gives the columns in view (and a quarter screen either side) all their
+ * rows, the others only their first. */
+static gboolean
+update_columns_in_view_cb (gpointer user_data)
+{
+  VigilBoard *self = user_data;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+  double value = gtk_adjustment_get_value (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double from = value - page / 4;
+  double to = value + page * 1.25;
+
+  self->in_view_idle_id = 0;
+
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    {
+      GtkWidget *column = GTK_WIDGET (self->columns[i]);
+      graphene_rect_t bounds;
+      gboolean in_view = FALSE;
+
+      if (gtk_widget_is_visible (column) && page > 0 &&
+          gtk_widget_compute_bounds (column, GTK_WIDGET (self->groups_box), &bounds))
+        in_view = bounds.origin.x < to && bounds.origin.x + bounds.size.width > from;
+
+      vigil_board_column_set_active (self->columns[i], in_view);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Not during the allocation that moved the view: after the frame. */
+static void
+queue_update_columns_in_view (VigilBoard *self)
+{
+  if (self->in_view_idle_id == 0)
+    self->in_view_idle_id = g_idle_add (update_columns_in_view_cb, self);
+}
+
+static gboolean
+on_age_timeout_cb (gpointer user_data)
+{
+  VigilBoard *self = user_data;
+
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    vigil_board_column_refresh_ages (self->columns[i]);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* GObject */
+
+static void
+vigil_board_root (GtkWidget *widget)
+{
+  VigilBoard *self = VIGIL_BOARD (widget);
+
+  GTK_WIDGET_CLASS (vigil_board_parent_class)->root (widget);
+
+  /* Typing anywhere in the window starts a search. */
+  gtk_search_bar_set_key_capture_widget (self->search_bar,
+                                         GTK_WIDGET (gtk_widget_get_root (widget)));
+}
+
+static void
+vigil_board_unroot (GtkWidget *widget)
+{
+  VigilBoard *self = VIGIL_BOARD (widget);
+
+  gtk_search_bar_set_key_capture_widget (self->search_bar, NULL);
+
+  GTK_WIDGET_CLASS (vigil_board_parent_class)->unroot (widget);
 }
 
 static void
 vigil_board_dispose (GObject *object)
 {
   VigilBoard *self = VIGIL_BOARD (object);
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->age_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->in_view_idle_id, g_source_remove);
+  if (self->focus_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->focus_tick_id);
+      self->focus_tick_id = 0;
+    }
+  g_clear_object (&self->focus_incident);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_BOARD);
+  /* The rows of the template are not bound; they go too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   memset (self->columns, 0, sizeof self->columns);
+  memset (self->groups, 0, sizeof self->groups);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
   g_clear_object (&self->model);
+  g_clear_object (&self->workspace);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (vigil_board_parent_class)->dispose (object);
+}
+
+static void
+vigil_board_finalize (GObject *object)
+{
+  VigilBoard *self = VIGIL_BOARD (object);
+
+  g_free (self->search_folded);
+  g_strfreev (self->search_words);
+  g_free (self->type);
+  g_free (self->severity);
+
+  G_OBJECT_CLASS (vigil_board_parent_class)->finalize (object);
 }
 
 static void
@@ -99,6 +725,18 @@ vigil_board_get_property (GObject    *object,
     {
     case PROP_MODEL:
       g_value_set_object (value, self->model);
+      break;
+
+    case PROP_WORKSPACE:
+      g_value_set_object (value, self->workspace);
+      break;
+
+    case PROP_COMPACT:
+      g_value_set_boolean (value, self->compact);
+      break;
+
+    case PROP_SEARCH_MODE:
+      g_value_set_boolean (value, gtk_search_bar_get_search_mode (self->search_bar));
       break;
 
     default:
@@ -120,9 +758,29 @@ vigil_board_set_property (GObject      *object,
       vigil_board_set_model (self, g_value_get_object (value));
       break;
 
+    case PROP_WORKSPACE:
+      vigil_board_set_workspace (self, g_value_get_object (value));
+      break;
+
+    case PROP_COMPACT:
+      vigil_board_set_compact (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_SEARCH_MODE:
+      gtk_search_bar_set_search_mode (self->search_bar, g_value_get_boolean (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static void
+on_search_mode_notify_cb (VigilBoard   *self,
+                          GParamSpec   *pspec,
+                          GtkSearchBar *bar)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH_MODE]);
 }
 
 static void
@@ -132,19 +790,71 @@ vigil_board_class_init (VigilBoardClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = vigil_board_dispose;
+  object_class->finalize = vigil_board_finalize;
   object_class->get_property = vigil_board_get_property;
   object_class->set_property = vigil_board_set_property;
+
+  widget_class->root = vigil_board_root;
+  widget_class->unroot = vigil_board_unroot;
 
   properties[PROP_MODEL] =
     g_param_spec_object ("model", NULL, NULL,
                          G_TYPE_LIST_MODEL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_WORKSPACE] =
+    g_param_spec_object ("workspace", NULL, NULL,
+                         VIGIL_TYPE_WORKSPACE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_COMPACT] =
+    g_param_spec_boolean ("compact", NULL, NULL, FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SEARCH_MODE] =
+    g_param_spec_boolean ("search-mode", NULL, NULL, FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * VigilBoard::move-failed:
+   * @incident: the incident that stays where it was
+   * @message: what to tell the user, with the reason
+   */
+  signals[MOVE_FAILED] =
+    g_signal_new ("move-failed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, VIGIL_TYPE_INCIDENT, G_TYPE_STRING);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/vigil/Vigil/ui/vigil-board.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilBoard, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoard, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoard, type_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoard, severity_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoard, phase_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoard, mine_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoard, filters_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoard, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoard, chips_box);
   gtk_widget_class_bind_template_child (widget_class, VigilBoard, scroller);
   gtk_widget_class_bind_template_child (widget_class, VigilBoard, groups_box);
+
+  gtk_widget_class_install_action (widget_class, "board.move", "(su)", vigil_board_move_action);
+  gtk_widget_class_install_action (widget_class, "board.move-left", NULL,
+                                   vigil_board_move_focused_action);
+  gtk_widget_class_install_action (widget_class, "board.move-right", NULL,
+                                   vigil_board_move_focused_action);
+  gtk_widget_class_install_action (widget_class, "board.clear-filters", NULL,
+                                   vigil_board_clear_filters_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
+                                       "board.move-left", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, GDK_ALT_MASK,
+                                       "board.move-left", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK,
+                                       "board.move-right", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, GDK_ALT_MASK,
+                                       "board.move-right", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "board");
@@ -155,12 +865,65 @@ vigil_board_init (VigilBoard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->phase = -1;
+  self->cancellable = g_cancellable_new ();
+
+  /* Non-incremental: counts must be right at once; the filter reads a
+   * cached folded text, cheap enough for 10,000 incidents per keystroke. */
+  self->filter = gtk_custom_filter_new (board_filter_func, self, NULL);
+  self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (g_object_ref (self->filter)));
+  g_signal_connect_object (self->filtered, "items-changed",
+                           G_CALLBACK (on_filtered_items_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
   for (VigilPhase phase = 0; phase < VIGIL_N_PHASES; phase++)
     gtk_box_append (self->groups_box, vigil_board_create_phase_group (self, phase));
 
   for (guint i = 0; i < VIGIL_N_STEPS; i++)
     g_assert (self->columns[i] != NULL);
+
+  fill_dropdown (self->type_dropdown, _("All types"), VIGIL_CHOICES_INCIDENT_TYPE);
+  fill_dropdown (self->severity_dropdown, _("All severities"), VIGIL_CHOICES_SEVERITY);
+  {
+    g_autoptr(GtkStringList) phases = gtk_string_list_new (NULL);
+
+    gtk_string_list_append (phases, _("All phases"));
+    for (VigilPhase phase = 0; phase < VIGIL_N_PHASES; phase++)
+      gtk_string_list_append (phases, vigil_phase_get_name (phase));
+    gtk_drop_down_set_model (self->phase_dropdown, G_LIST_MODEL (phases));
+  }
+
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_object (self->search_entry, "search-changed",
+                           G_CALLBACK (on_search_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
+                           G_CALLBACK (on_search_mode_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->type_dropdown, "notify::selected",
+                           G_CALLBACK (on_dropdown_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->severity_dropdown, "notify::selected",
+                           G_CALLBACK (on_dropdown_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->phase_dropdown, "notify::selected",
+                           G_CALLBACK (on_dropdown_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->mine_button, "toggled",
+                           G_CALLBACK (on_mine_toggled_cb), self, G_CONNECT_SWAPPED);
+
+  self->age_timeout_id = g_timeout_add_seconds (AGE_REFRESH_SECONDS, on_age_timeout_cb, self);
+
+  {
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+
+    g_signal_connect_object (adjustment, "value-changed",
+                             G_CALLBACK (queue_update_columns_in_view), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (adjustment, "changed",
+                             G_CALLBACK (queue_update_columns_in_view), self,
+                             G_CONNECT_SWAPPED);
+  }
+
+  vigil_board_update_chips (self);
 }
+
+/* Public API */
 
 GtkWidget *
 vigil_board_new (void)
@@ -183,13 +946,53 @@ vigil_board_set_model (VigilBoard *self,
   g_return_if_fail (VIGIL_IS_BOARD (self));
   g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
 
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_func (self->model, vigil_board_update_summary, self);
+
   if (!g_set_object (&self->model, model))
     return;
 
-  for (guint i = 0; i < VIGIL_N_STEPS; i++)
-    vigil_board_column_set_model (self->columns[i], model);
+  if (model != NULL)
+    g_signal_connect_object (model, "items-changed",
+                             G_CALLBACK (vigil_board_update_summary), self,
+                             G_CONNECT_SWAPPED);
+  gtk_filter_list_model_set_model (self->filtered, model);
+  vigil_board_update_summary (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+}
+
+VigilWorkspace *
+vigil_board_get_workspace (VigilBoard *self)
+{
+  g_return_val_if_fail (VIGIL_IS_BOARD (self), NULL);
+
+  return self->workspace;
+}
+
+/* The workspace gives the board its incidents, the user for "mine", and
+ * the place to apply moves. */
+void
+vigil_board_set_workspace (VigilBoard     *self,
+                           VigilWorkspace *workspace)
+{
+  g_return_if_fail (VIGIL_IS_BOARD (self));
+  g_return_if_fail (workspace == NULL || VIGIL_IS_WORKSPACE (workspace));
+
+  if (self->workspace == workspace)
+    return;
+
+  /* Replies to moves asked of the previous workspace are of no interest. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  g_set_object (&self->workspace, workspace);
+  vigil_board_set_model (self, workspace != NULL ? vigil_workspace_get_incidents (workspace) : NULL);
+  if (self->mine)
+    vigil_board_filter_changed (self, GTK_FILTER_CHANGE_DIFFERENT);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);
 }
 
 guint
@@ -218,4 +1021,215 @@ vigil_board_get_column_model (VigilBoard *self,
   g_return_val_if_fail (step >= 1 && step <= VIGIL_N_STEPS, NULL);
 
   return vigil_board_column_get_incidents (self->columns[step - 1]);
+}
+
+/* Returns: (transfer none): the incidents that pass the search and filters */
+GListModel *
+vigil_board_get_filtered_model (VigilBoard *self)
+{
+  g_return_val_if_fail (VIGIL_IS_BOARD (self), NULL);
+
+  return G_LIST_MODEL (self->filtered);
+}
+
+gboolean
+vigil_board_get_compact (VigilBoard *self)
+{
+  g_return_val_if_fail (VIGIL_IS_BOARD (self), FALSE);
+
+  return self->compact;
+}
+
+void
+vigil_board_set_compact (VigilBoard *self,
+                         gboolean    compact)
+{
+  g_return_if_fail (VIGIL_IS_BOARD (self));
+
+  compact = !!compact;
+  if (self->compact == compact)
+    return;
+
+  self->compact = compact;
+  if (compact)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "compact");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPACT]);
+}
+
+void
+vigil_board_start_search (VigilBoard *self)
+{
+  g_return_if_fail (VIGIL_IS_BOARD (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+vigil_board_set_search_text (VigilBoard *self,
+                             const char *text)
+{
+  g_auto(GStrv) words = NULL;
+  g_autofree char *folded = NULL;
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+  gboolean changed;
+
+  g_return_if_fail (VIGIL_IS_BOARD (self));
+
+  words = vigil_search_fold (text);
+  if (words[0] != NULL)
+    folded = g_strjoinv (" ", words);
+
+  changed = g_strcmp0 (folded, self->search_folded) != 0;
+  if (changed)
+    {
+      /* Typing on narrows the matches, deleting widens them: the filter
+       * model then only re-checks the items that can change. */
+      if (self->search_folded == NULL ||
+          (folded != NULL && g_str_has_prefix (folded, self->search_folded)))
+        change = GTK_FILTER_CHANGE_MORE_STRICT;
+      else if (folded == NULL || g_str_has_prefix (self->search_folded, folded))
+        change = GTK_FILTER_CHANGE_LESS_STRICT;
+
+      g_free (self->search_folded);
+      self->search_folded = g_steal_pointer (&folded);
+      g_strfreev (self->search_words);
+      self->search_words = self->search_folded != NULL ? g_steal_pointer (&words) : NULL;
+    }
+
+  /* The entry shows what is searched, whoever set it. */
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text ? text : "") != 0)
+    {
+      self->setting_entry = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
+      self->setting_entry = FALSE;
+    }
+
+  if (changed)
+    vigil_board_filter_changed (self, change);
+}
+
+static gboolean
+set_choice (char       **field,
+            const char  *value)
+{
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+static GtkFilterChange
+change_for (gboolean was_set,
+            gboolean is_set)
+{
+  if (!was_set)
+    return GTK_FILTER_CHANGE_MORE_STRICT;
+  if (!is_set)
+    return GTK_FILTER_CHANGE_LESS_STRICT;
+  return GTK_FILTER_CHANGE_DIFFERENT;
+}
+
+void
+vigil_board_set_type_filter (VigilBoard *self,
+                             const char *type)
+{
+  gboolean was_set;
+
+  g_return_if_fail (VIGIL_IS_BOARD (self));
+  g_return_if_fail (type == NULL || *type == '\0' ||
+                    vigil_process_is_valid_choice (VIGIL_CHOICES_INCIDENT_TYPE, type));
+
+  was_set = self->type != NULL;
+  if (!set_choice (&self->type, type))
+    return;
+  vigil_board_sync_widgets (self);
+  vigil_board_filter_changed (self, change_for (was_set, self->type != NULL));
+}
+
+void
+vigil_board_set_severity_filter (VigilBoard *self,
+                                 const char *severity)
+{
+  gboolean was_set;
+
+  g_return_if_fail (VIGIL_IS_BOARD (self));
+  g_return_if_fail (severity == NULL || *severity == '\0' ||
+                    vigil_process_is_valid_choice (VIGIL_CHOICES_SEVERITY, severity));
+
+  was_set = self->severity != NULL;
+  if (!set_choice (&self->severity, severity))
+    return;
+  vigil_board_sync_widgets (self);
+  vigil_board_filter_changed (self, change_for (was_set, self->severity != NULL));
+}
+
+void
+vigil_board_set_mine_filter (VigilBoard *self,
+                             gboolean    mine)
+{
+  g_return_if_fail (VIGIL_IS_BOARD (self));
+
+  mine = !!mine;
+  if (self->mine == mine)
+    return;
+  self->mine = mine;
+  vigil_board_sync_widgets (self);
+  vigil_board_filter_changed (self, mine ? GTK_FILTER_CHANGE_MORE_STRICT
+                                         : GTK_FILTER_CHANGE_LESS_STRICT);
+}
+
+/* @phase: a #VigilPhase, or -1 for every phase */
+void
+vigil_board_set_phase_filter (VigilBoard *self,
+                              int         phase)
+{
+  int old;
+
+  g_return_if_fail (VIGIL_IS_BOARD (self));
+  g_return_if_fail (phase >= -1 && phase < VIGIL_N_PHASES);
+
+  if (self->phase == phase)
+    return;
+  old = self->phase;
+  self->phase = phase;
+
+  /* The other phases' columns would all be empty: leave them out. */
+  for (VigilPhase p = 0; p < VIGIL_N_PHASES; p++)
+    gtk_widget_set_visible (self->groups[p], phase < 0 || (int) p == phase);
+  queue_update_columns_in_view (self);
+
+  vigil_board_sync_widgets (self);
+  vigil_board_filter_changed (self, change_for (old >= 0, phase >= 0));
+}
+
+void
+vigil_board_clear_filters (VigilBoard *self)
+{
+  g_return_if_fail (VIGIL_IS_BOARD (self));
+
+  vigil_board_set_search_text (self, NULL);
+  vigil_board_set_type_filter (self, NULL);
+  vigil_board_set_severity_filter (self, NULL);
+  vigil_board_set_mine_filter (self, FALSE);
+  vigil_board_set_phase_filter (self, -1);
+}
+
+/* Moves @incident to @step through the core, as a drop or Alt+arrow does;
+ * a refusal comes back as VigilBoard::move-failed. */
+void
+vigil_board_move_incident (VigilBoard    *self,
+                           VigilIncident *incident,
+                           guint          step)
+{
+  g_return_if_fail (VIGIL_IS_BOARD (self));
+  g_return_if_fail (VIGIL_IS_INCIDENT (incident));
+  g_return_if_fail (vigil_process_is_valid_step ((gint) step));
+
+  vigil_board_request_move (self, incident, step, FALSE);
 }

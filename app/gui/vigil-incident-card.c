@@ -7,18 +7,33 @@
 
 #include "vigil-incident-card.h"
 
+/* One incident on the board. Everything on it comes from the incident
+ * object, which the core updates in place; the card only shows it. */
 struct _VigilIncidentCard
 {
   GtkWidget      parent_instance;
 
   VigilIncident *incident;
   char          *severity_class;
+  char          *approval_class;
 
+  GtkImage      *type_icon;
   GtkLabel      *reference_label;
+  GtkLabel      *age_label;
   GtkLabel      *title_label;
-  GtkWidget     *meta_box;
-  GtkLabel      *type_label;
   GtkLabel      *severity_label;
+  GtkLabel      *approval_label;
+  GtkLabel      *owner_label;
+
+  /* Tooltips, given out on query: setting a tooltip text on a widget asks
+   * the display where the pointer is, a round trip per call, far too slow
+   * for binding thousands of cards. */
+  char          *tip_type;
+  char          *tip_age;
+  char          *tip_title;
+  char          *tip_severity;
+  char          *tip_approval;
+  char          *tip_owner;
 };
 
 G_DEFINE_FINAL_TYPE (VigilIncidentCard, vigil_incident_card, GTK_TYPE_WIDGET)
@@ -31,44 +46,230 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-vigil_incident_card_set_severity_class (VigilIncidentCard *self,
-                                        const char        *severity)
-{
-  if (self->severity_class != NULL)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->severity_label), self->severity_class);
-  g_clear_pointer (&self->severity_class, g_free);
+static const struct {
+  const char *type;
+  const char *icon;
+} type_icons[] = {
+  { "malware",        "computer-fail-symbolic" },
+  { "phishing",       "mail-unread-symbolic" },
+  { "data_breach",    "security-low-symbolic" },
+  { "insider_threat", "system-users-symbolic" },
+  { "ddos",           "network-transmit-receive-symbolic" },
+};
 
-  if (severity != NULL)
+const char *
+vigil_incident_card_get_type_icon_name (const char *type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (type_icons); i++)
     {
-      self->severity_class = g_strdup_printf ("severity-%s", severity);
-      gtk_widget_add_css_class (GTK_WIDGET (self->severity_label), self->severity_class);
+      if (g_strcmp0 (type, type_icons[i].type) == 0)
+        return type_icons[i].icon;
     }
+  return "dialog-question-symbolic";
+}
+
+char *
+vigil_incident_card_format_age (GDateTime *since,
+                                GDateTime *now)
+{
+  GTimeSpan span;
+  gint64 minutes;
+
+  g_return_val_if_fail (since != NULL && now != NULL, NULL);
+
+  span = g_date_time_difference (now, since);
+  minutes = MAX (span / G_TIME_SPAN_MINUTE, 0);
+
+  if (minutes < 1)
+    /* Translators: age of an incident on a card, shorter than a minute */
+    return g_strdup (C_("age", "now"));
+  if (minutes < 60)
+    /* Translators: age of an incident on a card, in minutes; keep it short */
+    return g_strdup_printf (C_("age", "%u min"), (guint) minutes);
+  if (minutes < 48 * 60)
+    /* Translators: age of an incident on a card, in hours; keep it short */
+    return g_strdup_printf (C_("age", "%u h"), (guint) (minutes / 60));
+  if (minutes < 60 * 24 * 60)
+    /* Translators: age of an incident on a card, in days; keep it short */
+    return g_strdup_printf (C_("age", "%u d"), (guint) (minutes / (24 * 60)));
+  if (minutes < 730 * 24 * 60)
+    /* Translators: age of an incident on a card, in months; keep it short */
+    return g_strdup_printf (C_("age", "%u mo"), (guint) (minutes / (30 * 24 * 60)));
+  /* Translators: age of an incident on a card, in years; keep it short */
+  return g_strdup_printf (C_("age", "%u y"), (guint) (minutes / (365 * 24 * 60)));
+}
+
+static void
+swap_css_class (GtkWidget   *widget,
+                char       **current,
+                const char  *prefix,
+                const char  *value)
+{
+  if (*current != NULL)
+    gtk_widget_remove_css_class (widget, *current);
+  g_clear_pointer (current, g_free);
+
+  if (value != NULL)
+    {
+      *current = g_strconcat (prefix, value, NULL);
+      gtk_widget_add_css_class (widget, *current);
+    }
+}
+
+/* "Alice Martin" -> "AM", "dmitri" -> "D", "j.doe" -> "JD" */
+char *
+vigil_incident_card_dup_initials (const char *name)
+{
+  g_autoptr(GString) initials = g_string_new (NULL);
+  gboolean at_start = TRUE;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (const char *p = name; *p != '\0' && g_utf8_strlen (initials->str, -1) < 2;
+       p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isalnum (c))
+        at_start = TRUE;
+      else if (at_start)
+        {
+          g_string_append_unichar (initials, g_unichar_toupper (c));
+          at_start = FALSE;
+        }
+    }
+  return g_string_free (g_steal_pointer (&initials), FALSE);
+}
+
+static void
+set_tip (char       **tip,
+         const char  *text)
+{
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (*tip, text) != 0)
+    {
+      g_free (*tip);
+      *tip = g_strdup (text);
+    }
+}
+
+static gboolean
+on_query_tooltip_cb (GtkWidget         *widget,
+                     int                x,
+                     int                y,
+                     gboolean           keyboard,
+                     GtkTooltip        *tooltip,
+                     VigilIncidentCard *self)
+{
+  const char *text = NULL;
+
+  if (widget == GTK_WIDGET (self->type_icon))
+    text = self->tip_type;
+  else if (widget == GTK_WIDGET (self->age_label))
+    text = self->tip_age;
+  else if (widget == GTK_WIDGET (self->title_label))
+    text = self->tip_title;
+  else if (widget == GTK_WIDGET (self->severity_label))
+    text = self->tip_severity;
+  else if (widget == GTK_WIDGET (self->approval_label))
+    text = self->tip_approval;
+  else if (widget == GTK_WIDGET (self->owner_label))
+    text = self->tip_owner;
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static GDateTime *
+get_age_start (VigilIncident *incident)
+{
+  GDateTime *detected = vigil_incident_get_detected_at (incident);
+
+  return detected != NULL ? detected : vigil_incident_get_created_at (incident);
+}
+
+/* Returns: the age shown, for the accessible label */
+static char *
+update_age (VigilIncidentCard *self)
+{
+  GDateTime *since = self->incident != NULL ? get_age_start (self->incident) : NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *tooltip = NULL;
+  char *age;
+
+  if (since == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->age_label), FALSE);
+      return NULL;
+    }
+
+  now = g_date_time_new_now_utc ();
+  age = vigil_incident_card_format_age (since, now);
+  local = g_date_time_to_local (since);
+  /* Translators: date and time format of the age tooltip on a card */
+  when = g_date_time_format (local, _("%e %B %Y, %H:%M"));
+  /* Translators: tooltip of an incident's age, %s is a date and time */
+  tooltip = g_strdup_printf (_("Detected %s"), g_strstrip (when));
+
+  gtk_label_set_label (self->age_label, age);
+  set_tip (&self->tip_age, tooltip);
+  gtk_widget_set_visible (GTK_WIDGET (self->age_label), TRUE);
+  return age;
 }
 
 static void
 vigil_incident_card_update (VigilIncidentCard *self)
 {
-  const char *reference = "";
-  const char *title = "";
-  const char *type_label = "";
+  const char *reference = NULL;
+  const char *title = NULL;
+  const char *type = NULL;
+  const char *type_label = NULL;
   const char *severity = NULL;
-  g_autofree char *accessible = NULL;
+  const char *owner = NULL;
+  const char *approval_text = NULL;
+  const char *approval_id = NULL;
+  g_autofree char *age = NULL;
+  g_autoptr(GString) accessible = g_string_new (NULL);
 
   if (self->incident != NULL)
     {
-      const char *type = vigil_incident_get_incident_type (self->incident);
       const char *type_other = vigil_incident_get_type_other (self->incident);
 
       reference = vigil_incident_get_reference (self->incident);
       title = vigil_incident_get_title (self->incident);
       severity = vigil_incident_get_severity (self->incident);
+      owner = vigil_incident_get_owner (self->incident);
+      type = vigil_incident_get_incident_type (self->incident);
 
-      /* "Other" says nothing on a card: show what the analyst wrote instead. */
+      /* "Other" says little: show what the analyst wrote instead. */
       if (g_strcmp0 (type, "other") == 0 && type_other != NULL && *type_other != '\0')
         type_label = type_other;
       else if (type != NULL)
         type_label = vigil_process_get_choice_label (VIGIL_CHOICES_INCIDENT_TYPE, type);
+
+      switch (vigil_incident_get_approval_state (self->incident))
+        {
+        case VIGIL_APPROVAL_PENDING:
+          approval_id = "pending";
+          approval_text = C_("approval state", "Submitted");
+          break;
+        case VIGIL_APPROVAL_APPROVED:
+          approval_id = "approved";
+          approval_text = C_("approval state", "Approved");
+          break;
+        case VIGIL_APPROVAL_REJECTED:
+          approval_id = "rejected";
+          approval_text = C_("approval state", "Rejected");
+          break;
+        case VIGIL_APPROVAL_NONE:
+        default:
+          break;
+        }
     }
 
   if (reference == NULL)
@@ -77,13 +278,21 @@ vigil_incident_card_update (VigilIncidentCard *self)
     title = "";
   if (severity != NULL && *severity == '\0')
     severity = NULL;
+  if (owner != NULL && *owner == '\0')
+    owner = NULL;
 
   gtk_label_set_label (self->reference_label, reference);
   gtk_label_set_label (self->title_label, title);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), *title ? title : NULL);
-  gtk_label_set_label (self->type_label, type_label);
+  /* A long title is cut after two lines; the tooltip has all of it. */
+  set_tip (&self->tip_title, *title ? title : NULL);
 
-  vigil_incident_card_set_severity_class (self, severity);
+  gtk_image_set_from_icon_name (self->type_icon, vigil_incident_card_get_type_icon_name (type));
+  set_tip (&self->tip_type, type_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->type_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, type_label ? type_label : "",
+                                  -1);
+
+  swap_css_class (GTK_WIDGET (self->severity_label), &self->severity_class, "severity-", severity);
   if (severity != NULL)
     {
       const char *label = vigil_process_get_choice_label (VIGIL_CHOICES_SEVERITY, severity);
@@ -91,13 +300,61 @@ vigil_incident_card_update (VigilIncidentCard *self)
       g_autofree char *tooltip = g_strdup_printf (_("Severity: %s"), label);
 
       gtk_label_set_label (self->severity_label, label);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->severity_label), tooltip);
+      set_tip (&self->tip_severity, tooltip);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->severity_label), severity != NULL);
 
-  accessible = g_strdup_printf ("%s %s", reference, title);
+  swap_css_class (GTK_WIDGET (self->approval_label), &self->approval_class, "approval-",
+                  approval_id);
+  if (approval_text != NULL)
+    {
+      const char *by = vigil_incident_get_decided_by (self->incident);
+      g_autofree char *tooltip = NULL;
+
+      if (approval_id != NULL && g_str_equal (approval_id, "pending"))
+        by = vigil_incident_get_submitted_by (self->incident);
+      if (by != NULL)
+        /* Translators: tooltip of the approval badge: "Approved by bob" */
+        tooltip = g_strdup_printf (C_("approval tooltip", "%s by %s"), approval_text, by);
+      gtk_label_set_label (self->approval_label, approval_text);
+      set_tip (&self->tip_approval, tooltip ? tooltip : approval_text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->approval_label), approval_text != NULL);
+
+  if (owner != NULL)
+    {
+      /* Translators: tooltip of the owner's initials on a card */
+      g_autofree char *tooltip = g_strdup_printf (_("Owner: %s"), owner);
+
+      g_autofree char *initials = vigil_incident_card_dup_initials (owner);
+
+      gtk_label_set_label (self->owner_label, initials);
+      set_tip (&self->tip_owner, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->owner_label),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
+                                      -1);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->owner_label), owner != NULL);
+
+  age = update_age (self);
+
+  /* What a screen reader says for the card: every fact shown, in words. */
+  g_string_append_printf (accessible, "%s, %s", reference, title);
+  if (type_label != NULL)
+    g_string_append_printf (accessible, ", %s", type_label);
+  if (severity != NULL)
+    g_string_append_printf (accessible, ", %s",
+                            self->tip_severity);
+  if (approval_text != NULL)
+    g_string_append_printf (accessible, ", %s", approval_text);
+  if (owner != NULL)
+    g_string_append_printf (accessible, ", %s",
+                            self->tip_owner);
+  if (age != NULL)
+    g_string_append_printf (accessible, ", %s",
+                            self->tip_age);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible->str,
                                   -1);
 }
 
@@ -113,9 +370,13 @@ static void
 vigil_incident_card_dispose (GObject *object)
 {
   VigilIncidentCard *self = VIGIL_INCIDENT_CARD (object);
+  GtkWidget *child;
 
   vigil_incident_card_set_incident (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_INCIDENT_CARD);
+  /* The rows of the template are not bound; they go too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (vigil_incident_card_parent_class)->dispose (object);
 }
@@ -126,6 +387,13 @@ vigil_incident_card_finalize (GObject *object)
   VigilIncidentCard *self = VIGIL_INCIDENT_CARD (object);
 
   g_free (self->severity_class);
+  g_free (self->approval_class);
+  g_free (self->tip_type);
+  g_free (self->tip_age);
+  g_free (self->tip_title);
+  g_free (self->tip_severity);
+  g_free (self->tip_approval);
+  g_free (self->tip_owner);
 
   G_OBJECT_CLASS (vigil_incident_card_parent_class)->finalize (object);
 }
@@ -188,11 +456,13 @@ vigil_incident_card_class_init (VigilIncidentCardClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/vigil/Vigil/ui/vigil-incident-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, type_icon);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, reference_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, age_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, title_label);
-  gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, meta_box);
-  gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, type_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, severity_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, approval_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, owner_label);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "incidentcard");
@@ -206,9 +476,24 @@ vigil_incident_card_init (VigilIncidentCard *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  {
+    GtkWidget *with_tips[] = {
+      GTK_WIDGET (self->type_icon), GTK_WIDGET (self->age_label),
+      GTK_WIDGET (self->title_label), GTK_WIDGET (self->severity_label),
+      GTK_WIDGET (self->approval_label), GTK_WIDGET (self->owner_label),
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (with_tips); i++)
+      {
+        gtk_widget_set_has_tooltip (with_tips[i], TRUE);
+        g_signal_connect_object (with_tips[i], "query-tooltip",
+                                 G_CALLBACK (on_query_tooltip_cb), self, 0);
+      }
+  }
+
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 4);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
 }
 
 GtkWidget *
@@ -248,4 +533,15 @@ vigil_incident_card_set_incident (VigilIncidentCard *self,
 
   vigil_incident_card_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INCIDENT]);
+}
+
+/* Ages count on while a card is shown; the board calls this now and then. */
+void
+vigil_incident_card_refresh_age (VigilIncidentCard *self)
+{
+  g_autofree char *age = NULL;
+
+  g_return_if_fail (VIGIL_IS_INCIDENT_CARD (self));
+
+  age = update_age (self);
 }

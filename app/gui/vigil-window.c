@@ -23,6 +23,7 @@ struct _VigilWindow
   GtkSpinner           *spinner;
   AdwStatusPage        *error_page;
   VigilBoard           *board;
+  GtkToggleButton      *search_button;
 };
 
 G_DEFINE_FINAL_TYPE (VigilWindow, vigil_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -35,6 +36,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  OPEN_INCIDENT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 vigil_window_show_page (VigilWindow *self,
                         const char  *name)
@@ -44,6 +52,9 @@ vigil_window_show_page (VigilWindow *self,
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_spinner_set_spinning (self->spinner, g_str_equal (name, "loading"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident", board);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", board);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-incident", board);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), board);
 }
 
 static void
@@ -108,6 +119,52 @@ vigil_window_new_incident_action (GtkWidget  *widget,
                            G_CALLBACK (on_dialog_created_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+vigil_window_find_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  vigil_board_start_search (VIGIL_WINDOW (widget)->board);
+}
+
+/* Cards activate this with the incident's id. The incident page is what
+ * will open; until it exists the action only tells its listeners. */
+static void
+vigil_window_open_incident_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  VigilIncident *incident;
+
+  if (self->workspace == NULL)
+    return;
+
+  incident = vigil_workspace_lookup (self->workspace, id);
+  if (incident == NULL)
+    {
+      g_debug ("No incident %s to open", id);
+      return;
+    }
+
+  g_signal_emit (self, signals[OPEN_INCIDENT], 0, incident);
+}
+
+static void
+on_board_move_failed_cb (VigilWindow   *self,
+                         VigilIncident *incident,
+                         const char    *message,
+                         VigilBoard    *board)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  vigil_window_add_toast (self, toast);
 }
 
 static void
@@ -181,6 +238,20 @@ vigil_window_class_init (VigilWindowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * VigilWindow::open-incident:
+   * @incident: the incident the user wants to see
+   *
+   * Emitted by the `win.open-incident` action, e.g. when a card is
+   * activated with Enter or a click.
+   */
+  signals[OPEN_INCIDENT] =
+    g_signal_new ("open-incident",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, VIGIL_TYPE_INCIDENT);
+
   g_type_ensure (VIGIL_TYPE_BOARD);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -191,16 +262,24 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, board);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_button);
 
   gtk_widget_class_install_action (widget_class, "win.new-incident", NULL,
                                    vigil_window_new_incident_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-incident", NULL);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, vigil_window_find_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.find", NULL);
+  gtk_widget_class_install_action (widget_class, "win.open-incident", "s",
+                                   vigil_window_open_incident_action);
 }
 
 static void
 vigil_window_init (VigilWindow *self)
 {
+  g_autoptr(GAction) compact = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -212,6 +291,16 @@ vigil_window_init (VigilWindow *self)
                    self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized",
                    self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "board-compact",
+                   self->board, "compact", G_SETTINGS_BIND_DEFAULT);
+  compact = g_settings_create_action (self->settings, "board-compact");
+  g_action_map_add_action (G_ACTION_MAP (self), compact);
+
+  g_object_bind_property (self->search_button, "active", self->board, "search-mode",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->board, "move-failed",
+                           G_CALLBACK (on_board_move_failed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   vigil_window_show_page (self, "loading");
 }
@@ -253,8 +342,7 @@ vigil_window_set_workspace (VigilWindow    *self,
   self->cancellable = g_cancellable_new ();
 
   g_set_object (&self->workspace, workspace);
-  vigil_board_set_model (self->board,
-                         workspace != NULL ? vigil_workspace_get_incidents (workspace) : NULL);
+  vigil_board_set_workspace (self->board, workspace);
 
   if (workspace == NULL)
     vigil_window_show_page (self, "loading");

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "vigil-board.h"
+#include "vigil-window.h"
+#include "vigil-sample.h"
+
+/* bench-board [COUNT]: the board with COUNT (default 10,000) sample
+ * incidents in a temporary store. Measures a cold start of the window
+ * (store open and load, first frame, first frame of the filled board) and
+ * the search per keystroke over typed queries. Run it under a display:
+ *
+ *   xvfb-run -a build/tests/bench/bench-board
+ */
+
+#define N_STARTS 5
+
+static const char *queries[] = {
+  "ransomware", "payments gateway", "INC-2026-04", "carol", "trojan beaconing",
+  "phishing swift", "bucket", "leaving employee",
+};
+
+typedef struct {
+  VigilWindow *window;
+  gboolean     loaded;
+  gint64       loaded_at;
+  gint64       first_frame_at;
+  gint64       board_frame_at;
+  gboolean     painted;
+} Start;
+
+static gint64
+now_us (void)
+{
+  return g_get_monotonic_time ();
+}
+
+static double
+ms (gint64 us)
+{
+  return us / 1000.0;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+percentile (GArray *values,
+            double  p)
+{
+  guint index;
+
+  g_array_sort (values, compare_doubles);
+  index = (guint) (p * (values->len - 1) + 0.5);
+  return g_array_index (values, double, index);
+}
+
+static const char *
+window_page (VigilWindow *window)
+{
+  GtkWidget *board = GTK_WIDGET (vigil_window_get_board (window));
+  GtkWidget *stack = gtk_widget_get_ancestor (board, GTK_TYPE_STACK);
+
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static void
+on_after_paint_cb (GdkFrameClock *clock,
+                   Start         *start)
+{
+  gint64 t = now_us ();
+
+  if (start->first_frame_at == 0)
+    start->first_frame_at = t;
+  if (start->board_frame_at == 0 && g_str_equal (window_page (start->window), "board") &&
+      gtk_widget_get_mapped (GTK_WIDGET (vigil_window_get_board (start->window))))
+    start->board_frame_at = t;
+  start->painted = TRUE;
+}
+
+static void
+on_loaded_cb (VigilWorkspace *workspace,
+              GParamSpec     *pspec,
+              Start          *start)
+{
+  start->loaded = TRUE;
+  start->loaded_at = now_us ();
+}
+
+static void
+on_map_cb (GtkWidget *widget,
+           Start     *start)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), start);
+}
+
+static long
+rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmRSS:");
+  return line != NULL ? strtol (line + 6, NULL, 10) : -1;
+}
+
+/* Waits for the next frame to be painted; returns when it was. */
+static gint64
+wait_for_paint (Start *start)
+{
+  start->painted = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (start->window));
+  while (!start->painted)
+    g_main_context_iteration (NULL, TRUE);
+  return now_us ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *db_path = NULL;
+  g_autoptr(GArray) opens = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) loads = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) firsts = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) boards = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) settled = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) filters = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GtkCssProvider) css = NULL;
+  guint64 count = 10000;
+  guint n_starts = N_STARTS;
+  gint64 t0;
+
+  if (argc > 2 || (argc == 2 && !g_ascii_string_to_unsigned (argv[1], 10, 1, 1000000, &count, NULL)))
+    {
+      g_printerr ("Usage: %s [COUNT]\n", argv[0]);
+      return 2;
+    }
+
+  if (g_getenv ("VIGIL_BENCH_STARTS") != NULL)
+    n_starts = MAX (1, atoi (g_getenv ("VIGIL_BENCH_STARTS")));
+
+  /* The build's compiled schema, and no writes to the user's settings. */
+  g_setenv ("GSETTINGS_SCHEMA_DIR", VIGIL_SCHEMA_DIR, FALSE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", FALSE);
+  g_setenv ("GTK_A11Y", "none", FALSE);
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("No display: run it as  xvfb-run -a %s\n", argv[0]);
+      return 1;
+    }
+  adw_init ();
+  /* What AdwApplication would load by itself. */
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/org/vigil/Vigil/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  dir = g_dir_make_tmp ("vigil-bench-board-XXXXXX", &error);
+  g_assert_no_error (error);
+  db_path = g_build_filename (dir, "vigil.db", NULL);
+
+  {
+    g_autoptr(VigilStore) store = vigil_store_open (db_path, &error);
+
+    g_assert_no_error (error);
+    t0 = now_us ();
+    vigil_sample_fill_store (store, count, 42, &error);
+    g_assert_no_error (error);
+    g_print ("Generated %" G_GUINT64_FORMAT " incidents through the core in %.0f ms\n",
+             count, ms (now_us () - t0));
+    vigil_store_close (store);
+  }
+
+  /* Cold starts of the window on the full store (the page cache is warm). */
+  for (guint run = 0; run < n_starts; run++)
+    {
+      g_autoptr(VigilStore) store = NULL;
+      g_autoptr(VigilWorkspace) workspace = NULL;
+      Start start = { 0 };
+      double value;
+
+      t0 = now_us ();
+      store = vigil_store_open (db_path, &error);
+      g_assert_no_error (error);
+      value = ms (now_us () - t0);
+      g_array_append_val (opens, value);
+
+      workspace = vigil_workspace_new (store, "carol", VIGIL_ROLE_ANALYST);
+      g_signal_connect (workspace, "notify::loaded", G_CALLBACK (on_loaded_cb), &start);
+      start.window = g_object_ref_sink (vigil_window_new (NULL, workspace));
+      gtk_window_set_default_size (GTK_WINDOW (start.window), 1600, 1000);
+      g_signal_connect (start.window, "map", G_CALLBACK (on_map_cb), &start);
+      gtk_window_present (GTK_WINDOW (start.window));
+
+      while (start.board_frame_at == 0)
+        g_main_context_iteration (NULL, TRUE);
+
+      value = ms (start.loaded_at - t0);
+      g_array_append_val (loads, value);
+      value = ms (start.first_frame_at - t0);
+      g_array_append_val (firsts, value);
+      value = ms (start.board_frame_at - t0);
+      g_array_append_val (boards, value);
+
+      /* Then the columns in view get all their rows: done once what is
+       * pending has run and the next frame is painted. */
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      value = ms (wait_for_paint (&start) - t0);
+      g_array_append_val (settled, value);
+
+      if (run + 1 < n_starts)
+        {
+          gtk_window_destroy (GTK_WINDOW (start.window));
+          g_clear_object (&start.window);
+          vigil_store_close (store);
+          continue;
+        }
+
+      g_print ("Resident memory with the board shown: %.0f MiB\n", rss_kib () / 1024.0);
+
+      /* Search: each query typed key by key, then erased key by key. Each
+       * key runs what the search entry's handler runs. */
+      {
+        VigilBoard *board = vigil_window_get_board (start.window);
+        guint keys = 0;
+
+        vigil_board_start_search (board);
+        wait_for_paint (&start);
+
+        for (guint q = 0; q < G_N_ELEMENTS (queries) && g_getenv ("VIGIL_BENCH_NO_SEARCH") == NULL; q++)
+          {
+            gsize len = strlen (queries[q]);
+
+            for (gsize i = 1; i <= 2 * len; i++)
+              {
+                gsize n = i <= len ? i : 2 * len - i;
+                g_autofree char *text = g_strndup (queries[q], n);
+                gint64 start_at = now_us ();
+                gint64 painted_at;
+
+                vigil_board_set_search_text (board, text);
+                value = ms (now_us () - start_at);
+                g_array_append_val (filters, value);
+                painted_at = wait_for_paint (&start);
+                value = ms (painted_at - start_at);
+                g_array_append_val (frames, value);
+                keys++;
+
+                if (i == len)
+                  g_print ("  “%s”: %u of %u incidents\n", queries[q],
+                           g_list_model_get_n_items (vigil_board_get_filtered_model (board)),
+                           (guint) count);
+              }
+          }
+        g_print ("Keystrokes measured: %u\n", keys);
+      }
+
+      gtk_window_destroy (GTK_WINDOW (start.window));
+      g_clear_object (&start.window);
+      vigil_store_close (store);
+    }
+
+  g_print ("\n%-44s %9s %9s\n", "", "median", "worst");
+  g_print ("%-44s %9.1f %9.1f ms\n", "store open", percentile (opens, 0.5), percentile (opens, 1));
+  g_print ("%-44s %9.1f %9.1f ms\n", "store open + load into the model", percentile (loads, 0.5),
+           percentile (loads, 1));
+  g_print ("%-44s %9.1f %9.1f ms\n", "start to first frame (loading page)",
+           percentile (firsts, 0.5), percentile (firsts, 1));
+  g_print ("%-44s %9.1f %9.1f ms   budget < 400\n", "start to first frame of the filled board",
+           percentile (boards, 0.5), percentile (boards, 1));
+  g_print ("%-44s %9.1f %9.1f ms\n", "start to the board settled (all rows in view)",
+           percentile (settled, 0.5), percentile (settled, 1));
+  g_print ("\n%-44s %9s %9s\n", "", "median", "p95");
+  g_print ("%-44s %9.2f %9.2f ms   budget < 16\n", "search per keystroke (filter, columns, counts)",
+           percentile (filters, 0.5), percentile (filters, 0.95));
+  g_print ("%-44s %9.2f %9.2f ms\n", "keystroke to next painted frame",
+           percentile (frames, 0.5), percentile (frames, 0.95));
+
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+
+        g_unlink (path);
+      }
+    g_rmdir (dir);
+  }
+
+  return 0;
+}

@@ -1,0 +1,896 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include <vigil/vigil.h>
+
+#include "vigil-board.h"
+#include "vigil-board-column.h"
+#include "vigil-incident-card.h"
+#include "vigil-window.h"
+#include "vigil-sample.h"
+
+#define WAIT_SECONDS 20
+#define N_SAMPLE 1000
+
+typedef struct {
+  char           *dir;
+  char           *db_path;
+  VigilStore     *store;
+  VigilWorkspace *workspace;
+  VigilWindow    *window;
+  VigilBoard     *board;
+} Fixture;
+
+/* Helpers */
+
+static gboolean
+on_wait_timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out after %d s waiting for %s", WAIT_SECONDS, (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_UNTIL(cond, what)                                                   \
+  G_STMT_START {                                                                 \
+    guint _guard = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout_cb,      \
+                                          (gpointer) (what));                    \
+    while (!(cond))                                                              \
+      g_main_context_iteration (NULL, TRUE);                                     \
+    g_source_remove (_guard);                                                    \
+  } G_STMT_END
+
+static GtkWidget *
+find_by_id (GtkWidget  *root,
+            const char *id)
+{
+  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *hit = find_by_id (child, id);
+
+      if (hit != NULL)
+        return hit;
+    }
+
+  return NULL;
+}
+
+/* A label under @root whose text contains @text, e.g. in a toast. */
+static GtkWidget *
+find_label_containing (GtkWidget  *root,
+                       const char *text)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *hit = find_label_containing (child, text);
+
+      if (hit != NULL)
+        return hit;
+    }
+
+  return NULL;
+}
+
+/* The list row that shows @incident in the column of @step, once laid out. */
+static GtkWidget *
+find_row (VigilBoard    *board,
+          guint          step,
+          VigilIncident *incident)
+{
+  GtkWidget *list = find_by_id (vigil_board_get_column (board, step), "list_view");
+
+  g_assert_nonnull (list);
+  for (GtkWidget *row = gtk_widget_get_first_child (list);
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *card = gtk_widget_get_first_child (row);
+
+      if (VIGIL_IS_INCIDENT_CARD (card) &&
+          vigil_incident_card_get_incident (VIGIL_INCIDENT_CARD (card)) == incident &&
+          gtk_widget_get_mapped (row))
+        return row;
+    }
+
+  return NULL;
+}
+
+static guint
+column_count (VigilBoard *board,
+              guint       step)
+{
+  return g_list_model_get_n_items (vigil_board_get_column_model (board, step));
+}
+
+static const char *
+column_count_label (VigilBoard *board,
+                    guint       step)
+{
+  GtkWidget *label = find_by_id (vigil_board_get_column (board, step), "count_label");
+
+  g_assert_nonnull (label);
+  return gtk_label_get_label (GTK_LABEL (label));
+}
+
+static gboolean
+column_holds (VigilBoard    *board,
+              guint          step,
+              VigilIncident *incident)
+{
+  GListModel *model = vigil_board_get_column_model (board, step);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(VigilIncident) item = g_list_model_get_item (model, i);
+
+      if (item == incident)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Checks that every column shows exactly the incidents of its step that
+ * @pass lets through, and says so in its header. */
+static void
+assert_columns (VigilBoard *board,
+                gboolean  (*pass) (VigilIncident *incident, gpointer data),
+                gpointer    data)
+{
+  GListModel *all = vigil_board_get_model (board);
+  guint expected[VIGIL_N_STEPS + 1] = { 0 };
+  guint total = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(VigilIncident) incident = g_list_model_get_item (all, i);
+
+      if (pass == NULL || pass (incident, data))
+        {
+          expected[vigil_incident_get_step (incident)]++;
+          total++;
+        }
+    }
+
+  for (guint step = 1; step <= VIGIL_N_STEPS; step++)
+    {
+      g_autofree char *text = g_strdup_printf ("%u", expected[step]);
+      GListModel *column = vigil_board_get_column_model (board, step);
+
+      g_assert_cmpuint (column_count (board, step), ==, expected[step]);
+      g_assert_cmpstr (column_count_label (board, step), ==, text);
+      for (guint i = 0; i < g_list_model_get_n_items (column); i++)
+        {
+          g_autoptr(VigilIncident) incident = g_list_model_get_item (column, i);
+
+          g_assert_cmpuint (vigil_incident_get_step (incident), ==, step);
+          g_assert_true (pass == NULL || pass (incident, data));
+        }
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_board_get_filtered_model (board)), ==, total);
+}
+
+/* Runs the shortcut bound to @keyval + @mods on @widget, as a key press would. */
+static void
+press_shortcut (GtkWidget       *widget,
+                guint            keyval,
+                GdkModifierType  mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (keyval, mods);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                           GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                                           widget,
+                                                           gtk_shortcut_get_arguments (shortcut)));
+              return;
+            }
+        }
+    }
+
+  g_error ("No shortcut for %s on %s", gtk_accelerator_name (keyval, mods),
+           G_OBJECT_TYPE_NAME (widget));
+}
+
+static VigilIncident *
+apply (Fixture    *fixture,
+       VigilOpKind kind,
+       const char *incident_id,
+       const char *actor,
+       VigilRole   role,
+       JsonObject *payload)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilOp) op = NULL;
+  gint64 rev = 0;
+  VigilIncident *incident;
+
+  if (incident_id != NULL)
+    {
+      g_autoptr(VigilIncident) current = vigil_store_get_incident (fixture->store, incident_id,
+                                                                    &error);
+      g_assert_no_error (error);
+      rev = vigil_incident_get_revision (current);
+    }
+  op = vigil_op_new (kind, incident_id, actor, rev, payload);
+  incident = vigil_store_apply (fixture->store, op, role, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return incident;
+}
+
+/* Makes an incident in the store, before the window loads it. */
+static char *
+add_incident (Fixture    *fixture,
+              const char *title,
+              const char *type)
+{
+  JsonObject *payload = json_object_new ();
+  g_autoptr(VigilIncident) incident = NULL;
+
+  json_object_set_string_member (payload, "title", title);
+  json_object_set_string_member (payload, "type", type);
+  incident = apply (fixture, VIGIL_OP_INCIDENT_CREATE, NULL, "analyst1", VIGIL_ROLE_ANALYST,
+                    payload);
+  return g_strdup (vigil_incident_get_id (incident));
+}
+
+/* Takes @id through approval to the archive, step 15. */
+static void
+archive_incident (Fixture    *fixture,
+                  const char *id)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) earlier = g_date_time_add_hours (now, -3);
+  g_autofree char *when = vigil_time_to_iso (earlier);
+  JsonObject *payload;
+
+  payload = json_object_new ();
+  json_object_set_string_member (payload, "severity", "high");
+  json_object_set_string_member (payload, "detected_at", when);
+  json_object_set_string_member (payload, "aware_at", when);
+  g_object_unref (apply (fixture, VIGIL_OP_INCIDENT_UPDATE, id, "analyst1", VIGIL_ROLE_ANALYST,
+                         payload));
+  g_object_unref (apply (fixture, VIGIL_OP_APPROVAL_SUBMIT, id, "analyst1", VIGIL_ROLE_ANALYST,
+                         NULL));
+  payload = json_object_new ();
+  json_object_set_string_member (payload, "decision", "approve");
+  json_object_set_string_member (payload, "comment", "Sound.");
+  g_object_unref (apply (fixture, VIGIL_OP_APPROVAL_DECIDE, id, "lead1", VIGIL_ROLE_LEAD,
+                         payload));
+  payload = json_object_new ();
+  json_object_set_int_member (payload, "to", VIGIL_STEP_ARCHIVE);
+  g_object_unref (apply (fixture, VIGIL_OP_INCIDENT_MOVE, id, "analyst1", VIGIL_ROLE_ANALYST,
+                         payload));
+}
+
+static const char *
+window_page (VigilWindow *window)
+{
+  GtkWidget *stack = find_by_id (GTK_WIDGET (window), "stack");
+
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static void
+open_window (Fixture *fixture)
+{
+  fixture->workspace = vigil_workspace_new (fixture->store, "analyst1", VIGIL_ROLE_ANALYST);
+  fixture->window = g_object_ref_sink (vigil_window_new (NULL, fixture->workspace));
+  fixture->board = vigil_window_get_board (fixture->window);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to load");
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fixture->board)), "the board to show");
+}
+
+typedef struct {
+  guint          calls;
+  VigilIncident *incident;
+  char          *message;
+} MoveFailed;
+
+static void
+on_move_failed_cb (VigilBoard    *board,
+                   VigilIncident *incident,
+                   const char    *message,
+                   MoveFailed    *out)
+{
+  out->calls++;
+  g_set_object (&out->incident, incident);
+  g_free (out->message);
+  out->message = g_strdup (message);
+}
+
+static void
+move_failed_clear (MoveFailed *failed)
+{
+  g_clear_object (&failed->incident);
+  g_clear_pointer (&failed->message, g_free);
+}
+
+/* Fixture */
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("vigil-test-board-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->db_path = g_build_filename (fixture->dir, "vigil.db", NULL);
+  fixture->store = vigil_store_open (fixture->db_path, &error);
+  g_assert_no_error (error);
+
+  if (data != NULL)
+    {
+      vigil_sample_fill_store (fixture->store, GPOINTER_TO_UINT (data), 42, &error);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (fixture->window != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (fixture->window));
+      g_assert_finalize_object (fixture->window);
+    }
+  vigil_store_close (fixture->store);
+  if (fixture->workspace != NULL)
+    g_assert_finalize_object (fixture->workspace);
+  g_assert_finalize_object (fixture->store);
+
+  dir = g_dir_open (fixture->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (fixture->dir);
+
+  g_free (fixture->db_path);
+  g_free (fixture->dir);
+}
+
+/* Tests */
+
+static void
+test_board_move_action (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Trojan beaconing from WS-1187", "malware");
+  g_autofree char *other = add_incident (fixture, "Fake invoice campaign", "phishing");
+  VigilIncident *incident;
+
+  open_window (fixture);
+  incident = vigil_workspace_lookup (fixture->workspace, id);
+  g_assert_nonnull (incident);
+  g_assert_true (column_holds (fixture->board, 1, incident));
+  g_assert_cmpstr (column_count_label (fixture->board, 1), ==, "2");
+
+  /* What a drop does: the board's move action, applied by the core. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->board), "board.move", "(su)",
+                                             id, 4));
+  WAIT_UNTIL (vigil_incident_get_step (incident) == 4, "the move");
+  g_assert_true (column_holds (fixture->board, 4, incident));
+  g_assert_false (column_holds (fixture->board, 1, incident));
+  g_assert_cmpstr (column_count_label (fixture->board, 1), ==, "1");
+  g_assert_cmpstr (column_count_label (fixture->board, 4), ==, "1");
+
+  /* It is stored: the store says step 4, and the log has the move. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VigilIncident) stored = vigil_store_get_incident (fixture->store, id, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (vigil_incident_get_step (stored), ==, 4);
+  }
+
+  /* Back again, through a column's drop path (the action on the column). */
+  g_assert_true (gtk_widget_activate_action (vigil_board_get_column (fixture->board, 2),
+                                             "board.move", "(su)", id, 2));
+  WAIT_UNTIL (vigil_incident_get_step (incident) == 2, "the move back");
+  g_assert_true (column_holds (fixture->board, 2, incident));
+  g_assert_cmpstr (column_count_label (fixture->board, 4), ==, "0");
+  g_assert_true (column_holds (fixture->board, 1, vigil_workspace_lookup (fixture->workspace,
+                                                                          other)));
+}
+
+static void
+test_board_move_keyboard (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Volumetric attack on the payments gateway",
+                                      "ddos");
+  VigilIncident *incident;
+  GtkWidget *row;
+
+  open_window (fixture);
+  incident = vigil_workspace_lookup (fixture->workspace, id);
+
+  WAIT_UNTIL ((row = find_row (fixture->board, 1, incident)) != NULL, "the card's row");
+  g_assert_true (gtk_widget_get_focusable (row));
+  g_assert_true (gtk_widget_grab_focus (row));
+
+  /* Alt+Right moves the focused card one step on; the focus goes with it. */
+  press_shortcut (GTK_WIDGET (fixture->board), GDK_KEY_Right, GDK_ALT_MASK);
+  WAIT_UNTIL (vigil_incident_get_step (incident) == 2, "the move right");
+  g_assert_true (column_holds (fixture->board, 2, incident));
+  WAIT_UNTIL ((row = find_row (fixture->board, 2, incident)) != NULL &&
+              gtk_widget_has_focus (row), "the focus to follow the card");
+
+  press_shortcut (GTK_WIDGET (fixture->board), GDK_KEY_Right, GDK_ALT_MASK);
+  WAIT_UNTIL (vigil_incident_get_step (incident) == 3, "the second move right");
+  WAIT_UNTIL ((row = find_row (fixture->board, 3, incident)) != NULL &&
+              gtk_widget_has_focus (row), "the focus to follow the card again");
+
+  /* Alt+Left moves it back. */
+  press_shortcut (GTK_WIDGET (fixture->board), GDK_KEY_Left, GDK_ALT_MASK);
+  WAIT_UNTIL (vigil_incident_get_step (incident) == 2, "the move left");
+  g_assert_cmpstr (column_count_label (fixture->board, 2), ==, "1");
+  g_assert_cmpstr (column_count_label (fixture->board, 3), ==, "0");
+  WAIT_UNTIL ((row = find_row (fixture->board, 2, incident)) != NULL &&
+              gtk_widget_has_focus (row), "the focus after the move left");
+}
+
+static void
+on_open_incident_cb (VigilWindow    *window,
+                     VigilIncident  *incident,
+                     VigilIncident **out)
+{
+  g_set_object (out, incident);
+}
+
+static void
+test_board_open (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Lookalike domain mimicking online banking",
+                                      "phishing");
+  g_autoptr(VigilIncident) opened = NULL;
+  VigilIncident *incident;
+  GtkWidget *row;
+
+  open_window (fixture);
+  incident = vigil_workspace_lookup (fixture->workspace, id);
+  g_signal_connect (fixture->window, "open-incident", G_CALLBACK (on_open_incident_cb), &opened);
+
+  /* Enter on a focused row activates it. */
+  WAIT_UNTIL ((row = find_row (fixture->board, 1, incident)) != NULL, "the card's row");
+  gtk_widget_grab_focus (row);
+  press_shortcut (row, GDK_KEY_Return, 0);
+  g_assert_true (opened == incident);
+  g_clear_object (&opened);
+
+  /* The window action itself, with the id as a card passes it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-incident",
+                                             "s", id));
+  g_assert_true (opened == incident);
+  g_clear_object (&opened);
+
+  /* An unknown id opens nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-incident", "s", "nope");
+  g_assert_null (opened);
+}
+
+static void
+assert_refused (Fixture       *fixture,
+                MoveFailed    *failed,
+                VigilIncident *incident,
+                guint          to,
+                const char    *reason)
+{
+  GtkWidget *overlay = find_by_id (GTK_WIDGET (fixture->window), "toast_overlay");
+  guint step = vigil_incident_get_step (incident);
+  gint64 revision = vigil_incident_get_revision (incident);
+  guint calls = failed->calls;
+  g_autofree char *count = g_strdup_printf ("%u", column_count (fixture->board, step));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->board), "board.move", "(su)",
+                                             vigil_incident_get_id (incident), to));
+  WAIT_UNTIL (failed->calls == calls + 1, "the refusal");
+
+  /* The reason reaches the user, in a toast... */
+  g_assert_true (failed->incident == incident);
+  g_assert_nonnull (strstr (failed->message, reason));
+  g_assert_true (g_str_has_prefix (failed->message, "Not moved: "));
+  g_assert_nonnull (find_label_containing (overlay, reason));
+
+  /* ...and the card stays where it was, unchanged. */
+  g_assert_cmpuint (vigil_incident_get_step (incident), ==, step);
+  g_assert_cmpint (vigil_incident_get_revision (incident), ==, revision);
+  g_assert_true (column_holds (fixture->board, step, incident));
+  g_assert_false (column_holds (fixture->board, to, incident));
+  g_assert_cmpstr (column_count_label (fixture->board, step), ==, count);
+}
+
+static void
+test_board_move_refused (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Customer records exposed via the CRM",
+                                      "data_breach");
+  g_autofree char *archived_id = add_incident (fixture, "DNS amplification hitting the portal",
+                                               "ddos");
+  MoveFailed failed = { 0 };
+  VigilIncident *incident;
+  VigilIncident *archived;
+  GtkWidget *row;
+
+  archive_incident (fixture, archived_id);
+  open_window (fixture);
+  g_signal_connect (fixture->board, "move-failed", G_CALLBACK (on_move_failed_cb), &failed);
+  incident = vigil_workspace_lookup (fixture->workspace, id);
+  archived = vigil_workspace_lookup (fixture->workspace, archived_id);
+  g_assert_cmpuint (vigil_incident_get_step (archived), ==, VIGIL_STEP_ARCHIVE);
+
+  /* The approval gate: no response steps before the lead approved. */
+  assert_refused (fixture, &failed, incident, 9, "needs the approval of the incident response lead");
+  /* Step 8 is entered by submitting, not by moving. */
+  assert_refused (fixture, &failed, incident, 8, "submitted for approval");
+  /* Archived incidents are read-only. */
+  assert_refused (fixture, &failed, archived, 14, "is archived");
+
+  /* The same refusal by keyboard: Alt+Right from step 7 into the gate. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->board), "board.move", "(su)",
+                                             id, 7));
+  WAIT_UNTIL (vigil_incident_get_step (incident) == 7, "the move to step 7");
+  WAIT_UNTIL ((row = find_row (fixture->board, 7, incident)) != NULL, "the card's row");
+  gtk_widget_grab_focus (row);
+  press_shortcut (GTK_WIDGET (fixture->board), GDK_KEY_Right, GDK_ALT_MASK);
+  WAIT_UNTIL (failed.calls == 4, "the keyboard refusal");
+  g_assert_nonnull (strstr (failed.message, "submitted for approval"));
+  g_assert_cmpuint (vigil_incident_get_step (incident), ==, 7);
+  g_assert_true (column_holds (fixture->board, 7, incident));
+
+  /* A role that may only look. */
+  vigil_workspace_set_role (fixture->workspace, VIGIL_ROLE_MANAGER);
+  assert_refused (fixture, &failed, incident, 6, "may look at incidents but not change them");
+
+  move_failed_clear (&failed);
+}
+
+static gboolean
+pass_type (VigilIncident *incident,
+           gpointer       data)
+{
+  return g_strcmp0 (vigil_incident_get_incident_type (incident), data) == 0;
+}
+
+static gboolean
+pass_type_and_severity (VigilIncident *incident,
+                        gpointer       data)
+{
+  return pass_type (incident, "phishing") &&
+         g_strcmp0 (vigil_incident_get_severity (incident), data) == 0;
+}
+
+static gboolean
+pass_search (VigilIncident *incident,
+             gpointer       data)
+{
+  return vigil_incident_matches (incident, data);
+}
+
+static gboolean
+pass_owner (VigilIncident *incident,
+            gpointer       data)
+{
+  return g_strcmp0 (vigil_incident_get_owner (incident), data) == 0;
+}
+
+static gboolean
+pass_phase (VigilIncident *incident,
+            gpointer       data)
+{
+  return vigil_process_get_phase (vigil_incident_get_step (incident)) ==
+         (VigilPhase) GPOINTER_TO_INT (data);
+}
+
+static gboolean
+pass_severity (VigilIncident *incident,
+               gpointer       data)
+{
+  return g_strcmp0 (vigil_incident_get_severity (incident), data) == 0;
+}
+
+static guint
+count_matching (VigilBoard *board,
+                gboolean  (*pass) (VigilIncident *incident, gpointer data),
+                gpointer    data)
+{
+  GListModel *all = vigil_board_get_model (board);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(VigilIncident) incident = g_list_model_get_item (all, i);
+
+      n += pass (incident, data) ? 1 : 0;
+    }
+  return n;
+}
+
+static guint
+n_shown (Fixture *fixture)
+{
+  return g_list_model_get_n_items (vigil_board_get_filtered_model (fixture->board));
+}
+
+static guint
+n_chips (Fixture *fixture)
+{
+  GtkWidget *chips = find_by_id (GTK_WIDGET (fixture->board), "chips_box");
+  guint n = 0;
+
+  for (GtkWidget *chip = gtk_widget_get_first_child (chips); chip != NULL;
+       chip = gtk_widget_get_next_sibling (chip))
+    n++;
+  return n;
+}
+
+static const char *
+summary (Fixture *fixture)
+{
+  return gtk_label_get_label (GTK_LABEL (find_by_id (GTK_WIDGET (fixture->board),
+                                                     "summary_label")));
+}
+
+static gboolean
+filters_shown (Fixture *fixture)
+{
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (find_by_id (GTK_WIDGET (fixture->board),
+                                                                  "filters_revealer")));
+}
+
+static void
+test_board_filters (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GtkWidget *type_dropdown;
+  GtkWidget *entry;
+  GtkWidget *chip;
+  g_autofree char *text = NULL;
+  guint shown;
+
+  open_window (fixture);
+  /* Look at the board as one of the sample's analysts, for "mine". */
+  g_clear_object (&fixture->workspace);
+  fixture->workspace = vigil_workspace_new (fixture->store, "carol", VIGIL_ROLE_ANALYST);
+  vigil_window_set_workspace (fixture->window, fixture->workspace);
+  WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to reload");
+
+  assert_columns (fixture->board, NULL, NULL);
+  g_assert_false (filters_shown (fixture));
+  g_assert_false (vigil_board_get_filtering (fixture->board));
+
+  /* Ctrl+F opens the search bar, with the focus in the entry. */
+  entry = find_by_id (GTK_WIDGET (fixture->board), "search_entry");
+  press_shortcut (GTK_WIDGET (fixture->window), GDK_KEY_f, GDK_CONTROL_MASK);
+  g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (find_by_id (GTK_WIDGET (fixture->board),
+                                                                             "search_bar"))));
+  WAIT_UNTIL (gtk_widget_is_focus (entry) ||
+              gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)), entry),
+              "the focus in the search entry");
+
+  /* A type, picked in the drop-down as a user would. */
+  type_dropdown = find_by_id (GTK_WIDGET (fixture->board), "type_dropdown");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (type_dropdown), 2);   /* All, Malware, Phishing */
+  assert_columns (fixture->board, pass_type, "phishing");
+  g_assert_true (filters_shown (fixture));
+  g_assert_cmpuint (n_chips (fixture), ==, 1);
+  shown = g_list_model_get_n_items (vigil_board_get_filtered_model (fixture->board));
+  g_assert_cmpuint (shown, >, 0);
+  g_assert_cmpuint (shown, <, N_SAMPLE);
+  text = g_strdup_printf ("Showing %u of %u incidents", shown, N_SAMPLE);
+  g_assert_cmpstr (summary (fixture), ==, text);
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->board), "Type: Phishing Attempt"));
+
+  /* Two filters narrow further. */
+  vigil_board_set_severity_filter (fixture->board, "high");
+  assert_columns (fixture->board, pass_type_and_severity, "high");
+  g_assert_cmpuint (n_chips (fixture), ==, 2);
+
+  /* Removing one filter by its chip (the first is the type's). */
+  chip = gtk_widget_get_first_child (find_by_id (GTK_WIDGET (fixture->board), "chips_box"));
+  g_signal_emit_by_name (chip, "clicked");
+  assert_columns (fixture->board, pass_severity, "high");
+  g_assert_cmpuint (n_chips (fixture), ==, 1);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (type_dropdown)), ==, 0);
+  g_assert_true (filters_shown (fixture));
+  vigil_board_clear_filters (fixture->board);
+  assert_columns (fixture->board, NULL, NULL);
+
+  /* Search, typed letter by letter into the entry. */
+  {
+    const char *query = "trojan mail";
+
+    for (gsize len = 1; len <= strlen (query); len++)
+      {
+        g_autofree char *prefix = g_strndup (query, len);
+        guint expected = count_matching (fixture->board, pass_search, prefix);
+
+        int position = -1;
+
+        /* One key press: one more character at the end. */
+        gtk_editable_insert_text (GTK_EDITABLE (entry), query + len - 1, 1, &position);
+        /* The entry reports a search after a short pause in typing. */
+        WAIT_UNTIL (vigil_board_get_filtering (fixture->board) && n_shown (fixture) == expected,
+                    "the search to apply");
+        assert_columns (fixture->board, pass_search, prefix);
+      }
+    g_assert_cmpuint (n_shown (fixture), >, 0);
+    g_assert_cmpuint (n_shown (fixture), <, count_matching (fixture->board, pass_search, "trojan"));
+
+    /* Deleting letters widens the search again. */
+    gtk_editable_delete_text (GTK_EDITABLE (entry), 4, -1);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "troj");
+    WAIT_UNTIL (n_shown (fixture) == count_matching (fixture->board, pass_search, "troj"),
+                "the wider search");
+    assert_columns (fixture->board, pass_search, "troj");
+
+    /* References are searched too, and the chip shows the query. */
+    vigil_board_set_search_text (fixture->board, "INC-2026-0007");
+    assert_columns (fixture->board, pass_search, "INC-2026-0007");
+    g_assert_cmpuint (n_shown (fixture), ==, 1);
+    g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->board), "“INC-2026-0007”"));
+
+    vigil_board_set_search_text (fixture->board, "no such thing anywhere");
+    assert_columns (fixture->board, pass_search, "no such thing anywhere");
+    g_assert_cmpuint (n_shown (fixture), ==, 0);
+    g_assert_nonnull (find_label_containing (vigil_board_get_column (fixture->board, 1),
+                                             "No matching incidents"));
+    vigil_board_set_search_text (fixture->board, NULL);
+  }
+  assert_columns (fixture->board, NULL, NULL);
+
+  /* Mine: the incidents that carol owns. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_by_id (GTK_WIDGET (fixture->board),
+                                                               "mine_button")), TRUE);
+  assert_columns (fixture->board, pass_owner, "carol");
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_board_get_filtered_model (fixture->board)),
+                    >, 0);
+  vigil_board_set_mine_filter (fixture->board, FALSE);
+
+  /* A phase: its columns only, the others leave the board. */
+  vigil_board_set_phase_filter (fixture->board, VIGIL_PHASE_RESPOND);
+  assert_columns (fixture->board, pass_phase, GINT_TO_POINTER (VIGIL_PHASE_RESPOND));
+  for (guint step = 1; step <= VIGIL_N_STEPS; step++)
+    g_assert_cmpint (gtk_widget_is_visible (vigil_board_get_column (fixture->board, step)), ==,
+                     vigil_process_get_phase (step) == VIGIL_PHASE_RESPOND);
+
+  /* Clear all: everything is back, nothing is shown as active. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->board), "board.clear-filters",
+                                             NULL));
+  assert_columns (fixture->board, NULL, NULL);
+  g_assert_false (filters_shown (fixture));
+  g_assert_cmpuint (n_chips (fixture), ==, 0);
+  for (guint step = 1; step <= VIGIL_N_STEPS; step++)
+    g_assert_true (gtk_widget_is_visible (vigil_board_get_column (fixture->board, step)));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (type_dropdown)), ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+}
+
+static void
+test_board_load_sample (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  guint expected[VIGIL_N_STEPS + 1] = { 0 };
+
+  open_window (fixture);
+
+  /* Every column holds what the store says is in its step. */
+  stored = vigil_store_list_incidents (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, N_SAMPLE);
+  for (guint i = 0; i < stored->len; i++)
+    expected[vigil_incident_get_step (g_ptr_array_index (stored, i))]++;
+
+  for (guint step = 1; step <= VIGIL_N_STEPS; step++)
+    {
+      g_autofree char *text = g_strdup_printf ("%u", expected[step]);
+
+      g_assert_cmpuint (expected[step], >, 0);
+      g_assert_cmpuint (column_count (fixture->board, step), ==, expected[step]);
+      g_assert_cmpstr (column_count_label (fixture->board, step), ==, text);
+    }
+  assert_columns (fixture->board, NULL, NULL);
+
+  /* The columns in view list all their incidents; one far out of view only
+   * its first, until it is scrolled to or takes the focus. */
+  {
+    VigilBoardColumn *first = VIGIL_BOARD_COLUMN (vigil_board_get_column (fixture->board, 1));
+    VigilBoardColumn *last = VIGIL_BOARD_COLUMN (vigil_board_get_column (fixture->board,
+                                                                         VIGIL_N_STEPS));
+    GtkListView *first_list = GTK_LIST_VIEW (find_by_id (GTK_WIDGET (first), "list_view"));
+    GtkListView *last_list = GTK_LIST_VIEW (find_by_id (GTK_WIDGET (last), "list_view"));
+    g_autoptr(VigilIncident) deep = NULL;
+    GtkWidget *row;
+
+    WAIT_UNTIL (vigil_board_column_get_active (first), "the first column to be in view");
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (first_list))),
+                      ==, expected[1]);
+    g_assert_false (vigil_board_column_get_active (last));
+    g_assert_cmpuint (expected[VIGIL_N_STEPS], >, 16);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (last_list))),
+                      ==, 16);
+
+    /* Focusing an incident deep in that column brings all of them in. */
+    deep = g_list_model_get_item (vigil_board_get_column_model (fixture->board, VIGIL_N_STEPS),
+                                  expected[VIGIL_N_STEPS] - 1);
+    WAIT_UNTIL (vigil_board_column_focus_incident (last, deep), "the deep card to take the focus");
+    g_assert_true (vigil_board_column_get_active (last));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (last_list))),
+                      ==, expected[VIGIL_N_STEPS]);
+    row = find_row (fixture->board, VIGIL_N_STEPS, deep);
+    g_assert_nonnull (row);
+    g_assert_true (gtk_widget_has_focus (row));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  /* Not gtk_test_init(): it aborts without a display instead of letting us skip. */
+  if (!gtk_init_check ())
+    {
+      if (g_getenv ("CI") != NULL)
+        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
+      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
+      return 0;
+    }
+  adw_init ();
+
+  g_test_add ("/vigil/board/move/action", Fixture, NULL,
+              fixture_setup, test_board_move_action, fixture_teardown);
+  g_test_add ("/vigil/board/move/keyboard", Fixture, NULL,
+              fixture_setup, test_board_move_keyboard, fixture_teardown);
+  g_test_add ("/vigil/board/open", Fixture, NULL,
+              fixture_setup, test_board_open, fixture_teardown);
+  g_test_add ("/vigil/board/move/refused", Fixture, NULL,
+              fixture_setup, test_board_move_refused, fixture_teardown);
+  g_test_add ("/vigil/board/filters", Fixture, GUINT_TO_POINTER (N_SAMPLE),
+              fixture_setup, test_board_filters, fixture_teardown);
+  g_test_add ("/vigil/board/load-sample", Fixture, GUINT_TO_POINTER (N_SAMPLE),
+              fixture_setup, test_board_load_sample, fixture_teardown);
+
+  return g_test_run ();
+}
