@@ -8,6 +8,7 @@
 #include "vigil-window.h"
 #include "vigil-board.h"
 #include "vigil-new-incident-dialog.h"
+#include "vigil-sync-button.h"
 
 struct _VigilWindow
 {
@@ -22,6 +23,7 @@ struct _VigilWindow
   GtkStack             *stack;
   GtkSpinner           *spinner;
   AdwStatusPage        *error_page;
+  VigilSyncButton      *sync_button;
   VigilBoard           *board;
 };
 
@@ -182,6 +184,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VIGIL_TYPE_BOARD);
+  g_type_ensure (VIGIL_TYPE_SYNC_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/vigil/Vigil/ui/vigil-window.ui");
@@ -191,6 +194,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, board);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, sync_button);
 
   gtk_widget_class_install_action (widget_class, "win.new-incident", NULL,
                                    vigil_window_new_incident_action);
@@ -253,6 +257,7 @@ vigil_window_set_workspace (VigilWindow    *self,
   self->cancellable = g_cancellable_new ();
 
   g_set_object (&self->workspace, workspace);
+  vigil_sync_button_set_workspace (self->sync_button, workspace);
   vigil_board_set_model (self->board,
                          workspace != NULL ? vigil_workspace_get_incidents (workspace) : NULL);
 
