@@ -399,6 +399,11 @@ vigil_application_handle_local_options (GApplication *application,
 
   if (data_dir != NULL)
     {
+      /* Another data folder is another workplace: its own instance, not a
+       * second window of the one already running. */
+      g_application_set_flags (application,
+                               g_application_get_flags (application) |
+                               G_APPLICATION_NON_UNIQUE);
       g_free (self->data_dir);
       /* Relative paths are relative to where Vigil was started. */
       self->data_dir = g_canonicalize_filename (data_dir, NULL);

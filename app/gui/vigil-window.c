@@ -241,6 +241,31 @@ vigil_window_get_workspace (VigilWindow *self)
   return self->workspace;
 }
 
+/* Who works here, and against which server; or local mode. */
+static void
+vigil_window_update_subtitle (VigilWindow *self)
+{
+  VigilSync *sync = self->workspace ? vigil_workspace_get_sync (self->workspace) : NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (sync != NULL)
+    {
+      g_autofree char *server = vigil_store_dup_sync_server (vigil_workspace_get_store (self->workspace));
+      g_autoptr(GUri) uri = g_uri_parse (server, G_URI_FLAGS_NONE, NULL);
+      const char *role = vigil_process_get_choice_label (
+        VIGIL_CHOICES_ROLE, vigil_role_to_string (vigil_workspace_get_role (self->workspace)));
+
+      /* Translators: user name, role and server, e.g. "ana (Analyst) on vigil.example.org" */
+      subtitle = g_strdup_printf (_("%s (%s) on %s"), vigil_workspace_get_actor (self->workspace),
+                                  role, uri ? g_uri_get_host (uri) : server);
+    }
+  else
+    {
+      subtitle = g_strdup (_("Local mode"));
+    }
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
 void
 vigil_window_set_workspace (VigilWindow    *self,
                             VigilWorkspace *workspace)
@@ -258,6 +283,7 @@ vigil_window_set_workspace (VigilWindow    *self,
 
   g_set_object (&self->workspace, workspace);
   vigil_sync_button_set_workspace (self->sync_button, workspace);
+  vigil_window_update_subtitle (self);
   vigil_board_set_model (self->board,
                          workspace != NULL ? vigil_workspace_get_incidents (workspace) : NULL);
 
