@@ -17,6 +17,7 @@ struct _VigilWorkspace
   GListStore  *incidents;
   GHashTable  *by_id;      /* id -> VigilIncident (borrowed from the list) */
   gboolean     loaded;
+  VigilSync   *sync;
 };
 
 G_DEFINE_TYPE (VigilWorkspace, vigil_workspace, G_TYPE_OBJECT)
@@ -25,6 +26,7 @@ enum {
   PROP_0,
   PROP_LOADED,
   PROP_ROLE,
+  PROP_SYNC,
   N_PROPS
 };
 
@@ -35,6 +37,7 @@ vigil_workspace_dispose (GObject *object)
 {
   VigilWorkspace *self = (VigilWorkspace *) object;
 
+  vigil_workspace_set_sync (self, NULL);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_object (&self->incidents);
   g_clear_object (&self->store);
@@ -68,6 +71,9 @@ vigil_workspace_get_property (GObject    *object,
     case PROP_ROLE:
       g_value_set_string (value, vigil_role_to_string (self->role));
       break;
+    case PROP_SYNC:
+      g_value_set_object (value, self->sync);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -89,6 +95,9 @@ vigil_workspace_class_init (VigilWorkspaceClass *klass)
     g_param_spec_string ("role", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  properties[PROP_SYNC] =
+    g_param_spec_object ("sync", NULL, NULL, VIGIL_TYPE_SYNC,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -285,6 +294,9 @@ on_apply_ready_cb (GObject      *object,
       return;
     }
 
+  if (self->sync != NULL)
+    vigil_sync_kick (self->sync);
+
   /* The model keeps the object alive; the task returns it borrowed. */
   g_task_return_pointer (task, merge_incident (self, incident), NULL);
 }
@@ -318,4 +330,57 @@ vigil_workspace_apply_finish (VigilWorkspace  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_sync_incidents_changed_cb (VigilSync      *sync,
+                              GPtrArray      *touched,
+                              GPtrArray      *removed,
+                              VigilWorkspace *self)
+{
+  /* Not before the first load: it would put these first, out of order. */
+  if (!self->loaded)
+    return;
+
+  for (guint i = 0; i < touched->len; i++)
+    merge_incident (self, g_ptr_array_index (touched, i));
+
+  for (guint i = 0; i < removed->len; i++)
+    {
+      VigilIncident *gone = g_hash_table_lookup (self->by_id, g_ptr_array_index (removed, i));
+      guint position;
+
+      if (gone == NULL)
+        continue;
+      g_hash_table_remove (self->by_id, g_ptr_array_index (removed, i));
+      if (g_list_store_find (self->incidents, gone, &position))
+        g_list_store_remove (self->incidents, position);
+    }
+}
+
+void
+vigil_workspace_set_sync (VigilWorkspace *self,
+                          VigilSync      *sync)
+{
+  g_return_if_fail (VIGIL_IS_WORKSPACE (self));
+  g_return_if_fail (sync == NULL || VIGIL_IS_SYNC (sync));
+
+  if (self->sync == sync)
+    return;
+
+  if (self->sync != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync, self);
+  g_set_object (&self->sync, sync);
+  if (sync != NULL)
+    g_signal_connect (sync, "incidents-changed", G_CALLBACK (on_sync_incidents_changed_cb),
+                      self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
+}
+
+VigilSync *
+vigil_workspace_get_sync (VigilWorkspace *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WORKSPACE (self), NULL);
+
+  return self->sync;
 }

@@ -11,6 +11,7 @@
 #include <vigil/vigil.h>
 
 #include "vigil-application.h"
+#include "vigil-preferences-window.h"
 #include "vigil-window.h"
 
 struct _VigilApplication
@@ -21,10 +22,20 @@ struct _VigilApplication
   GCancellable   *cancellable;
   GSettings      *settings;
   VigilWorkspace *workspace;
+  VigilSync      *sync;
+  VigilSession   *session;
   gboolean        opening;
 };
 
 G_DEFINE_FINAL_TYPE (VigilApplication, vigil_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static VigilRole
 vigil_application_get_local_role (VigilApplication *self)
@@ -81,88 +92,211 @@ vigil_application_fail (VigilApplication *self,
   vigil_application_foreach_window (self, show_error_cb, message);
 }
 
+typedef enum {
+  OPEN_STARTUP,   /* the saved sign-in decides */
+  OPEN_SERVER,    /* a new sign-in: save it */
+  OPEN_LOCAL,     /* back to local mode: forget the sign-in */
+} OpenMode;
+
+typedef struct {
+  OpenMode      mode;
+  char         *data_dir;
+  char         *session_path;
+  VigilSession *session;
+  gboolean      upload;
+  char         *path;      /* the store opened */
+} OpenRequest;
+
 static void
-on_store_opened_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+open_request_free (OpenRequest *request)
 {
-  g_autoptr(VigilApplication) self = user_data;
-  g_autoptr(VigilStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (self->data_dir, "vigil.db", NULL);
-
-  self->opening = FALSE;
-  store = vigil_store_open_finish (result, &error);
-
-  if (store == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        vigil_application_fail (self, path, error);
-      return;
-    }
-
-  g_clear_object (&self->workspace);
-  self->workspace = vigil_workspace_new (store, g_get_user_name (),
-                                         vigil_application_get_local_role (self));
-  vigil_application_foreach_window (self, set_workspace_cb, self->workspace);
+  g_free (request->data_dir);
+  g_free (request->session_path);
+  g_clear_pointer (&request->session, vigil_session_free);
+  g_free (request->path);
+  g_free (request);
 }
 
+/* Local mode keeps vigil.db; a server has a replica of its own beside it,
+ * so that signing in never mixes the two and local mode stays as it was.
+ * Uploading starts the replica as a copy of the local store whose history
+ * is queued for the server. */
 static void
-prepare_data_dir_thread (GTask        *task,
-                         gpointer      source_object,
-                         gpointer      task_data,
-                         GCancellable *cancellable)
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
 {
-  const char *data_dir = task_data;
+  OpenRequest *request = task_data;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GError *error = NULL;
 
   /* The store holds incident data: keep it private to the user. */
-  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+  if (g_mkdir_with_parents (request->data_dir, 0700) != 0)
     {
       int saved_errno = errno;
 
+      request->path = g_strdup (request->data_dir);
       g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                                "%s", g_strerror (saved_errno));
       return;
     }
 
-  g_task_return_boolean (task, TRUE);
+  switch (request->mode)
+    {
+    case OPEN_STARTUP:
+      request->session = vigil_session_load (request->session_path, &local_error);
+      if (local_error != NULL)
+        g_warning ("%s", local_error->message);
+      break;
+    case OPEN_SERVER:
+      if (!vigil_session_save (request->session, request->session_path, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      break;
+    case OPEN_LOCAL:
+    default:
+      if (!vigil_session_forget (request->session_path, &local_error))
+        g_warning ("%s", local_error->message);
+      break;
+    }
+
+  if (request->session != NULL)
+    {
+      g_autofree char *name = vigil_session_replica_name (request->session->server_url);
+      gboolean fresh, upload;
+
+      request->path = g_build_filename (request->data_dir, name, NULL);
+      fresh = !g_file_test (request->path, G_FILE_TEST_EXISTS);
+      upload = fresh && request->upload;
+
+      if (upload)
+        {
+          g_autofree char *local_path = g_build_filename (request->data_dir, "vigil.db", NULL);
+          g_autoptr(VigilStore) local = vigil_store_open (local_path, &error);
+
+          if (local == NULL || !vigil_store_backup (local, request->path, &error))
+            {
+              g_task_return_error (task, error);
+              return;
+            }
+          vigil_store_close (local);
+        }
+
+      store = vigil_store_open (request->path, &error);
+      if (store == NULL ||
+          !vigil_store_set_sync_server (store, request->session->server_url, upload, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  else
+    {
+      request->path = g_build_filename (request->data_dir, "vigil.db", NULL);
+      store = vigil_store_open (request->path, &error);
+      if (store == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
 }
 
 static void
-on_data_dir_ready_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+vigil_application_close_workspace (VigilApplication *self)
+{
+  if (self->sync != NULL)
+    vigil_sync_stop (self->sync);
+  if (self->workspace != NULL)
+    {
+      vigil_workspace_set_sync (self->workspace, NULL);
+      /* A clean close checkpoints the WAL into the database file. */
+      vigil_store_close (vigil_workspace_get_store (self->workspace));
+    }
+  g_clear_object (&self->sync);
+  g_clear_object (&self->workspace);
+}
+
+static void
+on_store_opened_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
   VigilApplication *self = VIGIL_APPLICATION (object);
+  OpenRequest *request = g_task_get_task_data (G_TASK (result));
+  g_autoptr(VigilStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (self->data_dir, "vigil.db", NULL);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  self->opening = FALSE;
+  store = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (store == NULL)
     {
-      self->opening = FALSE;
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        vigil_application_fail (self, path, error);
+        vigil_application_fail (self, request->path ? request->path : request->data_dir, error);
       return;
     }
 
-  vigil_store_open_async (path, self->cancellable, on_store_opened_cb, g_object_ref (self));
+  vigil_application_close_workspace (self);
+  g_clear_pointer (&self->session, vigil_session_free);
+  self->session = g_steal_pointer (&request->session);
+
+  if (self->session != NULL)
+    {
+      self->workspace = vigil_workspace_new (store, self->session->user, self->session->role);
+      self->sync = vigil_sync_new (store, self->session->server_url, self->session->token);
+      vigil_workspace_set_sync (self->workspace, self->sync);
+      vigil_sync_start (self->sync);
+    }
+  else
+    {
+      self->workspace = vigil_workspace_new (store, g_get_user_name (),
+                                             vigil_application_get_local_role (self));
+    }
+
+  vigil_application_foreach_window (self, set_workspace_cb, self->workspace);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 /* Creates the data folder and opens the store, both off the main loop; the
  * windows show a spinner meanwhile. */
 static void
-vigil_application_open_store (VigilApplication *self)
+vigil_application_open (VigilApplication *self,
+                        OpenMode          mode,
+                        VigilSession     *session,
+                        gboolean          upload)
 {
   g_autoptr(GTask) task = NULL;
+  OpenRequest *request;
 
-  if (self->opening || self->workspace != NULL)
+  if (self->opening)
     return;
 
   self->opening = TRUE;
-  task = g_task_new (self, self->cancellable, on_data_dir_ready_cb, NULL);
-  g_task_set_source_tag (task, vigil_application_open_store);
-  g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
-  g_task_run_in_thread (task, prepare_data_dir_thread);
+  request = g_new0 (OpenRequest, 1);
+  request->mode = mode;
+  request->data_dir = g_strdup (self->data_dir);
+  request->session_path = vigil_session_path_for (self->data_dir);
+  request->session = session;
+  request->upload = upload;
+
+  task = g_task_new (self, self->cancellable, on_store_opened_cb, NULL);
+  g_task_set_source_tag (task, vigil_application_open);
+  g_task_set_task_data (task, request, (GDestroyNotify) open_request_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+static void
+vigil_application_open_store (VigilApplication *self)
+{
+  if (self->workspace == NULL)
+    vigil_application_open (self, OPEN_STARTUP, NULL, FALSE);
 }
 
 static void
@@ -170,7 +304,7 @@ on_local_role_changed_cb (VigilApplication *self,
                           const char       *key,
                           GSettings        *settings)
 {
-  if (self->workspace != NULL)
+  if (self->workspace != NULL && self->session == NULL)
     vigil_workspace_set_role (self->workspace, vigil_application_get_local_role (self));
 }
 
@@ -219,7 +353,23 @@ vigil_application_shortcuts_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+static void
+vigil_application_preferences_action (GSimpleAction *action,
+                                      GVariant      *parameter,
+                                      gpointer       user_data)
+{
+  VigilApplication *self = VIGIL_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window;
+
+  window = GTK_WINDOW (vigil_preferences_window_new (self));
+  if (parent != NULL)
+    gtk_window_set_transient_for (window, parent);
+  gtk_window_present (window);
+}
+
 static const GActionEntry app_actions[] = {
+  { "preferences", vigil_application_preferences_action, NULL, NULL, NULL },
   { "quit", vigil_application_quit_action, NULL, NULL, NULL },
   { "about", vigil_application_about_action, NULL, NULL, NULL },
   { "shortcuts", vigil_application_shortcuts_action, NULL, NULL, NULL },
@@ -249,6 +399,11 @@ vigil_application_handle_local_options (GApplication *application,
 
   if (data_dir != NULL)
     {
+      /* Another data folder is another workplace: its own instance, not a
+       * second window of the one already running. */
+      g_application_set_flags (application,
+                               g_application_get_flags (application) |
+                               G_APPLICATION_NON_UNIQUE);
       g_free (self->data_dir);
       /* Relative paths are relative to where Vigil was started. */
       self->data_dir = g_canonicalize_filename (data_dir, NULL);
@@ -264,6 +419,7 @@ vigil_application_startup (GApplication *application)
   VigilApplication *self = VIGIL_APPLICATION (application);
   static const char *quit_accels[] = { "<Primary>q", NULL };
   static const char *shortcuts_accels[] = { "<Primary>question", NULL };
+  static const char *preferences_accels[] = { "<Primary>comma", NULL };
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->startup (application);
 
@@ -272,6 +428,8 @@ vigil_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
                                          shortcuts_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
 
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed::local-role",
@@ -302,11 +460,8 @@ vigil_application_shutdown (GApplication *application)
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->shutdown (application);
 
-  /* Close explicitly: a window or a pending reply may still hold a reference,
-   * and a clean close checkpoints the WAL into the database file. */
-  if (self->workspace != NULL)
-    vigil_store_close (vigil_workspace_get_store (self->workspace));
-  g_clear_object (&self->workspace);
+  /* Close explicitly: a window or a pending reply may still hold a reference. */
+  vigil_application_close_workspace (self);
   g_clear_object (&self->settings);
 }
 
@@ -316,11 +471,31 @@ vigil_application_finalize (GObject *object)
   VigilApplication *self = VIGIL_APPLICATION (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->sync);
   g_clear_object (&self->workspace);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->session, vigil_session_free);
   g_free (self->data_dir);
 
   G_OBJECT_CLASS (vigil_application_parent_class)->finalize (object);
+}
+
+static void
+vigil_application_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  VigilApplication *self = VIGIL_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_pointer (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -330,6 +505,13 @@ vigil_application_class_init (VigilApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->finalize = vigil_application_finalize;
+  object_class->get_property = vigil_application_get_property;
+
+  /* Notified when the app switches between local mode and a server. */
+  properties[PROP_SESSION] =
+    g_param_spec_pointer ("session", NULL, NULL,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   app_class->handle_local_options = vigil_application_handle_local_options;
   app_class->startup = vigil_application_startup;
@@ -373,4 +555,76 @@ vigil_application_get_data_dir (VigilApplication *self)
   g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
 
   return self->data_dir;
+}
+
+/* Returns: (transfer none) (nullable): the sign-in in use, %NULL in local mode */
+VigilSession *
+vigil_application_get_session (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->session;
+}
+
+VigilWorkspace *
+vigil_application_get_workspace (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->workspace;
+}
+
+gboolean
+vigil_application_has_replica (VigilApplication *self,
+                               const char       *server_url)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (server_url != NULL, FALSE);
+
+  name = vigil_session_replica_name (server_url);
+  path = g_build_filename (self->data_dir, name, NULL);
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+char *
+vigil_application_dup_session_path (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return vigil_session_path_for (self->data_dir);
+}
+
+void
+vigil_application_use_server (VigilApplication *self,
+                              VigilSession     *session,
+                              gboolean          upload)
+{
+  g_return_if_fail (VIGIL_IS_APPLICATION (self));
+  g_return_if_fail (session != NULL);
+
+  vigil_application_open (self, OPEN_SERVER, session, upload);
+}
+
+void
+vigil_application_use_local (VigilApplication *self)
+{
+  g_return_if_fail (VIGIL_IS_APPLICATION (self));
+
+  vigil_application_open (self, OPEN_LOCAL, NULL, FALSE);
+}
+
+/* Where the stores are kept; before the first window opens. */
+void
+vigil_application_set_data_dir (VigilApplication *self,
+                                const char       *data_dir)
+{
+  g_return_if_fail (VIGIL_IS_APPLICATION (self));
+  g_return_if_fail (data_dir != NULL);
+  g_return_if_fail (self->workspace == NULL);
+
+  g_free (self->data_dir);
+  self->data_dir = g_canonicalize_filename (data_dir, NULL);
 }

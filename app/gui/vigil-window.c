@@ -8,6 +8,7 @@
 #include "vigil-window.h"
 #include "vigil-board.h"
 #include "vigil-new-incident-dialog.h"
+#include "vigil-sync-button.h"
 
 struct _VigilWindow
 {
@@ -22,6 +23,7 @@ struct _VigilWindow
   GtkStack             *stack;
   GtkSpinner           *spinner;
   AdwStatusPage        *error_page;
+  VigilSyncButton      *sync_button;
   VigilBoard           *board;
   GtkToggleButton      *search_button;
 };
@@ -253,6 +255,7 @@ vigil_window_class_init (VigilWindowClass *klass)
                   G_TYPE_NONE, 1, VIGIL_TYPE_INCIDENT);
 
   g_type_ensure (VIGIL_TYPE_BOARD);
+  g_type_ensure (VIGIL_TYPE_SYNC_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/vigil/Vigil/ui/vigil-window.ui");
@@ -263,6 +266,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, board);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, sync_button);
 
   gtk_widget_class_install_action (widget_class, "win.new-incident", NULL,
                                    vigil_window_new_incident_action);
@@ -326,6 +330,31 @@ vigil_window_get_workspace (VigilWindow *self)
   return self->workspace;
 }
 
+/* Who works here, and against which server; or local mode. */
+static void
+vigil_window_update_subtitle (VigilWindow *self)
+{
+  VigilSync *sync = self->workspace ? vigil_workspace_get_sync (self->workspace) : NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (sync != NULL)
+    {
+      g_autofree char *server = vigil_store_dup_sync_server (vigil_workspace_get_store (self->workspace));
+      g_autoptr(GUri) uri = g_uri_parse (server, G_URI_FLAGS_NONE, NULL);
+      const char *role = vigil_process_get_choice_label (
+        VIGIL_CHOICES_ROLE, vigil_role_to_string (vigil_workspace_get_role (self->workspace)));
+
+      /* Translators: user name, role and server, e.g. "ana (Analyst) on vigil.example.org" */
+      subtitle = g_strdup_printf (_("%s (%s) on %s"), vigil_workspace_get_actor (self->workspace),
+                                  role, uri ? g_uri_get_host (uri) : server);
+    }
+  else
+    {
+      subtitle = g_strdup (_("Local mode"));
+    }
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
 void
 vigil_window_set_workspace (VigilWindow    *self,
                             VigilWorkspace *workspace)
@@ -343,6 +372,8 @@ vigil_window_set_workspace (VigilWindow    *self,
 
   g_set_object (&self->workspace, workspace);
   vigil_board_set_workspace (self->board, workspace);
+  vigil_sync_button_set_workspace (self->sync_button, workspace);
+  vigil_window_update_subtitle (self);
 
   if (workspace == NULL)
     vigil_window_show_page (self, "loading");

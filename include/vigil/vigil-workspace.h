@@ -6,6 +6,7 @@
 #include "vigil-incident.h"
 #include "vigil-op.h"
 #include "vigil-store.h"
+#include "vigil-sync.h"
 
 G_BEGIN_DECLS
 
@@ -61,5 +62,17 @@ void            vigil_workspace_apply_async   (VigilWorkspace *self,
 VigilIncident  *vigil_workspace_apply_finish  (VigilWorkspace *self,
                                                GAsyncResult   *result,
                                                GError        **error);
+
+/**
+ * vigil_workspace_set_sync:
+ * @sync: (nullable): the sync of the store, or %NULL in local mode
+ *
+ * With a sync, what the server sends updates the model in place, and every
+ * operation applied here asks the sync to push it.
+ */
+void            vigil_workspace_set_sync      (VigilWorkspace *self,
+                                               VigilSync      *sync);
+/* Returns: (transfer none) (nullable) */
+VigilSync      *vigil_workspace_get_sync      (VigilWorkspace *self);
 
 G_END_DECLS

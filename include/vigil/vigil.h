@@ -13,5 +13,6 @@
 #include "vigil-calendar.h"
 #include "vigil-dora.h"
 #include "vigil-sync.h"
+#include "vigil-session.h"
 
 #undef VIGIL_INSIDE

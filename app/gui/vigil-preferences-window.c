@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vigil-preferences-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vigil-preferences-window.h"
+
+struct _VigilPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  AdwActionRow         *signed_in_row;
+  AdwEntryRow          *url_row;
+  AdwEntryRow          *user_row;
+  AdwEntryRow          *password_row;
+  GtkWidget            *action_group;
+  GtkLabel             *error_label;
+  GtkSpinner           *spinner;
+  GtkWidget            *sign_in_button;
+  GtkLabel             *storage_label;
+  AdwComboRow          *role_row;
+
+  VigilApplication     *application;
+  GSettings            *settings;
+  GCancellable         *cancellable;
+  char                 *pending_url;
+  char                 *pending_user;
+};
+
+G_DEFINE_FINAL_TYPE (VigilPreferencesWindow, vigil_preferences_window,
+                     ADW_TYPE_PREFERENCES_WINDOW)
+
+static void
+show_error (VigilPreferencesWindow *self,
+            const char             *message)
+{
+  gtk_label_set_label (self->error_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+set_busy (VigilPreferencesWindow *self,
+          gboolean                busy)
+{
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_sensitive (self->sign_in_button, !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->url_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->user_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
+}
+
+/* Signed in: who and where, and a way out; otherwise the sign-in form. */
+static void
+update (VigilPreferencesWindow *self)
+{
+  VigilSession *session = vigil_application_get_session (self->application);
+  g_autofree char *path = vigil_application_dup_session_path (self->application);
+  g_autofree char *storage = NULL;
+
+  if (session != NULL)
+    {
+      g_autofree char *title = NULL;
+      const char *role = vigil_process_get_choice_label (VIGIL_CHOICES_ROLE,
+                                                         vigil_role_to_string (session->role));
+
+      /* Translators: "Signed in as alice (Analyst)" */
+      title = g_strdup_printf (_("Signed in as %s (%s)"), session->user, role);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->signed_in_row), title);
+      adw_action_row_set_subtitle (self->signed_in_row, session->server_url);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->signed_in_row), session != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->url_row), session == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->user_row), session == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->password_row), session == NULL);
+  gtk_widget_set_visible (self->sign_in_button, session == NULL);
+
+  storage = g_strdup_printf (_("Your sign-in is kept in a file only you can read: %s. "
+                               "Signing out removes it."), path);
+  gtk_label_set_label (self->storage_label, storage);
+}
+
+static void
+on_session_changed_cb (VigilPreferencesWindow *self)
+{
+  set_busy (self, FALSE);
+  update (self);
+}
+
+static void
+on_upload_response_cb (AdwMessageDialog       *dialog,
+                       const char             *response,
+                       VigilPreferencesWindow *self)
+{
+  VigilSession *session = g_object_steal_data (G_OBJECT (dialog), "session");
+
+  if (g_strcmp0 (response, "upload") == 0 || g_strcmp0 (response, "keep") == 0)
+    {
+      vigil_application_use_server (self->application, session,
+                                    g_str_equal (response, "upload"));
+      return;
+    }
+
+  vigil_session_free (session);
+  set_busy (self, FALSE);
+}
+
+/* Incidents of local mode go to the server only if the user says so; either
+ * way they stay in local mode. */
+static void
+ask_about_local_incidents (VigilPreferencesWindow *self,
+                           VigilSession           *session,
+                           guint                   n_local)
+{
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u incident was recorded on this computer in local "
+                                       "mode. Upload it to %s so that your team sees it, or "
+                                       "keep it on this computer only. It stays in local mode "
+                                       "either way, and uploading twice never makes copies.",
+                                       "%u incidents were recorded on this computer in local "
+                                       "mode. Upload them to %s so that your team sees them, "
+                                       "or keep them on this computer only. They stay in local "
+                                       "mode either way, and uploading twice never makes "
+                                       "copies.", n_local),
+                          n_local, session->server_url);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Upload Local Incidents?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "keep", _("_Keep Here Only"),
+                                    "upload", _("_Upload"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "upload",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "upload");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "session", session,
+                          (GDestroyNotify) vigil_session_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_upload_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_signed_in_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  VigilWorkspace *workspace;
+  VigilSession *session;
+  VigilRole role = VIGIL_ROLE_ANALYST;
+  guint n_local = 0;
+
+  token = vigil_sync_sign_in_finish (result, &role, &error);
+  if (token == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_busy (self, FALSE);
+          show_error (self, error->message);
+          gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+        }
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  session = vigil_session_new (self->pending_url, self->pending_user, role, token);
+
+  /* Only a first sign-in from local mode has local incidents to offer. */
+  workspace = vigil_application_get_workspace (self->application);
+  if (workspace != NULL && vigil_workspace_get_sync (workspace) == NULL &&
+      !vigil_application_has_replica (self->application, session->server_url))
+    n_local = g_list_model_get_n_items (vigil_workspace_get_incidents (workspace));
+
+  if (n_local > 0)
+    ask_about_local_incidents (self, session, n_local);
+  else
+    vigil_application_use_server (self->application, session, FALSE);
+}
+
+static char *
+normalise_url (const char  *text,
+               GError     **error)
+{
+  g_autofree char *url = g_strstrip (g_strdup (text));
+  g_autoptr(GUri) uri = NULL;
+
+  if (*url == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("Enter the address of the Vigil server, for example "
+                             "https://vigil.example.org:8443/"));
+      return NULL;
+    }
+  if (strstr (url, "://") == NULL)
+    {
+      g_autofree char *with_scheme = g_strconcat ("https://", url, NULL);
+
+      g_free (url);
+      url = g_steal_pointer (&with_scheme);
+    }
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
+       g_strcmp0 (g_uri_get_scheme (uri), "http") != 0))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a server address; write it like "
+                     "https://vigil.example.org:8443/"), text);
+      return NULL;
+    }
+  return g_uri_to_string (uri);
+}
+
+static void
+on_sign_in_clicked_cb (VigilPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *user = NULL;
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+
+  if (!(url = normalise_url (gtk_editable_get_text (GTK_EDITABLE (self->url_row)), &error)))
+    {
+      show_error (self, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->url_row));
+      return;
+    }
+  user = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->user_row))));
+  if (*user == '\0')
+    {
+      show_error (self, _("Enter your user name on the server"));
+      gtk_widget_grab_focus (GTK_WIDGET (self->user_row));
+      return;
+    }
+  if (*password == '\0')
+    {
+      show_error (self, _("Enter your password"));
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+      return;
+    }
+
+  show_error (self, NULL);
+  set_busy (self, TRUE);
+  g_free (self->pending_url);
+  self->pending_url = g_steal_pointer (&url);
+  g_free (self->pending_user);
+  self->pending_user = g_steal_pointer (&user);
+  vigil_sync_sign_in_async (self->pending_url, NULL, self->pending_user, password,
+                            self->cancellable, on_signed_in_cb, g_object_ref (self));
+}
+
+static void
+on_entry_activated_cb (VigilPreferencesWindow *self)
+{
+  on_sign_in_clicked_cb (self);
+}
+
+static void
+on_sign_out_response_cb (AdwMessageDialog       *dialog,
+                         const char             *response,
+                         VigilPreferencesWindow *self)
+{
+  if (g_strcmp0 (response, "sign-out") == 0)
+    {
+      set_busy (self, TRUE);
+      vigil_application_use_local (self->application);
+    }
+}
+
+static void
+on_sign_out_clicked_cb (VigilPreferencesWindow *self)
+{
+  VigilWorkspace *workspace = vigil_application_get_workspace (self->application);
+  VigilSync *sync = workspace ? vigil_workspace_get_sync (workspace) : NULL;
+  guint pending = sync ? vigil_sync_get_n_pending (sync) : 0;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (pending > 0)
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u change has not reached the server yet. It is kept "
+                                         "and sent when you sign in to this server again.",
+                                         "%u changes have not reached the server yet. They are "
+                                         "kept and sent when you sign in to this server again.",
+                                         pending), pending);
+  else
+    body = g_strdup (_("Vigil returns to local mode. The server’s incidents stay on this "
+                       "computer and come back up to date when you sign in again."));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "sign-out", _("Sign _Out"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-out",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_sign_out_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The local role combo shows translated role names and stores role ids. */
+static void
+on_role_selected_cb (VigilPreferencesWindow *self)
+{
+  const VigilChoice *choices;
+  guint n_choices = 0;
+  guint selected = adw_combo_row_get_selected (self->role_row);
+
+  choices = vigil_process_get_choices (VIGIL_CHOICES_ROLE, &n_choices);
+  if (selected < n_choices)
+    g_settings_set_string (self->settings, "local-role", choices[selected].id);
+}
+
+static void
+setup_roles (VigilPreferencesWindow *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *current = g_settings_get_string (self->settings, "local-role");
+  const VigilChoice *choices;
+  guint n_choices = 0;
+
+  choices = vigil_process_get_choices (VIGIL_CHOICES_ROLE, &n_choices);
+  for (guint i = 0; i < n_choices; i++)
+    gtk_string_list_append (names, vigil_choice_get_label (&choices[i]));
+  adw_combo_row_set_model (self->role_row, G_LIST_MODEL (names));
+  for (guint i = 0; i < n_choices; i++)
+    if (g_strcmp0 (choices[i].id, current) == 0)
+      adw_combo_row_set_selected (self->role_row, i);
+  g_signal_connect_swapped (self->role_row, "notify::selected",
+                            G_CALLBACK (on_role_selected_cb), self);
+}
+
+/* GObject */
+
+static void
+vigil_preferences_window_dispose (GObject *object)
+{
+  VigilPreferencesWindow *self = (VigilPreferencesWindow *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->application != NULL)
+    g_signal_handlers_disconnect_by_data (self->application, self);
+  g_clear_object (&self->application);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_PREFERENCES_WINDOW);
+
+  G_OBJECT_CLASS (vigil_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+vigil_preferences_window_finalize (GObject *object)
+{
+  VigilPreferencesWindow *self = (VigilPreferencesWindow *) object;
+
+  g_free (self->pending_url);
+  g_free (self->pending_user);
+
+  G_OBJECT_CLASS (vigil_preferences_window_parent_class)->finalize (object);
+}
+
+static void
+vigil_preferences_window_class_init (VigilPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vigil_preferences_window_dispose;
+  object_class->finalize = vigil_preferences_window_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/vigil/Vigil/ui/vigil-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, signed_in_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, url_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, user_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, password_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, action_group);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, storage_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, role_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_out_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+vigil_preferences_window_init (VigilPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (APP_ID);
+  setup_roles (self);
+}
+
+VigilPreferencesWindow *
+vigil_preferences_window_new (VigilApplication *application)
+{
+  VigilPreferencesWindow *self;
+
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (VIGIL_TYPE_PREFERENCES_WINDOW, NULL);
+  self->application = g_object_ref (application);
+  g_signal_connect_swapped (application, "notify::session",
+                            G_CALLBACK (on_session_changed_cb), self);
+  update (self);
+  return self;
+}
+
+/* For tests: fills the form and signs in as if the user had. */
+void
+vigil_preferences_window_sign_in (VigilPreferencesWindow *self,
+                                  const char             *url,
+                                  const char             *user,
+                                  const char             *password)
+{
+  g_return_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->url_row), url);
+  gtk_editable_set_text (GTK_EDITABLE (self->user_row), user);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), password);
+  on_sign_in_clicked_cb (self);
+}
+
+const char *
+vigil_preferences_window_get_error (VigilPreferencesWindow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->error_label))
+         ? gtk_label_get_label (self->error_label) : NULL;
+}

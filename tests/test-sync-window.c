@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The desktop app signed in to a real vigild: the server settings window,
+ * the header bar's sync status, live updates on the board, uploading the
+ * incidents of local mode, and signing out. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include <vigil/vigil.h>
+
+#include "test-server-util.h"
+#include "vigil-application.h"
+#include "vigil-preferences-window.h"
+#include "vigil-sync-button.h"
+#include "vigil-window.h"
+
+#define WAIT_SECONDS 30
+
+static gboolean
+on_wait_timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out after %d s waiting for %s", WAIT_SECONDS, (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_UNTIL(cond, what)                                                   \
+  G_STMT_START {                                                                 \
+    guint _guard = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout_cb,      \
+                                          (gpointer) (what));                    \
+    while (!(cond))                                                              \
+      g_main_context_iteration (NULL, TRUE);                                     \
+    g_source_remove (_guard);                                                    \
+  } G_STMT_END
+
+typedef struct {
+  TestServer       *ts;
+  VigilApplication *app;
+  VigilWindow      *window;
+  char             *dir;
+} Fixture;
+
+static GtkWidget *
+find_by_type (GtkWidget *root,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *hit = find_by_type (child, type);
+
+      if (hit != NULL)
+        return hit;
+    }
+  return NULL;
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static VigilWorkspace *
+workspace (Fixture *f)
+{
+  return vigil_application_get_workspace (f->app);
+}
+
+static gboolean
+has_title (Fixture    *f,
+           const char *title)
+{
+  GListModel *model;
+
+  if (workspace (f) == NULL)
+    return FALSE;
+  model = vigil_workspace_get_incidents (workspace (f));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(VigilIncident) incident = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (vigil_incident_get_title (incident), title) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+is_online (Fixture *f)
+{
+  VigilSync *sync = workspace (f) ? vigil_workspace_get_sync (workspace (f)) : NULL;
+
+  return sync != NULL && vigil_sync_get_state (sync) == VIGIL_SYNC_STATE_ONLINE &&
+         vigil_sync_get_n_pending (sync) == 0 && vigil_workspace_get_loaded (workspace (f));
+}
+
+static const char *
+sync_label (Fixture *f)
+{
+  GtkWidget *button = find_by_type (GTK_WIDGET (f->window), VIGIL_TYPE_SYNC_BUTTON);
+
+  g_assert_nonnull (button);
+  return vigil_sync_button_get_label (VIGIL_SYNC_BUTTON (button));
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->ts = test_server_start (NULL, NULL);
+  test_server_add_user (f->ts, "alice", VIGIL_ROLE_ANALYST);
+  test_server_add_user (f->ts, "bob", VIGIL_ROLE_ANALYST);
+
+  /* The app as it starts, in local mode on the test's own folders. */
+  f->dir = test_make_tmp_dir ();
+  f->app = vigil_application_new ();
+  vigil_application_set_data_dir (f->app, f->dir);
+  /* An id of its own per test: an application stays exported on the
+   * session bus until the process ends. */
+  {
+    static guint counter;
+    g_autofree char *id = g_strdup_printf ("org.vigil.Vigil.Test%u", ++counter);
+
+    g_application_set_application_id (G_APPLICATION (f->app), id);
+  }
+  g_application_set_flags (G_APPLICATION (f->app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (f->app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (f->app));
+  f->window = VIGIL_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
+  g_assert_nonnull (f->window);
+  WAIT_UNTIL (workspace (f) != NULL && vigil_workspace_get_loaded (workspace (f)),
+              "the local store");
+  g_assert_cmpstr (sync_label (f), ==, "Local mode");
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  /* What the end of g_application_run() does: close the store and stop the
+   * sync. The object itself stays: only g_application_run() can take it off
+   * the session bus before it goes. */
+  g_signal_emit_by_name (f->app, "shutdown");
+  test_server_stop (f->ts);
+  test_rm_rf (f->dir);
+  g_free (f->dir);
+}
+
+static VigilPreferencesWindow *
+sign_in (Fixture    *f,
+         const char *user,
+         const char *password)
+{
+  VigilPreferencesWindow *prefs = vigil_preferences_window_new (f->app);
+
+  /* Not presented: without a window manager, moving the focus between the
+   * rows of a shown window makes GTK complain. */
+  vigil_preferences_window_sign_in (prefs, f->ts->url, user, password);
+  return prefs;
+}
+
+static void
+test_sign_in_and_live (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *bob = test_server_make_token (f->ts, "bob");
+  g_autofree char *id = NULL;
+  g_autofree char *session_path = vigil_application_dup_session_path (f->app);
+  VigilPreferencesWindow *prefs;
+  GStatBuf st;
+
+  /* Made by someone else before Alice signs in. */
+  g_free (test_create_incident (f->ts, bob, NULL));
+
+  prefs = sign_in (f, "alice", "wrong password");
+  WAIT_UNTIL (vigil_preferences_window_get_error (prefs) != NULL, "the refusal");
+  g_assert_nonnull (strstr (vigil_preferences_window_get_error (prefs), "password"));
+  g_assert_null (vigil_application_get_session (f->app));
+
+  vigil_preferences_window_sign_in (prefs, f->ts->url, "alice", TEST_PASSWORD);
+  WAIT_UNTIL (vigil_application_get_session (f->app) != NULL, "the sign-in");
+  WAIT_UNTIL (is_online (f) && has_title (f, "Suspicious login"), "the server's incidents");
+  g_assert_cmpstr (sync_label (f), ==, "Online");
+  g_assert_cmpstr (vigil_workspace_get_actor (workspace (f)), ==, "alice");
+
+  /* The token is kept where only the user can read it. */
+  g_assert_cmpint (g_stat (session_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* Another workstation's change reaches the board by itself. */
+  {
+    g_autofree char *op = test_op ("incident.create", NULL, 0,
+                                   "{'title': 'Beacon to a known C2 domain', "
+                                   "'type': 'malware'}");
+    g_autoptr(TestReply) reply = test_post_op (f->ts, bob, op);
+
+    g_assert_cmpuint (reply->status, ==, 200);
+  }
+  WAIT_UNTIL (has_title (f, "Beacon to a known C2 domain"), "the live change");
+
+  /* Alice's own change goes to the server. */
+  {
+    g_autoptr(VigilOp) op = NULL;
+    JsonObject *payload = json_object_new ();
+    gboolean done = FALSE;
+
+    json_object_set_string_member (payload, "title", "Made by Alice on her desktop");
+    json_object_set_string_member (payload, "type", "phishing");
+    op = vigil_op_new (VIGIL_OP_INCIDENT_CREATE, NULL, "alice", 0, payload);
+    id = g_strdup (vigil_op_get_incident_id (op));
+    vigil_workspace_apply_async (workspace (f), op, NULL, NULL, NULL);
+    while (!done)
+      {
+        g_autoptr(VigilIncident) there = vigil_store_get_incident (f->ts->store, id, NULL);
+
+        done = there != NULL;
+        if (!done)
+          g_main_context_iteration (NULL, TRUE);
+      }
+  }
+  WAIT_UNTIL (is_online (f), "the outbox to empty");
+
+  /* Signing out, confirmed: local mode, the saved sign-in gone. */
+  vigil_application_use_local (f->app);
+  WAIT_UNTIL (vigil_application_get_session (f->app) == NULL &&
+              vigil_workspace_get_loaded (workspace (f)), "local mode");
+  g_assert_null (vigil_workspace_get_sync (workspace (f)));
+  g_assert_cmpstr (sync_label (f), ==, "Local mode");
+  g_assert_false (g_file_test (session_path, G_FILE_TEST_EXISTS));
+  g_assert_false (has_title (f, "Suspicious login"));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
+static void
+test_upload_local (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(VigilOp) op = NULL;
+  VigilPreferencesWindow *prefs;
+  AdwMessageDialog *dialog = NULL;
+  JsonObject *payload = json_object_new ();
+  const char *id;
+
+  /* Local mode first. */
+  json_object_set_string_member (payload, "title", "Recorded before the server existed");
+  json_object_set_string_member (payload, "type", "data_breach");
+  op = vigil_op_new (VIGIL_OP_INCIDENT_CREATE, NULL, g_get_user_name (), 0, payload);
+  id = vigil_op_get_incident_id (op);
+  vigil_workspace_apply_async (workspace (f), op, NULL, NULL, NULL);
+  WAIT_UNTIL (has_title (f, "Recorded before the server existed"), "the local incident");
+
+  prefs = sign_in (f, "alice", TEST_PASSWORD);
+  WAIT_UNTIL ((dialog = find_message_dialog ()) != NULL, "the question about local incidents");
+  adw_message_dialog_response (dialog, "upload");
+
+  WAIT_UNTIL (vigil_application_get_session (f->app) != NULL && is_online (f),
+              "the upload");
+  {
+    g_autoptr(VigilIncident) there = vigil_store_get_incident (f->ts->store, id, NULL);
+
+    g_assert_nonnull (there);
+    g_assert_cmpstr (vigil_incident_get_title (there), ==, "Recorded before the server existed");
+  }
+  g_assert_true (has_title (f, "Recorded before the server existed"));
+
+  /* Local mode still has it too. */
+  vigil_application_use_local (f->app);
+  WAIT_UNTIL (vigil_application_get_session (f->app) == NULL &&
+              vigil_workspace_get_loaded (workspace (f)), "local mode");
+  g_assert_true (has_title (f, "Recorded before the server existed"));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *home = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+
+  /* Saved sign-ins go to the configuration folder: a private one. Data
+   * folders are per test; icons still come from the system. */
+  home = test_make_tmp_dir ();
+  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
+
+  if (!gtk_init_check ())
+    {
+      if (g_getenv ("CI") != NULL)
+        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
+      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
+      return 0;
+    }
+  adw_init ();
+  test_password_hash ();
+
+  g_test_add ("/vigil/sync-window/sign-in-and-live", Fixture, NULL,
+              fixture_set_up, test_sign_in_and_live, fixture_tear_down);
+  g_test_add ("/vigil/sync-window/upload-local", Fixture, NULL,
+              fixture_set_up, test_upload_local, fixture_tear_down);
+
+  {
+    int status = g_test_run ();
+
+    test_rm_rf (home);
+    return status;
+  }
+}
