@@ -4,6 +4,8 @@
  * own thread on 127.0.0.1. */
 #include "config.h"
 
+#include <string.h>
+
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 #include <vigil/vigil.h>
@@ -874,6 +876,94 @@ test_bootstrap (void)
   test_server_stop (ts);
 }
 
+typedef struct {
+  gboolean         done;
+  char            *token;
+  GError          *error;
+  GTlsCertificate *peer;
+} TlsSignIn;
+
+static void
+on_tls_signed_in_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  TlsSignIn *sign_in = user_data;
+
+  sign_in->token = vigil_sync_sign_in_finish (result, NULL, &sign_in->error);
+  sign_in->peer = vigil_sync_sign_in_dup_peer_certificate (result);
+  sign_in->done = TRUE;
+}
+
+static void
+test_untrusted_certificate (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *cert_path = NULL;
+  g_autofree char *key_path = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  TlsSignIn refused = { 0, }, trusted = { 0, };
+  TestServer *ts;
+  Client *a;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    g_error ("No TLS backend: install glib-networking");
+
+  test_make_certificate (dir, &cert_path, &key_path);
+  certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
+  g_assert_no_error (error);
+  ts = test_server_start (certificate, NULL);
+  g_assert_true (g_str_has_prefix (ts->url, "https://"));
+  test_server_add_user (ts, "alice", VIGIL_ROLE_ANALYST);
+
+  /* A self-signed certificate: refused, and shown for the user to judge. */
+  vigil_sync_sign_in_async (ts->url, NULL, "alice", TEST_PASSWORD, NULL, on_tls_signed_in_cb,
+                            &refused);
+  g_assert_true (test_wait_for (&refused.done, 20000));
+  g_assert_error (refused.error, VIGIL_SYNC_ERROR, VIGIL_SYNC_ERROR_UNTRUSTED_CERTIFICATE);
+  g_assert_nonnull (refused.peer);
+  g_assert_true (g_tls_certificate_is_same (refused.peer, certificate));
+  fingerprint = vigil_certificate_dup_fingerprint (refused.peer);
+  g_assert_cmpuint (strlen (fingerprint), ==, 32 * 3 - 1);
+  g_assert_true (g_regex_match_simple ("^([0-9A-F]{2}:){31}[0-9A-F]{2}$", fingerprint, 0, 0));
+
+  /* Trusted after comparing the fingerprint. */
+  vigil_sync_sign_in_async (ts->url, refused.peer, "alice", TEST_PASSWORD, NULL,
+                            on_tls_signed_in_cb, &trusted);
+  g_assert_true (test_wait_for (&trusted.done, 20000));
+  g_assert_no_error (trusted.error);
+  g_assert_nonnull (trusted.token);
+
+  /* The sync trusts the same certificate, live connection included. */
+  a = client_new (ts, "alice", VIGIL_ROLE_ANALYST);
+  vigil_sync_set_pinned_certificate (a->sync, refused.peer);
+  vigil_sync_start (a->sync);
+  g_free (client_create (a, "Over TLS"));
+  g_assert_true (wait_until (is_settled, a, 5000));
+  g_assert_cmpuint (vigil_store_count_incidents (ts->store), ==, 1);
+
+  /* Without it, nothing goes out, and the reason says why. */
+  vigil_sync_stop (a->sync);
+  g_signal_handlers_disconnect_by_data (a->sync, a);
+  g_clear_object (&a->sync);
+  client_connect (a, ts->url);
+  vigil_sync_start (a->sync);
+  g_free (client_create (a, "Not without trust"));
+  g_assert_true (wait_until (is_offline, a, 5000));
+  g_assert_nonnull (strstr (vigil_sync_get_last_error (a->sync), "certificate"));
+  g_assert_cmpuint (vigil_store_count_outbox (a->store), ==, 1);
+
+  client_free (a);
+  g_clear_error (&refused.error);
+  g_clear_object (&refused.peer);
+  g_clear_object (&trusted.peer);
+  g_free (trusted.token);
+  test_server_stop (ts);
+  test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -898,6 +988,7 @@ main (int    argc,
   g_test_add_data_func ("/vigil/sync/bad-reply/wrong-results",
                         GINT_TO_POINTER (BAD_WRONG_RESULTS), test_bad_replies);
   g_test_add_func ("/vigil/sync/sign-in", test_sign_in);
+  g_test_add_func ("/vigil/sync/untrusted-certificate", test_untrusted_certificate);
   g_test_add_func ("/vigil/sync/upload-local", test_upload_local);
 
   return g_test_run ();

@@ -43,6 +43,7 @@ vigil_session_free (VigilSession *session)
   if (session->token != NULL)
     memset (session->token, 0, strlen (session->token));
   g_free (session->token);
+  g_free (session->certificate_pem);
   g_free (session);
 }
 
@@ -54,7 +55,8 @@ vigil_session_load (const char  *path,
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
   JsonObject *object;
-  const char *url, *user, *role_name, *token;
+  const char *url, *user, *role_name, *token, *pem;
+  VigilSession *session;
   VigilRole role;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -75,6 +77,7 @@ vigil_session_load (const char  *path,
   user = object ? json_object_get_string_member_with_default (object, "user", NULL) : NULL;
   role_name = object ? json_object_get_string_member_with_default (object, "role", NULL) : NULL;
   token = object ? json_object_get_string_member_with_default (object, "token", NULL) : NULL;
+  pem = object ? json_object_get_string_member_with_default (object, "certificate", NULL) : NULL;
 
   if (url == NULL || user == NULL || token == NULL || role_name == NULL ||
       !vigil_role_from_string (role_name, &role))
@@ -84,7 +87,9 @@ vigil_session_load (const char  *path,
       return NULL;
     }
 
-  return vigil_session_new (url, user, role, token);
+  session = vigil_session_new (url, user, role, token);
+  session->certificate_pem = g_strdup (pem);
+  return session;
 }
 
 gboolean
@@ -119,6 +124,11 @@ vigil_session_save (VigilSession  *session,
   json_builder_add_string_value (builder, vigil_role_to_string (session->role));
   json_builder_set_member_name (builder, "token");
   json_builder_add_string_value (builder, session->token);
+  if (session->certificate_pem != NULL)
+    {
+      json_builder_set_member_name (builder, "certificate");
+      json_builder_add_string_value (builder, session->certificate_pem);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);

@@ -32,6 +32,7 @@ struct _VigilSync
   char                    *token;
   SoupSession             *session;
   GCancellable            *cancellable;
+  GTlsCertificate         *pinned;
 
   VigilSyncState           state;
   GDateTime               *offline_since;
@@ -98,27 +99,59 @@ api_base (const char *server_url)
 }
 
 static SoupSession *
-make_session (GTlsDatabase *database)
+make_session (void)
 {
-  SoupSession *session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT,
-                                                        "user-agent", "vigil/" PACKAGE_VERSION,
-                                                        NULL);
+  return soup_session_new_with_options ("timeout", REQUEST_TIMEOUT,
+                                        "user-agent", "vigil/" PACKAGE_VERSION,
+                                        NULL);
+}
 
-  if (database != NULL)
-    soup_session_set_tls_database (session, database);
-  return session;
+/* Called only when the certificate did not pass the system's checks: the
+ * one the user chose to trust passes; any other is kept for the user to
+ * look at. */
+static gboolean
+on_accept_certificate_cb (SoupMessage          *msg,
+                          GTlsCertificate      *peer,
+                          GTlsCertificateFlags  errors,
+                          gpointer              user_data)
+{
+  GTlsCertificate *pinned = user_data;
+
+  if (pinned != NULL && g_tls_certificate_is_same (peer, pinned))
+    return TRUE;
+  g_object_set_data_full (G_OBJECT (msg), "vigil-peer-certificate", g_object_ref (peer),
+                          g_object_unref);
+  return FALSE;
+}
+
+static void
+unref_pinned (gpointer  data,
+              GClosure *closure)
+{
+  if (data != NULL)
+    g_object_unref (data);
+}
+
+static void
+watch_certificate (SoupMessage     *msg,
+                   GTlsCertificate *pinned)
+{
+  g_signal_connect_data (msg, "accept-certificate", G_CALLBACK (on_accept_certificate_cb),
+                         pinned ? g_object_ref (pinned) : NULL, unref_pinned, 0);
 }
 
 static SoupMessage *
-make_request (const char *method,
-              const char *url,
-              const char *token,
-              const char *body)
+make_request (const char      *method,
+              const char      *url,
+              const char      *token,
+              const char      *body,
+              GTlsCertificate *pinned)
 {
   SoupMessage *msg = soup_message_new (method, url);
 
   if (msg == NULL)
     return NULL;
+  watch_certificate (msg, pinned);
   if (token != NULL)
     {
       g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
@@ -173,6 +206,11 @@ read_reply (SoupSession   *session,
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (g_object_get_data (G_OBJECT (msg), "vigil-peer-certificate") != NULL)
+        g_set_error (error, VIGIL_SYNC_ERROR, VIGIL_SYNC_ERROR_UNTRUSTED_CERTIFICATE,
+                     _("The server’s certificate is not one this computer trusts; compare "
+                       "its fingerprint with the one your administrator gave you before "
+                       "trusting it"));
       else
         g_set_error (error, VIGIL_SYNC_ERROR, VIGIL_SYNC_ERROR_NETWORK,
                      _("The server cannot be reached: %s"), local_error->message);
@@ -700,7 +738,7 @@ on_outbox_read_cb (GObject      *source,
   push = g_new0 (Push, 1);
   push->self = g_object_ref (self);
   push->ops = g_steal_pointer (&ops);
-  push->msg = make_request (SOUP_METHOD_POST, url, self->token, text);
+  push->msg = make_request (SOUP_METHOD_POST, url, self->token, text, self->pinned);
   soup_session_send_and_read_async (self->session, push->msg, G_PRIORITY_DEFAULT,
                                     self->cancellable, on_push_reply_cb, push);
 }
@@ -893,7 +931,7 @@ send_request (VigilSync           *self,
   Request *request = g_new0 (Request, 1);
 
   request->self = g_object_ref (self);
-  request->msg = make_request (method, url, self->token, NULL);
+  request->msg = make_request (method, url, self->token, NULL, self->pinned);
   soup_session_send_and_read_async (self->session, request->msg, G_PRIORITY_DEFAULT,
                                     self->cancellable, callback, request);
 }
@@ -1078,7 +1116,7 @@ on_seq_read_cb (GObject      *source,
                          PULL_LIMIT);
   pull = g_new0 (Pull, 1);
   pull->self = g_object_ref (self);
-  pull->msg = make_request (SOUP_METHOD_GET, url, self->token, NULL);
+  pull->msg = make_request (SOUP_METHOD_GET, url, self->token, NULL, self->pinned);
   soup_session_send_and_read_async (self->session, pull->msg, G_PRIORITY_DEFAULT,
                                     self->cancellable, on_pull_reply_cb, pull);
 }
@@ -1206,7 +1244,7 @@ connect_live (VigilSync *self)
 
   g_clear_handle_id (&self->live_retry_id, g_source_remove);
   url = g_strconcat (self->api, "live", NULL);
-  msg = make_request (SOUP_METHOD_GET, url, self->token, NULL);
+  msg = make_request (SOUP_METHOD_GET, url, self->token, NULL, self->pinned);
   self->live_connecting = TRUE;
   soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
                                         self->cancellable, on_live_connected_cb,
@@ -1223,6 +1261,7 @@ vigil_sync_dispose (GObject *object)
   vigil_sync_stop (self);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
+  g_clear_object (&self->pinned);
 
   G_OBJECT_CLASS (vigil_sync_parent_class)->dispose (object);
 }
@@ -1319,19 +1358,20 @@ vigil_sync_new (VigilStore *store,
   self->store = g_object_ref (store);
   self->api = api_base (server_url);
   self->token = g_strdup (token);
-  self->session = make_session (NULL);
+  self->session = make_session ();
   self->n_pending = vigil_store_count_outbox (store);
   self->n_problems = vigil_store_count_sync_problems (store);
   return self;
 }
 
 void
-vigil_sync_set_tls_database (VigilSync    *self,
-                             GTlsDatabase *database)
+vigil_sync_set_pinned_certificate (VigilSync       *self,
+                                   GTlsCertificate *certificate)
 {
   g_return_if_fail (VIGIL_IS_SYNC (self));
+  g_return_if_fail (certificate == NULL || G_IS_TLS_CERTIFICATE (certificate));
 
-  soup_session_set_tls_database (self->session, database);
+  g_set_object (&self->pinned, certificate);
 }
 
 void
@@ -1503,7 +1543,7 @@ on_sign_in_reply_cb (GObject      *source,
 
 void
 vigil_sync_sign_in_async (const char          *server_url,
-                          GTlsDatabase        *database,
+                          GTlsCertificate     *pinned,
                           const char          *user,
                           const char          *password,
                           GCancellable        *cancellable,
@@ -1540,8 +1580,8 @@ vigil_sync_sign_in_async (const char          *server_url,
   text = json_generator_to_data (generator, NULL);
 
   sign_in = g_new0 (SignIn, 1);
-  sign_in->session = make_session (database);
-  sign_in->msg = make_request (SOUP_METHOD_POST, url, NULL, text);
+  sign_in->session = make_session ();
+  sign_in->msg = make_request (SOUP_METHOD_POST, url, NULL, text, pinned);
   g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
   if (sign_in->msg == NULL)
     {
@@ -1569,4 +1609,43 @@ vigil_sync_sign_in_finish (GAsyncResult  *result,
   if (role != NULL)
     *role = sign_in->role;
   return g_strdup (sign_in->token);
+}
+
+GTlsCertificate *
+vigil_sync_sign_in_dup_peer_certificate (GAsyncResult *result)
+{
+  SignIn *sign_in;
+  GTlsCertificate *peer;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  sign_in = g_task_get_task_data (G_TASK (result));
+  if (sign_in == NULL || sign_in->msg == NULL)
+    return NULL;
+  peer = g_object_get_data (G_OBJECT (sign_in->msg), "vigil-peer-certificate");
+  return peer ? g_object_ref (peer) : NULL;
+}
+
+char *
+vigil_certificate_dup_fingerprint (GTlsCertificate *certificate)
+{
+  g_autoptr(GByteArray) der = NULL;
+  g_autofree char *hex = NULL;
+  GString *text;
+
+  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), NULL);
+
+  g_object_get (certificate, "certificate", &der, NULL);
+  if (der == NULL)
+    return NULL;
+  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
+  text = g_string_new (NULL);
+  for (guint i = 0; hex[i] != '\0'; i += 2)
+    {
+      if (i > 0)
+        g_string_append_c (text, ':');
+      g_string_append_c (text, g_ascii_toupper (hex[i]));
+      g_string_append_c (text, g_ascii_toupper (hex[i + 1]));
+    }
+  return g_string_free (text, FALSE);
 }

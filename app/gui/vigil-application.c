@@ -251,6 +251,19 @@ on_store_opened_cb (GObject      *object,
     {
       self->workspace = vigil_workspace_new (store, self->session->user, self->session->role);
       self->sync = vigil_sync_new (store, self->session->server_url, self->session->token);
+      if (self->session->certificate_pem != NULL)
+        {
+          g_autoptr(GTlsCertificate) pinned = NULL;
+          g_autoptr(GError) pem_error = NULL;
+
+          pinned = g_tls_certificate_new_from_pem (self->session->certificate_pem, -1,
+                                                   &pem_error);
+          if (pinned != NULL)
+            vigil_sync_set_pinned_certificate (self->sync, pinned);
+          else
+            g_warning ("The trusted server certificate cannot be read: %s",
+                       pem_error->message);
+        }
       vigil_workspace_set_sync (self->workspace, self->sync);
       vigil_sync_start (self->sync);
     }

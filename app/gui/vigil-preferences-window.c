@@ -27,6 +27,8 @@ struct _VigilPreferencesWindow
   GCancellable         *cancellable;
   char                 *pending_url;
   char                 *pending_user;
+  char                 *pending_password;
+  GTlsCertificate      *pending_certificate;
 };
 
 G_DEFINE_FINAL_TYPE (VigilPreferencesWindow, vigil_preferences_window,
@@ -144,6 +146,59 @@ ask_about_local_incidents (VigilPreferencesWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void on_signed_in_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data);
+
+static void
+on_certificate_response_cb (AdwMessageDialog       *dialog,
+                            const char             *response,
+                            VigilPreferencesWindow *self)
+{
+  GTlsCertificate *peer = g_object_get_data (G_OBJECT (dialog), "certificate");
+
+  if (g_strcmp0 (response, "trust") != 0 || self->pending_password == NULL)
+    {
+      set_busy (self, FALSE);
+      show_error (self, _("Not signed in: the server’s certificate was not trusted"));
+      return;
+    }
+
+  /* Trusted from now on for this server, and remembered with the sign-in. */
+  g_set_object (&self->pending_certificate, peer);
+  vigil_sync_sign_in_async (self->pending_url, peer, self->pending_user, self->pending_password,
+                            self->cancellable, on_signed_in_cb, g_object_ref (self));
+}
+
+static void
+ask_about_certificate (VigilPreferencesWindow *self,
+                       GTlsCertificate        *peer)
+{
+  g_autofree char *fingerprint = vigil_certificate_dup_fingerprint (peer);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  body = g_strdup_printf (_("No certificate authority of this computer vouches for the "
+                            "certificate of %s. If it is your team’s own server, compare "
+                            "this SHA-256 fingerprint with the one your administrator "
+                            "gave you:\n\n%s\n\nTrust it only if they are the same."),
+                          self->pending_url, fingerprint ? fingerprint : "?");
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Trust This Server?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "trust", _("_Trust"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "trust",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "certificate", g_object_ref (peer),
+                          g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_certificate_response_cb), self,
+                           0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 on_signed_in_cb (GObject      *source,
                  GAsyncResult *result,
@@ -158,6 +213,17 @@ on_signed_in_cb (GObject      *source,
   guint n_local = 0;
 
   token = vigil_sync_sign_in_finish (result, &role, &error);
+  if (token == NULL &&
+      g_error_matches (error, VIGIL_SYNC_ERROR, VIGIL_SYNC_ERROR_UNTRUSTED_CERTIFICATE))
+    {
+      g_autoptr(GTlsCertificate) peer = vigil_sync_sign_in_dup_peer_certificate (result);
+
+      if (peer != NULL)
+        {
+          ask_about_certificate (self, peer);
+          return;
+        }
+    }
   if (token == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -170,7 +236,10 @@ on_signed_in_cb (GObject      *source,
     }
 
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  g_clear_pointer (&self->pending_password, g_free);
   session = vigil_session_new (self->pending_url, self->pending_user, role, token);
+  if (self->pending_certificate != NULL)
+    g_object_get (self->pending_certificate, "certificate-pem", &session->certificate_pem, NULL);
 
   /* Only a first sign-in from local mode has local incidents to offer. */
   workspace = vigil_application_get_workspace (self->application);
@@ -253,6 +322,10 @@ on_sign_in_clicked_cb (VigilPreferencesWindow *self)
   self->pending_url = g_steal_pointer (&url);
   g_free (self->pending_user);
   self->pending_user = g_steal_pointer (&user);
+  g_free (self->pending_password);
+  self->pending_password = g_strdup (password);
+  /* A certificate trusted for another address does not carry over. */
+  g_clear_object (&self->pending_certificate);
   vigil_sync_sign_in_async (self->pending_url, NULL, self->pending_user, password,
                             self->cancellable, on_signed_in_cb, g_object_ref (self));
 }
@@ -364,6 +437,8 @@ vigil_preferences_window_finalize (GObject *object)
 
   g_free (self->pending_url);
   g_free (self->pending_user);
+  g_free (self->pending_password);
+  g_clear_object (&self->pending_certificate);
 
   G_OBJECT_CLASS (vigil_preferences_window_parent_class)->finalize (object);
 }

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
  * @user: the user name signed in
  * @role: the role the server gave that user
  * @token: the bearer token; secret
+ * @certificate_pem: (nullable): the server certificate the user chose to
+ *   trust, in PEM
  *
  * A sign-in to a server, remembered between runs of the app. It is kept in
  * a file only its owner can read (mode 0600), one per data folder.
@@ -22,6 +24,7 @@ typedef struct {
   char      *user;
   VigilRole  role;
   char      *token;
+  char      *certificate_pem;
 } VigilSession;
 
 VigilSession *vigil_session_new           (const char    *server_url,

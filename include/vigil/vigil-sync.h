@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  * @VIGIL_SYNC_ERROR_BAD_REPLY: the server answered something this version does
  *   not understand
  * @VIGIL_SYNC_ERROR_SERVER: the server reported an error of its own
+ * @VIGIL_SYNC_ERROR_UNTRUSTED_CERTIFICATE: the server's TLS certificate is
+ *   not vouched for by an authority of this computer nor the one the user
+ *   chose to trust
  */
 typedef enum {
   VIGIL_SYNC_ERROR_NETWORK,
@@ -26,6 +29,7 @@ typedef enum {
   VIGIL_SYNC_ERROR_THROTTLED,
   VIGIL_SYNC_ERROR_BAD_REPLY,
   VIGIL_SYNC_ERROR_SERVER,
+  VIGIL_SYNC_ERROR_UNTRUSTED_CERTIFICATE,
 } VigilSyncError;
 
 GQuark vigil_sync_error_quark (void);
@@ -74,9 +78,10 @@ VigilSync      *vigil_sync_new                 (VigilStore          *store,
                                                 const char          *server_url,
                                                 const char          *token);
 /* Trust this certificate for the server (a self-signed one the user
- * accepted), in addition to the system's authorities. */
-void            vigil_sync_set_tls_database    (VigilSync           *self,
-                                                GTlsDatabase        *database);
+ * accepted after comparing its fingerprint), in addition to the system's
+ * authorities. */
+void            vigil_sync_set_pinned_certificate (VigilSync        *self,
+                                                   GTlsCertificate  *certificate);
 void            vigil_sync_start               (VigilSync           *self);
 void            vigil_sync_stop                (VigilSync           *self);
 /* Something was queued: push it now rather than at the next occasion. */
@@ -95,10 +100,11 @@ VigilStore     *vigil_sync_get_store           (VigilSync           *self);
  * vigil_sync_sign_in_async:
  *
  * Signs in to @server_url ("https://host:port/") with a user name and a
- * password; the result is a bearer token for vigil_sync_new().
+ * password; the result is a bearer token for vigil_sync_new(). @pinned, if
+ * given, is trusted as the server's certificate.
  */
 void            vigil_sync_sign_in_async       (const char          *server_url,
-                                                GTlsDatabase        *database,
+                                                GTlsCertificate     *pinned,
                                                 const char          *user,
                                                 const char          *password,
                                                 GCancellable        *cancellable,
@@ -108,5 +114,11 @@ void            vigil_sync_sign_in_async       (const char          *server_url,
 char           *vigil_sync_sign_in_finish      (GAsyncResult        *result,
                                                 VigilRole           *role,
                                                 GError             **error);
+
+/* After a sign-in failed with %VIGIL_SYNC_ERROR_UNTRUSTED_CERTIFICATE: the
+ * certificate the server presented, for the user to decide on. */
+GTlsCertificate *vigil_sync_sign_in_dup_peer_certificate (GAsyncResult   *result);
+/* "AB:CD:…": the SHA-256 of the certificate, as administrators compare it. */
+char           *vigil_certificate_dup_fingerprint (GTlsCertificate     *certificate);
 
 G_END_DECLS
