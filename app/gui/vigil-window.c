@@ -418,7 +418,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, approvals_page);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, approvals);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, VigilWindow, stack);
+  gtk_widget_class_bind_template_child_full (widget_class, "main_stack", FALSE, G_STRUCT_OFFSET (VigilWindow, stack));
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, board);
