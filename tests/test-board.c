@@ -293,7 +293,7 @@ archive_incident (Fixture    *fixture,
 static const char *
 window_page (VigilWindow *window)
 {
-  GtkWidget *stack = find_by_id (GTK_WIDGET (window), "stack");
+  GtkWidget *stack = find_by_id (GTK_WIDGET (window), "main_stack");
 
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
 }

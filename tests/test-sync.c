@@ -964,6 +964,84 @@ test_untrusted_certificate (void)
   test_rm_rf (dir);
 }
 
+typedef struct {
+  Client             *client;
+  const char         *id;
+  VigilApprovalState  state;
+} StateCheck;
+
+static gboolean
+has_state (gpointer data)
+{
+  StateCheck *check = data;
+  g_autoptr(VigilIncident) incident = client_get (check->client, check->id);
+
+  return incident != NULL && vigil_incident_get_approval_state (incident) == check->state;
+}
+
+static void
+test_approval_end_to_end (void)
+{
+  TestServer *ts = test_server_start (NULL, NULL);
+  g_autoptr(VigilIncident) done = NULL;
+  g_autoptr(VigilIncident) on_a = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *other = NULL;
+  StateCheck check;
+  Client *a, *lead;
+
+  test_server_add_user (ts, "ana", VIGIL_ROLE_ANALYST);
+  test_server_add_user (ts, "lea", VIGIL_ROLE_LEAD);
+  a = client_new (ts, "ana", VIGIL_ROLE_ANALYST);
+  lead = client_new (ts, "lea", VIGIL_ROLE_LEAD);
+  vigil_sync_start (a->sync);
+  vigil_sync_start (lead->sync);
+
+  /* The analyst completes and submits steps 1-7. */
+  id = client_create (a, "Data exfiltration over DNS");
+  g_clear_object (&done);
+  done = client_apply (a, VIGIL_OP_INCIDENT_UPDATE, id,
+                       "{\"severity\": \"high\", \"aware_at\": \"" TEST_PAST "\"}");
+  g_clear_object (&done);
+  done = client_apply (a, VIGIL_OP_APPROVAL_SUBMIT, id, NULL);
+  g_assert_true (wait_until (is_settled, a, 5000));
+
+  /* The lead sees it waiting, approves; the analyst sees step 9. */
+  check = (StateCheck) { lead, id, VIGIL_APPROVAL_PENDING };
+  g_assert_true (wait_until (has_state, &check, 5000));
+  g_clear_object (&done);
+  done = client_apply (lead, VIGIL_OP_APPROVAL_DECIDE, id, "{\"decision\": \"approve\"}");
+  check = (StateCheck) { a, id, VIGIL_APPROVAL_APPROVED };
+  g_assert_true (wait_until (has_state, &check, 5000));
+  on_a = client_get (a, id);
+  g_assert_cmpuint (vigil_incident_get_step (on_a), ==, 9);
+  g_assert_cmpstr (vigil_incident_get_decided_by (on_a), ==, "lea");
+
+  /* The reject path brings the comment back to the analyst. */
+  other = client_create (a, "Suspicious OAuth grant");
+  g_clear_object (&done);
+  done = client_apply (a, VIGIL_OP_INCIDENT_UPDATE, other,
+                       "{\"severity\": \"medium\", \"aware_at\": \"" TEST_PAST "\"}");
+  g_clear_object (&done);
+  done = client_apply (a, VIGIL_OP_APPROVAL_SUBMIT, other, NULL);
+  check = (StateCheck) { lead, other, VIGIL_APPROVAL_PENDING };
+  g_assert_true (wait_until (has_state, &check, 5000));
+  g_clear_object (&done);
+  done = client_apply (lead, VIGIL_OP_APPROVAL_DECIDE, other,
+                       "{\"decision\": \"reject\", \"comment\": \"Which accounts?\"}");
+  check = (StateCheck) { a, other, VIGIL_APPROVAL_REJECTED };
+  g_assert_true (wait_until (has_state, &check, 5000));
+  g_clear_object (&on_a);
+  on_a = client_get (a, other);
+  g_assert_cmpstr (vigil_incident_get_decision_comment (on_a), ==, "Which accounts?");
+  g_assert_cmpuint (vigil_incident_get_step (on_a), <, 8);
+  g_assert_cmpuint (lead->problems->len, ==, 0);
+
+  client_free (a);
+  client_free (lead);
+  test_server_stop (ts);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -979,6 +1057,7 @@ main (int    argc,
   g_test_add_func ("/vigil/sync/conflict/same-field", test_conflict_same_field);
   g_test_add_func ("/vigil/sync/conflict/different-fields", test_merge_different_fields);
   g_test_add_func ("/vigil/sync/refused", test_refused);
+  g_test_add_func ("/vigil/sync/approval-end-to-end", test_approval_end_to_end);
   g_test_add_data_func ("/vigil/sync/bad-reply/garbage", GINT_TO_POINTER (BAD_GARBAGE),
                         test_bad_replies);
   g_test_add_data_func ("/vigil/sync/bad-reply/server-error", GINT_TO_POINTER (BAD_ERROR),

@@ -87,7 +87,7 @@ find_dialog (void)
 static const char *
 window_page (VigilWindow *window)
 {
-  GtkWidget *stack = find_by_id (GTK_WIDGET (window), "stack");
+  GtkWidget *stack = find_by_id (GTK_WIDGET (window), "main_stack");
 
   g_assert_nonnull (stack);
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));

@@ -9,6 +9,7 @@
 #include "vigil-board.h"
 #include "vigil-new-incident-dialog.h"
 #include "vigil-sync-button.h"
+#include "vigil-approvals-view.h"
 
 struct _VigilWindow
 {
@@ -18,7 +19,10 @@ struct _VigilWindow
   GCancellable         *cancellable;
   GSettings            *settings;
 
-  AdwWindowTitle       *window_title;
+  AdwViewSwitcherTitle *window_title;
+  AdwViewStack         *view_stack;
+  AdwViewStackPage     *approvals_page;
+  VigilApprovalsView   *approvals;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
   GtkSpinner           *spinner;
@@ -156,6 +160,111 @@ vigil_window_open_incident_action (GtkWidget  *widget,
 }
 
 static void
+on_submitted_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(VigilWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  VigilIncident *incident;
+
+  incident = vigil_workspace_apply_finish (VIGIL_WORKSPACE (source), result, &error);
+  if (incident == NULL)
+    text = g_strdup_printf (_("Not submitted: %s"), error->message);
+  else
+    text = g_strdup_printf (_("%s submitted for approval"),
+                            vigil_incident_get_reference (incident)
+                            ? vigil_incident_get_reference (incident)
+                            : vigil_incident_get_title (incident));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+on_submit_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       VigilWindow      *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (dialog), "incident-id");
+  VigilIncident *incident;
+  g_autoptr(VigilOp) op = NULL;
+
+  if (g_strcmp0 (response, "submit") != 0 || self->workspace == NULL ||
+      (incident = vigil_workspace_lookup (self->workspace, id)) == NULL)
+    return;
+
+  op = vigil_op_new (VIGIL_OP_APPROVAL_SUBMIT, id, vigil_workspace_get_actor (self->workspace),
+                     vigil_incident_get_revision (incident), NULL);
+  vigil_workspace_apply_async (self->workspace, op, self->cancellable, on_submitted_cb,
+                               g_object_ref (self));
+}
+
+/* Step 8: an analyst hands steps 1-7 to the lead. What the rules need is
+ * listed before asking; the core checks again. */
+static void
+vigil_window_submit_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  static const struct {
+    const char *id;
+    const char *label;
+  } names[] = {
+    { "title", N_("Title") },
+    { "type", N_("Incident type") },
+    { "aware_at", N_("Aware since") },
+    { "severity", N_("Severity") },
+  };
+  VigilWindow *self = VIGIL_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  g_auto(GStrv) missing = NULL;
+  VigilIncident *incident;
+  GtkWidget *dialog;
+
+  if (self->workspace == NULL || (incident = vigil_workspace_lookup (self->workspace, id)) == NULL)
+    return;
+
+  missing = vigil_incident_list_missing_for_approval (incident);
+  if (missing[0] != NULL)
+    {
+      GString *list = g_string_new (NULL);
+
+      for (guint i = 0; missing[i] != NULL; i++)
+        {
+          const char *label = missing[i];
+
+          for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+            if (g_str_equal (names[n].id, missing[i]))
+              label = _(names[n].label);
+          g_string_append_printf (list, "• %s\n", label);
+        }
+      dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Not Ready for Approval"), NULL);
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                      _("Fill in these fields first:\n%s"), list->str);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      g_string_free (list, TRUE);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Submit for Approval?"),
+                                   _("The incident response lead sees steps 1 to 7 as they "
+                                     "are now. They cannot be changed until the lead has "
+                                     "decided."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "submit", _("_Submit"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "submit",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "submit");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "incident-id", g_strdup (id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_submit_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 on_board_move_failed_cb (VigilWindow   *self,
                          VigilIncident *incident,
                          const char    *message,
@@ -223,6 +332,50 @@ vigil_window_set_property (GObject      *object,
     }
 }
 
+/* Leads see how many submissions wait for them. */
+static void
+vigil_window_update_approvals_badge (VigilWindow *self)
+{
+  guint n = vigil_approvals_view_get_n_pending (self->approvals);
+  gboolean lead = self->workspace != NULL &&
+                  vigil_workspace_get_role (self->workspace) == VIGIL_ROLE_LEAD;
+
+  adw_view_stack_page_set_badge_number (self->approvals_page, n);
+  adw_view_stack_page_set_needs_attention (self->approvals_page, lead && n > 0);
+}
+
+static void
+on_decided_cb (VigilWindow   *self,
+               VigilIncident *incident,
+               const char    *error_message)
+{
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  if (incident == NULL)
+    text = g_strdup_printf (_("Not decided: %s"), error_message);
+  else if (vigil_incident_get_approval_state (incident) == VIGIL_APPROVAL_APPROVED)
+    text = g_strdup_printf (_("%s approved: it enters step 9"),
+                            vigil_incident_get_reference (incident));
+  else
+    text = g_strdup_printf (_("%s rejected: it goes back to the analyst"),
+                            vigil_incident_get_reference (incident));
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, incident == NULL ? 0 : 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_view_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack,
+                                         g_variant_get_string (parameter, NULL));
+}
+
 static void
 vigil_window_class_init (VigilWindowClass *klass)
 {
@@ -256,12 +409,16 @@ vigil_window_class_init (VigilWindowClass *klass)
 
   g_type_ensure (VIGIL_TYPE_BOARD);
   g_type_ensure (VIGIL_TYPE_SYNC_BUTTON);
+  g_type_ensure (VIGIL_TYPE_APPROVALS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/vigil/Vigil/ui/vigil-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, approvals_page);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, approvals);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, VigilWindow, stack);
+  gtk_widget_class_bind_template_child_full (widget_class, "main_stack", FALSE, G_STRUCT_OFFSET (VigilWindow, stack));
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, board);
@@ -270,6 +427,13 @@ vigil_window_class_init (VigilWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.new-incident", NULL,
                                    vigil_window_new_incident_action);
+  gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.submit-for-approval", "s",
+                                   vigil_window_submit_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
+                                       "win.show-view", "s", "board");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK,
+                                       "win.show-view", "s", "approvals");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-incident", NULL);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, vigil_window_find_action);
@@ -287,6 +451,12 @@ vigil_window_init (VigilWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+
+  g_signal_connect_object (self->approvals, "notify::n-pending",
+                           G_CALLBACK (vigil_window_update_approvals_badge), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->approvals, "decided", G_CALLBACK (on_decided_cb), self,
+                           G_CONNECT_SWAPPED);
 
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "window-width",
@@ -352,7 +522,7 @@ vigil_window_update_subtitle (VigilWindow *self)
     {
       subtitle = g_strdup (_("Local mode"));
     }
-  adw_window_title_set_subtitle (self->window_title, subtitle);
+  adw_view_switcher_title_set_subtitle (self->window_title, subtitle);
 }
 
 void
@@ -373,7 +543,9 @@ vigil_window_set_workspace (VigilWindow    *self,
   g_set_object (&self->workspace, workspace);
   vigil_board_set_workspace (self->board, workspace);
   vigil_sync_button_set_workspace (self->sync_button, workspace);
+  vigil_approvals_view_set_workspace (self->approvals, workspace);
   vigil_window_update_subtitle (self);
+  vigil_window_update_approvals_badge (self);
 
   if (workspace == NULL)
     vigil_window_show_page (self, "loading");
