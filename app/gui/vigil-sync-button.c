@@ -74,7 +74,7 @@ update_status (VigilSyncButton *self)
 
               /* Translators: %s is a time of day such as 14:05 */
               label = g_strdup_printf (_("Offline since %s"), time);
-              title = g_strdup_printf (_("The server is out of reach since %s"), time);
+              title = g_strdup_printf (_("The server has been out of reach since %s"), time);
               detail = g_strdup_printf (_("You can keep working: changes are kept here and "
                                           "sent when the server is back. %s"),
                                         error ? error : "");
