@@ -237,9 +237,8 @@ test_table_consistent (void)
       g_assert_true (g_hash_table_add (form_ids, (gpointer) form->id));
       g_assert_true (vigil_forms_get (form->id) == form);
       g_assert_true (form->step >= 2 && form->step <= VIGIL_N_STEPS);
-      /* step 8 is the approval, 10 the notifications, 15 the archive */
+      /* step 8 is the approval, 15 the archive */
       g_assert_cmpuint (form->step, !=, VIGIL_STEP_APPROVAL);
-      g_assert_cmpuint (form->step, !=, VIGIL_STEP_NOTIFY);
       g_assert_cmpuint (form->step, !=, VIGIL_STEP_ARCHIVE);
       has_step[form->step] = TRUE;
       g_assert_cmpstr (vigil_form_get_title (form), !=, "");
@@ -298,7 +297,7 @@ test_table_consistent (void)
   /* the steps of this part of the process all have forms */
   for (guint step = 2; step <= VIGIL_STEP_FINALIZE; step++)
     {
-      if (step != VIGIL_STEP_APPROVAL && step != VIGIL_STEP_NOTIFY)
+      if (step != VIGIL_STEP_APPROVAL)
         g_assert_true (has_step[step]);
     }
   g_assert_null (vigil_forms_get ("nope"));
@@ -551,6 +550,28 @@ test_store_round_trip (Fixture       *f,
          "'section':'4.2 Containment','change':'Disable macros by policy',"
          "'owner':'bob','lesson':'l1'}}");
   assert_no_missing (incident, 13);
+
+  /* step 10: a notification drafted, then sent; once sent it stays as sent */
+  STORE ("item.add", ANALYST,
+         "{'form':'notify','collection':'notifications','item':{'id':'n1',"
+         "'audience':'executive','subject':'Incident update 1','body':'Contained.'}}");
+  {
+    g_auto(GStrv) missing = vigil_incident_list_missing (incident, VIGIL_STEP_NOTIFY);
+
+    g_assert_cmpuint (g_strv_length (missing), ==, 1);
+  }
+  STORE ("item.update", ANALYST,
+         "{'form':'notify','collection':'notifications','id':'n1','fields':{"
+         "'channel':'email','recipients':['board@example.org'],"
+         "'sent_at':'2025-03-01T09:30:00Z','sent':true}}");
+  assert_no_missing (incident, 10);
+  apply_fail (incident, "item.update", "alice", VIGIL_ROLE_ANALYST,
+              "{'form':'notify','collection':'notifications','id':'n1','fields':{"
+              "'body':'Contained, and more.'}}",
+              VIGIL_OP_ERROR_READ_ONLY, "sent");
+  apply_fail (incident, "item.remove", "alice", VIGIL_ROLE_ANALYST,
+              "{'form':'notify','collection':'notifications','id':'n1'}",
+              VIGIL_OP_ERROR_READ_ONLY, "sent");
 
   /* step 14: everything before it is complete, then the sign-off */
   STORE ("form.update", ANALYST, "{'form':'finalize','fields':{'notes':'Closed'}}");

@@ -146,6 +146,26 @@ static const ExpectedChoice remedial_kinds[] = {
   { NULL, NULL }
 };
 
+static const ExpectedChoice audiences[] = {
+  { "executive",   "Executive leadership" },
+  { "legal",       "Legal and compliance" },
+  { "departments", "Affected departments" },
+  { "staff",       "All staff" },
+  { "clients",     "Clients" },
+  { "regulator",   "Regulator / competent authority" },
+  { "other",       "Other" },
+  { NULL, NULL }
+};
+
+static const ExpectedChoice channels[] = {
+  { "email",   "E-mail" },
+  { "phone",   "Phone" },
+  { "meeting", "Meeting" },
+  { "portal",  "Portal" },
+  { "other",   "Other" },
+  { NULL, NULL }
+};
+
 static const struct {
   VigilChoiceList       list;
   const char           *name;
@@ -163,6 +183,8 @@ static const struct {
   { VIGIL_CHOICES_ESCALATION_TARGET, "escalation-target", escalation_targets, FALSE },
   { VIGIL_CHOICES_ACTION_STATUS,    "action-status",    action_statuses,   TRUE },
   { VIGIL_CHOICES_REMEDIAL_KIND,    "remedial-kind",    remedial_kinds,    FALSE },
+  { VIGIL_CHOICES_AUDIENCE,         "audience",         audiences,         FALSE },
+  { VIGIL_CHOICES_CHANNEL,          "channel",          channels,          FALSE },
 };
 
 static guint

@@ -13,9 +13,9 @@
 /* The step forms of spec/process.md, as data: the operations validate
  * against this table, the reader checks documents against it, the pages are
  * drawn from it and completeness is computed from it. Step 1 is the
- * incident's own fields and step 8 the approval. Step 10 (notifications),
- * the archive bundle of step 15 and the DORA classification of step 5 have
- * operations of their own. */
+ * incident's own fields and step 8 the approval. The archive bundle of
+ * step 15 and the DORA classification of step 5 have operations of their
+ * own. */
 
 /* Clocks of workstations drift; a time this far ahead still counts as now. */
 #define CLOCK_SKEW_TOLERANCE (5 * G_TIME_SPAN_MINUTE)
@@ -41,11 +41,13 @@
 #define YES VIGIL_FIELD_MUST_BE_TRUE
 
 #define COLLECTION(id, label, fields, min) \
-  { id, label, fields, G_N_ELEMENTS (fields), VIGIL_N_CHOICE_LISTS, min, FALSE }
+  { id, label, fields, G_N_ELEMENTS (fields), VIGIL_N_CHOICE_LISTS, min, FALSE, NULL }
 #define CHECKLIST(id, label, fields, keys) \
-  { id, label, fields, G_N_ELEMENTS (fields), VIGIL_CHOICES_##keys, 0, FALSE }
+  { id, label, fields, G_N_ELEMENTS (fields), VIGIL_CHOICES_##keys, 0, FALSE, NULL }
 #define RECORDS(id, label, fields) \
-  { id, label, fields, G_N_ELEMENTS (fields), VIGIL_N_CHOICE_LISTS, 0, TRUE }
+  { id, label, fields, G_N_ELEMENTS (fields), VIGIL_N_CHOICE_LISTS, 0, TRUE, NULL }
+#define FINAL_ONCE(id, label, fields, min, frozen_by) \
+  { id, label, fields, G_N_ELEMENTS (fields), VIGIL_N_CHOICE_LISTS, min, FALSE, frozen_by }
 
 /* Step 2 */
 static const VigilFieldInfo checklist_fields[] = {
@@ -173,6 +175,24 @@ static const VigilCollectionInfo coordinate_collections[] = {
   COLLECTION ("actions", N_("Response actions"), response_action_fields, 1),
 };
 
+/* Step 10: notifications to stakeholders. A notification is a draft until
+ * it is marked sent (with channel, time and recipients); from then on it is
+ * kept exactly as sent, and a correction is a new notification. */
+static const VigilFieldInfo notification_fields[] = {
+  C ("audience", N_("Audience"), AUDIENCE, REQ),
+  F ("template", N_("Template"), TEXT, 0),
+  F ("subject", N_("Subject"), TEXT, REQ),
+  F ("body", N_("Message"), LONG_TEXT, 0),
+  F ("recipients", N_("Recipients"), LIST, 0),
+  C ("channel", N_("Channel"), CHANNEL, 0),
+  F ("sent_at", N_("Sent at"), TIME, PAST),
+  F ("sent", N_("Sent"), SIGNATURE, DONE),
+};
+
+static const VigilCollectionInfo notify_collections[] = {
+  FINAL_ONCE ("notifications", N_("Notifications"), notification_fields, 1, "sent"),
+};
+
 /* Step 11 */
 static const VigilFieldInfo remedial_action_fields[] = {
   F ("title", N_("Action"), TEXT, REQ),
@@ -241,6 +261,7 @@ static const VigilFormInfo forms[] = {
   FORM ("findings", 6, N_("Findings"), TRUE, findings_fields, findings_collections),
   FORM_FIELDS ("escalate", 7, N_("Escalation"), TRUE, escalate_fields),
   FORM ("coordinate", 9, N_("Response plan"), FALSE, coordinate_fields, coordinate_collections),
+  FORM_ITEMS ("notify", 10, N_("Stakeholder notifications"), FALSE, notify_collections),
   FORM_ITEMS ("remediate", 11, N_("Remedial actions"), FALSE, remediate_collections),
   FORM ("review", 12, N_("Post-incident review"), FALSE, review_fields, review_collections),
   FORM_ITEMS ("update_plan", 13, N_("Response plan updates"), FALSE, update_plan_collections),
@@ -1505,6 +1526,26 @@ apply_item_add (VigilOp                   *op,
   return TRUE;
 }
 
+/* A sent notification stays as it was sent. */
+static gboolean
+check_not_frozen (const VigilCollectionInfo  *collection,
+                  JsonObject                 *item,
+                  GError                    **error)
+{
+  JsonNode *mark;
+
+  if (collection->frozen_by == NULL)
+    return TRUE;
+  mark = json_object_get_member (item, collection->frozen_by);
+  if (mark == NULL || JSON_NODE_HOLDS_NULL (mark))
+    return TRUE;
+
+  g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_READ_ONLY,
+               _("%s: this entry was sent and is kept as it was sent; add a new one to "
+                 "correct it"), collection->frozen_by);
+  return FALSE;
+}
+
 static gboolean
 apply_item_update (VigilOp                   *op,
                    const VigilFormInfo       *form,
@@ -1544,6 +1585,8 @@ apply_item_update (VigilOp                   *op,
 
   items = ensure_array (ensure_object (all, form->id), collection->id);
   item = find_item_in (items, id, NULL);
+  if (item != NULL && !check_not_frozen (collection, item, error))
+    return FALSE;
   if (item == NULL)
     {
       /* A checklist has its entries from the start: the first tick makes it. */
@@ -1668,6 +1711,8 @@ apply_item_remove (VigilOp                   *op,
                    _("id: the list has no entry with this id"));
       return FALSE;
     }
+  if (!check_not_frozen (collection, item, error))
+    return FALSE;
 
   ref = g_strconcat (form->id, ".", collection->id, NULL);
   referrer = find_referrer (all, ref, id);

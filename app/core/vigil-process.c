@@ -151,6 +151,25 @@ static const VigilChoice action_statuses[] = {
   { "cancelled", N_("Cancelled") },
 };
 
+/* Step 10: who a notification is for, and how it went out. */
+static const VigilChoice audiences[] = {
+  { "executive", N_("Executive leadership") },
+  { "legal", N_("Legal and compliance") },
+  { "departments", N_("Affected departments") },
+  { "staff", N_("All staff") },
+  { "clients", N_("Clients") },
+  { "regulator", N_("Regulator / competent authority") },
+  { "other", N_("Other") },
+};
+
+static const VigilChoice channels[] = {
+  { "email", N_("E-mail") },
+  { "phone", N_("Phone") },
+  { "meeting", N_("Meeting") },
+  { "portal", N_("Portal") },
+  { "other", N_("Other") },
+};
+
 static const VigilChoice remedial_kinds[] = {
   { "patch", N_("Patch") },
   { "configuration", N_("Configuration change") },
@@ -173,6 +192,8 @@ static const struct {
   [VIGIL_CHOICES_ESCALATION_TARGET] = { escalation_targets, G_N_ELEMENTS (escalation_targets) },
   [VIGIL_CHOICES_ACTION_STATUS] = { action_statuses, G_N_ELEMENTS (action_statuses) },
   [VIGIL_CHOICES_REMEDIAL_KIND] = { remedial_kinds, G_N_ELEMENTS (remedial_kinds) },
+  [VIGIL_CHOICES_AUDIENCE] = { audiences, G_N_ELEMENTS (audiences) },
+  [VIGIL_CHOICES_CHANNEL] = { channels, G_N_ELEMENTS (channels) },
 };
 
 gboolean

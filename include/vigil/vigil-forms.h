@@ -93,6 +93,8 @@ typedef struct {
  * @min_complete: how many items the step needs to count as complete
  * @append_only: items are records that are never changed nor removed
  *   (chain of custody)
+ * @frozen_by: (nullable): the id of a field of the items; once it is set,
+ *   the item never changes nor goes (a notification once sent)
  */
 typedef struct {
   const char            *id;
@@ -102,6 +104,7 @@ typedef struct {
   VigilChoiceList        keys;
   guint                  min_complete;
   gboolean               append_only;
+  const char            *frozen_by;
 } VigilCollectionInfo;
 
 /**
