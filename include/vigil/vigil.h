@@ -13,6 +13,7 @@
 #include "vigil-calendar.h"
 #include "vigil-dora.h"
 #include "vigil-sync.h"
+#include "vigil-notify.h"
 #include "vigil-session.h"
 
 #undef VIGIL_INSIDE

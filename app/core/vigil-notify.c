@@ -1,0 +1,585 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vigil-notify"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-forms.h"
+#include "vigil-notify.h"
+#include "vigil-templates-resources.h"
+
+G_DEFINE_QUARK (vigil-notify-error-quark, vigil_notify_error)
+
+#define TEMPLATES_PATH "/org/vigil/Vigil/templates"
+
+static const char * const placeholders[] = {
+  "reference", "title", "type", "severity", "description", "detected_at", "aware_at",
+  "step", "impact", "actions", "next_update", "contact", "update_number", NULL
+};
+
+/* Templates */
+
+void
+vigil_template_free (VigilTemplate *template_)
+{
+  if (template_ == NULL)
+    return;
+
+  g_free (template_->id);
+  g_free (template_->audience);
+  g_free (template_->title);
+  g_free (template_->subject);
+  g_free (template_->body);
+  g_free (template_);
+}
+
+static gboolean
+check_placeholders (const char  *text,
+                    GError     **error)
+{
+  const char *p = text;
+
+  while ((p = strstr (p, "{{")) != NULL)
+    {
+      const char *end = strstr (p + 2, "}}");
+      g_autofree char *name = NULL;
+
+      if (end == NULL)
+        {
+          g_set_error (error, VIGIL_NOTIFY_ERROR, VIGIL_NOTIFY_ERROR_BAD_TEMPLATE,
+                       _("A placeholder opened with {{ is never closed with }}"));
+          return FALSE;
+        }
+      name = g_strstrip (g_strndup (p + 2, end - p - 2));
+      if (!g_strv_contains (placeholders, name))
+        {
+          g_set_error (error, VIGIL_NOTIFY_ERROR, VIGIL_NOTIFY_ERROR_UNKNOWN_PLACEHOLDER,
+                       _("The placeholder {{%s}} does not exist; the known ones are listed "
+                         "in the template help"), name);
+          return FALSE;
+        }
+      p = end + 2;
+    }
+  return TRUE;
+}
+
+static void
+replace_text (char       **slot,
+              const char  *value)
+{
+  g_free (*slot);
+  *slot = g_strdup (value);
+}
+
+VigilTemplate *
+vigil_template_parse (const char  *id,
+                      const char  *text,
+                      GError     **error)
+{
+  g_autoptr(VigilTemplate) template_ = g_new0 (VigilTemplate, 1);
+  const char *p = text;
+
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  template_->id = g_strdup (id);
+
+  /* Header lines up to the first empty one. */
+  while (*p != '\0' && *p != '\n')
+    {
+      const char *eol = strchr (p, '\n');
+      g_autofree char *line = g_strndup (p, eol ? (gsize) (eol - p) : strlen (p));
+      char *colon = strchr (line, ':');
+
+      p = eol ? eol + 1 : p + strlen (p);
+      g_strchomp (line);
+      if (colon == NULL)
+        {
+          g_set_error (error, VIGIL_NOTIFY_ERROR, VIGIL_NOTIFY_ERROR_BAD_TEMPLATE,
+                       _("The header line “%s” is not “Name: value”"), line);
+          return NULL;
+        }
+      *colon = '\0';
+      if (g_ascii_strcasecmp (line, "Audience") == 0)
+        replace_text (&template_->audience, g_strstrip (colon + 1));
+      else if (g_ascii_strcasecmp (line, "Title") == 0)
+        replace_text (&template_->title, g_strstrip (colon + 1));
+      else if (g_ascii_strcasecmp (line, "Subject") == 0)
+        replace_text (&template_->subject, g_strstrip (colon + 1));
+      else
+        {
+          g_set_error (error, VIGIL_NOTIFY_ERROR, VIGIL_NOTIFY_ERROR_BAD_TEMPLATE,
+                       _("Unknown header “%s”: a template starts with Audience, Title and "
+                         "Subject"), line);
+          return NULL;
+        }
+    }
+
+  if (template_->audience == NULL || template_->title == NULL || template_->subject == NULL)
+    {
+      g_set_error (error, VIGIL_NOTIFY_ERROR, VIGIL_NOTIFY_ERROR_BAD_TEMPLATE,
+                   _("A template starts with the lines “Audience:”, “Title:” and “Subject:”, "
+                     "then an empty line and the text"));
+      return NULL;
+    }
+  if (!vigil_process_is_valid_choice (VIGIL_CHOICES_AUDIENCE, template_->audience))
+    {
+      g_set_error (error, VIGIL_NOTIFY_ERROR, VIGIL_NOTIFY_ERROR_BAD_TEMPLATE,
+                   _("“%s” is not an audience; use one of executive, legal, departments, "
+                     "staff, clients, regulator or other"), template_->audience);
+      return NULL;
+    }
+
+  if (*p == '\n')
+    p++;
+  template_->body = g_strdup (p);
+
+  if (!check_placeholders (template_->subject, error) ||
+      !check_placeholders (template_->body, error))
+    return NULL;
+
+  return g_steal_pointer (&template_);
+}
+
+static void
+ensure_resources (void)
+{
+  static gsize registered;
+
+  /* Registered by hand: a constructor in a static library may be dropped
+   * by the linker. */
+  if (g_once_init_enter (&registered))
+    {
+      vigil_templates_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+}
+
+static int
+compare_names (const void *a,
+               const void *b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+char *
+vigil_templates_dup_user_dir (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "vigil", "templates", NULL);
+}
+
+GPtrArray *
+vigil_templates_list (const char *user_dir,
+                      GStrv      *problems)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) vigil_template_free);
+  g_autoptr(GStrvBuilder) issues = g_strv_builder_new ();
+  g_auto(GStrv) names = NULL;
+
+  ensure_resources ();
+
+  names = g_resources_enumerate_children (TEMPLATES_PATH, 0, NULL);
+  if (names != NULL)
+    {
+      /* A stable order, whatever the resource compiler did. */
+      qsort (names, g_strv_length (names), sizeof (char *), compare_names);
+      for (guint i = 0; names[i] != NULL; i++)
+        {
+          g_autofree char *path = g_strconcat (TEMPLATES_PATH "/", names[i], NULL);
+          g_autofree char *id = g_strndup (names[i], strlen (names[i]) - 4);
+          g_autoptr(GBytes) bytes = g_resources_lookup_data (path, 0, NULL);
+          g_autoptr(GError) error = NULL;
+          VigilTemplate *template_;
+
+          if (bytes == NULL)
+            continue;
+          template_ = vigil_template_parse (id, g_bytes_get_data (bytes, NULL), &error);
+          if (template_ == NULL)
+            g_error ("The shipped template %s does not parse: %s", id, error->message);
+          template_->builtin = TRUE;
+          g_ptr_array_add (list, template_);
+        }
+    }
+
+  if (user_dir != NULL)
+    {
+      g_autoptr(GDir) dir = g_dir_open (user_dir, 0, NULL);
+      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        if (g_str_has_suffix (name, ".txt"))
+          g_ptr_array_add (files, g_strdup (name));
+      g_ptr_array_sort (files, (GCompareFunc) compare_names);
+
+      for (guint i = 0; i < files->len; i++)
+        {
+          const char *file = g_ptr_array_index (files, i);
+          g_autofree char *path = g_build_filename (user_dir, file, NULL);
+          g_autofree char *id = g_strndup (file, strlen (file) - 4);
+          g_autofree char *text = NULL;
+          g_autoptr(GError) error = NULL;
+          VigilTemplate *template_ = NULL;
+
+          if (g_file_get_contents (path, &text, NULL, &error) &&
+              g_utf8_validate (text, -1, NULL))
+            template_ = vigil_template_parse (id, text, &error);
+          else if (error == NULL)
+            g_set_error (&error, VIGIL_NOTIFY_ERROR, VIGIL_NOTIFY_ERROR_BAD_TEMPLATE,
+                         _("the file is not UTF-8 text"));
+
+          if (template_ == NULL)
+            {
+              g_autofree char *message = g_strdup_printf ("%s: %s", path, error->message);
+
+              g_strv_builder_add (issues, message);
+              continue;
+            }
+          g_ptr_array_add (list, template_);
+        }
+    }
+
+  if (problems != NULL)
+    *problems = g_strv_builder_end (issues);
+  return g_steal_pointer (&list);
+}
+
+const char * const *
+vigil_notify_get_placeholders (void)
+{
+  return placeholders;
+}
+
+/* Rendering */
+
+static char *
+format_time (GDateTime *when)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (when == NULL)
+    return NULL;
+  local = g_date_time_to_local (when);
+  /* Times in messages say their zone: readers may sit elsewhere. */
+  return g_date_time_format (local, "%Y-%m-%d %H:%M %Z");
+}
+
+static char *
+form_text (VigilIncident *incident,
+           const char    *form,
+           const char    *field)
+{
+  const char *text = vigil_incident_get_form_string (incident, form, field);
+
+  return text != NULL && *text != '\0' ? g_strdup (text) : NULL;
+}
+
+static void
+append_actions (GString       *out,
+                VigilIncident *incident,
+                const char    *form)
+{
+  JsonArray *items = vigil_incident_get_items (incident, form, "actions");
+
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      const char *title = json_object_get_string_member_with_default (item, "title", NULL);
+      const char *status = json_object_get_string_member_with_default (item, "status", NULL);
+      const char *owner = json_object_get_string_member_with_default (item, "owner", NULL);
+
+      if (title == NULL)
+        continue;
+      g_string_append_printf (out, "- %s", title);
+      if (status != NULL)
+        g_string_append_printf (out, " (%s)",
+                                vigil_process_get_choice_label (VIGIL_CHOICES_ACTION_STATUS,
+                                                                status));
+      if (owner != NULL)
+        /* Translators: who an action is assigned to */
+        g_string_append_printf (out, _(", %s"), owner);
+      g_string_append_c (out, '\n');
+    }
+}
+
+static char *
+value_of (const char    *name,
+          VigilIncident *incident,
+          GHashTable    *extra)
+{
+  const char *text;
+
+  if (extra != NULL && (text = g_hash_table_lookup (extra, name)) != NULL && *text != '\0')
+    return g_strdup (text);
+
+  if (g_str_equal (name, "reference"))
+    return g_strdup (vigil_incident_get_reference (incident));
+  if (g_str_equal (name, "title"))
+    return g_strdup (vigil_incident_get_title (incident));
+  if (g_str_equal (name, "description"))
+    return g_strdup (vigil_incident_get_description (incident));
+  if (g_str_equal (name, "type"))
+    {
+      const char *type = vigil_incident_get_incident_type (incident);
+
+      if (type == NULL)
+        return NULL;
+      if (vigil_incident_get_type_other (incident) != NULL)
+        return g_strdup (vigil_incident_get_type_other (incident));
+      return g_strdup (vigil_process_get_choice_label (VIGIL_CHOICES_INCIDENT_TYPE, type));
+    }
+  if (g_str_equal (name, "severity"))
+    {
+      const char *severity = vigil_incident_get_severity (incident);
+
+      return severity ? g_strdup (vigil_process_get_choice_label (VIGIL_CHOICES_SEVERITY,
+                                                                  severity))
+                      : NULL;
+    }
+  if (g_str_equal (name, "detected_at"))
+    return format_time (vigil_incident_get_detected_at (incident));
+  if (g_str_equal (name, "aware_at"))
+    return format_time (vigil_incident_get_aware_at (incident));
+  if (g_str_equal (name, "step"))
+    {
+      guint step = vigil_incident_get_step (incident);
+
+      /* Translators: "6. Document findings" */
+      return g_strdup_printf (_("%u. %s"), step,
+                              vigil_step_get_name (vigil_process_get_step (step)));
+    }
+  if (g_str_equal (name, "impact"))
+    {
+      g_autofree char *technical = form_text (incident, "severity", "technical_impact");
+      g_autofree char *operational = form_text (incident, "severity", "business_impact");
+      g_autofree char *findings = form_text (incident, "findings", "potential_impacts");
+
+      if (technical == NULL && operational == NULL && findings == NULL)
+        return NULL;
+      return g_strstrip (g_strjoin ("\n", technical ? technical : "",
+                                    operational ? operational : "",
+                                    findings ? findings : "", NULL));
+    }
+  if (g_str_equal (name, "actions"))
+    {
+      GString *out = g_string_new (NULL);
+
+      append_actions (out, incident, "coordinate");
+      append_actions (out, incident, "remediate");
+      if (out->len == 0)
+        return (g_string_free (out, TRUE), NULL);
+      g_strchomp (out->str);
+      return g_string_free (out, FALSE);
+    }
+  if (g_str_equal (name, "contact"))
+    return g_strdup (vigil_incident_get_owner (incident));
+
+  /* next_update, update_number: only from the caller. */
+  return NULL;
+}
+
+char *
+vigil_notify_render (const char     *text,
+                     VigilIncident  *incident,
+                     GHashTable     *extra,
+                     GStrv          *gaps,
+                     GError        **error)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GStrvBuilder) missing = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *p;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (incident), NULL);
+
+  if (!check_placeholders (text, error))
+    return NULL;
+
+  p = text;
+  while (*p != '\0')
+    {
+      const char *open = strstr (p, "{{");
+      const char *close;
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
+
+      if (open == NULL)
+        {
+          g_string_append (out, p);
+          break;
+        }
+      g_string_append_len (out, p, open - p);
+      close = strstr (open + 2, "}}");
+      name = g_strstrip (g_strndup (open + 2, close - open - 2));
+      value = value_of (name, incident, extra);
+      if (value != NULL && *value != '\0')
+        {
+          g_string_append (out, value);
+        }
+      else
+        {
+          /* A visible gap, never an empty string: the writer fills it. */
+          g_string_append_printf (out, _("[to fill in: %s]"), name);
+          if (g_hash_table_add (seen, g_strdup (name)))
+            g_strv_builder_add (missing, name);
+        }
+      p = close + 2;
+    }
+
+  if (gaps != NULL)
+    *gaps = g_strv_builder_end (missing);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Export */
+
+static gboolean
+is_ascii (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p >= 0x80 || *p == '\r' || *p == '\n')
+      return FALSE;
+  return TRUE;
+}
+
+/* RFC 2047 "B" words of at most 75 characters, split between characters. */
+static void
+append_encoded_header (GString    *out,
+                       const char *name,
+                       const char *value)
+{
+  const char *p = value;
+  gboolean first = TRUE;
+
+  g_string_append_printf (out, "%s:", name);
+  if (is_ascii (value))
+    {
+      g_string_append_printf (out, " %s\r\n", value);
+      return;
+    }
+
+  while (*p != '\0')
+    {
+      const char *end = p;
+      g_autofree char *encoded = NULL;
+
+      /* 39 bytes make 52 base64 characters: with "=?UTF-8?B?", "?=" and the
+       * header name, a line stays under 78 characters. */
+      while (*end != '\0')
+        {
+          const char *next = g_utf8_next_char (end);
+
+          if (next - p > 39)
+            break;
+          end = next;
+        }
+      encoded = g_base64_encode ((const guchar *) p, end - p);
+      g_string_append_printf (out, "%s=?UTF-8?B?%s?=", first ? " " : "\r\n ", encoded);
+      first = FALSE;
+      p = end;
+    }
+  g_string_append (out, "\r\n");
+}
+
+char *
+vigil_notify_to_eml (const char          *subject,
+                     const char          *body,
+                     const char          *from,
+                     const char * const  *recipients,
+                     GDateTime           *date)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *date_text = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *encoded = NULL;
+  g_autofree char *normalised = NULL;
+  gsize len;
+
+  g_return_val_if_fail (subject != NULL, NULL);
+  g_return_val_if_fail (body != NULL, NULL);
+
+  if (date == NULL)
+    date = now = g_date_time_new_now_local ();
+  /* RFC 5322 dates are in English whatever the locale. */
+  {
+    static const char *days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+    static const char *months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+    GTimeSpan offset = g_date_time_get_utc_offset (date) / G_TIME_SPAN_MINUTE;
+
+    date_text = g_strdup_printf ("%s, %02d %s %04d %02d:%02d:%02d %c%02d%02d",
+                                 days[g_date_time_get_day_of_week (date) - 1],
+                                 g_date_time_get_day_of_month (date),
+                                 months[g_date_time_get_month (date) - 1],
+                                 g_date_time_get_year (date), g_date_time_get_hour (date),
+                                 g_date_time_get_minute (date), g_date_time_get_second (date),
+                                 offset < 0 ? '-' : '+', (int) (ABS (offset) / 60),
+                                 (int) (ABS (offset) % 60));
+  }
+
+  if (from != NULL)
+    append_encoded_header (out, "From", from);
+  if (recipients != NULL && recipients[0] != NULL)
+    {
+      g_autofree char *to = g_strjoinv (", ", (char **) recipients);
+
+      append_encoded_header (out, "To", to);
+    }
+  append_encoded_header (out, "Subject", subject);
+  g_string_append_printf (out, "Date: %s\r\n", date_text);
+  g_string_append_printf (out, "Message-ID: <%s@vigil.invalid>\r\n", uuid);
+  g_string_append (out, "MIME-Version: 1.0\r\n");
+  g_string_append (out, "Content-Type: text/plain; charset=UTF-8\r\n");
+  g_string_append (out, "Content-Transfer-Encoding: base64\r\n");
+  /* Mail clients open a message with this header as a draft to send. */
+  g_string_append (out, "X-Unsent: 1\r\n");
+  g_string_append (out, "\r\n");
+
+  /* CRLF line ends in the text too, as the format wants. */
+  {
+    g_auto(GStrv) lines = g_strsplit (body, "\n", -1);
+
+    for (guint i = 0; lines[i] != NULL; i++)
+      g_strchomp (lines[i]);
+    normalised = g_strjoinv ("\r\n", lines);
+  }
+  len = strlen (normalised);
+  encoded = g_base64_encode ((const guchar *) normalised, len);
+  for (gsize i = 0, n = strlen (encoded); i < n; i += 76)
+    {
+      g_string_append_len (out, encoded + i, MIN (76, n - i));
+      g_string_append (out, "\r\n");
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+char *
+vigil_notify_to_markdown (const char          *subject,
+                          const char          *body,
+                          const char * const  *recipients)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (subject != NULL, NULL);
+  g_return_val_if_fail (body != NULL, NULL);
+
+  g_string_append_printf (out, "# %s\n\n", subject);
+  if (recipients != NULL && recipients[0] != NULL)
+    {
+      g_autofree char *to = g_strjoinv (", ", (char **) recipients);
+
+      g_string_append_printf (out, _("**To:** %s\n\n"), to);
+    }
+  g_string_append (out, body);
+  if (out->len > 0 && out->str[out->len - 1] != '\n')
+    g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
+}

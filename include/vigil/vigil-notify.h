@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vigil-incident.h"
+
+G_BEGIN_DECLS
+
+#define VIGIL_NOTIFY_ERROR (vigil_notify_error_quark ())
+
+/**
+ * VigilNotifyError:
+ * @VIGIL_NOTIFY_ERROR_UNKNOWN_PLACEHOLDER: a template names a placeholder
+ *   that does not exist (the message names it)
+ * @VIGIL_NOTIFY_ERROR_BAD_TEMPLATE: a template file lacks its header lines
+ *   or has an unclosed placeholder
+ */
+typedef enum {
+  VIGIL_NOTIFY_ERROR_UNKNOWN_PLACEHOLDER,
+  VIGIL_NOTIFY_ERROR_BAD_TEMPLATE,
+} VigilNotifyError;
+
+GQuark vigil_notify_error_quark (void);
+
+/**
+ * VigilTemplate:
+ * @id: the file name without ".txt"
+ * @audience: an id of %VIGIL_CHOICES_AUDIENCE
+ * @title: the name shown in the composer
+ * @subject: the subject line, with placeholders
+ * @body: the text, with placeholders
+ * @builtin: shipped with Vigil (else the user's own)
+ *
+ * A notification template: a plain text file that starts with the lines
+ * "Audience: ID", "Title: NAME" and "Subject: TEXT", then an empty line and
+ * the body. Placeholders are written {{name}}; see vigil_notify_get_placeholders().
+ */
+typedef struct {
+  char     *id;
+  char     *audience;
+  char     *title;
+  char     *subject;
+  char     *body;
+  gboolean  builtin;
+} VigilTemplate;
+
+void           vigil_template_free             (VigilTemplate  *template_);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilTemplate, vigil_template_free)
+
+VigilTemplate *vigil_template_parse            (const char     *id,
+                                                const char     *text,
+                                                GError        **error);
+/**
+ * vigil_templates_list:
+ * @user_dir: (nullable): a folder of the user's own templates (*.txt)
+ * @problems: (out) (optional) (transfer full): messages about user
+ *   templates that could not be read; they are left out
+ *
+ * Returns: (transfer full) (element-type VigilTemplate): the templates
+ *   shipped with Vigil, then the user's
+ */
+GPtrArray     *vigil_templates_list            (const char     *user_dir,
+                                                GStrv          *problems);
+/* The folder of the user's own templates: $XDG_CONFIG_HOME/vigil/templates */
+char          *vigil_templates_dup_user_dir    (void);
+
+/* Returns: (transfer none): the %NULL-terminated placeholder names */
+const char * const *vigil_notify_get_placeholders (void);
+
+/**
+ * vigil_notify_render:
+ * @text: a template's subject or body
+ * @incident: the incident whose data fills it
+ * @extra: (nullable): values the incident does not hold: "next_update",
+ *   "contact", "update_number" (string to string)
+ * @gaps: (out) (optional) (transfer full): the placeholders that had no
+ *   value; they stand in the text as "[to fill in: NAME]"
+ *
+ * Fills @text. An unknown placeholder is an error naming it; a missing value
+ * is never left silently empty.
+ */
+char          *vigil_notify_render             (const char     *text,
+                                                VigilIncident  *incident,
+                                                GHashTable     *extra,
+                                                GStrv          *gaps,
+                                                GError        **error);
+
+/**
+ * vigil_notify_to_eml:
+ * @from: (nullable): the sender, "Name <address>" or an address
+ * @recipients: (nullable): addresses
+ * @date: (nullable): the date of the message, default now
+ *
+ * An RFC 5322 message (UTF-8, headers encoded as RFC 2047 words where they
+ * are not ASCII, the body in base64) marked as a draft (X-Unsent: 1), so
+ * that a mail client opens it ready to send. Lines end in CRLF.
+ */
+char          *vigil_notify_to_eml             (const char          *subject,
+                                                const char          *body,
+                                                const char          *from,
+                                                const char * const  *recipients,
+                                                GDateTime           *date);
+char          *vigil_notify_to_markdown        (const char          *subject,
+                                                const char          *body,
+                                                const char * const  *recipients);
+
+G_END_DECLS
