@@ -14,5 +14,6 @@
 #include "vigil-dora.h"
 #include "vigil-sync.h"
 #include "vigil-session.h"
+#include "vigil-report.h"
 
 #undef VIGIL_INSIDE
