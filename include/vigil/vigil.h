@@ -15,5 +15,6 @@
 #include "vigil-sync.h"
 #include "vigil-session.h"
 #include "vigil-report.h"
+#include "vigil-archive.h"
 
 #undef VIGIL_INSIDE
