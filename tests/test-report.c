@@ -400,6 +400,43 @@ test_pdf_empty (Fixture       *f,
   g_assert_cmpuint (vigil_report_count_pages (report), >=, 2);
 }
 
+/* A table cell longer than a page is cut in the PDF, never in the Markdown. */
+static void
+test_long_cell (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GString) comment = g_string_new (NULL);
+  g_autofree char *payload = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *md = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "long.pdf", NULL);
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(VigilReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 400; i++)
+    g_string_append_printf (comment, "word%u ", i);
+  g_string_append (comment, "END");
+  apply (f, "incident.create", ANALYST,
+         "{'title':'Long decision','type':'ddos','detected_at':'2026-11-01T00:00:00Z',"
+         "'aware_at':'2026-11-01T00:10:00Z'}");
+  apply (f, "incident.update", ANALYST, "{'severity':'low'}");
+  apply (f, "approval.submit", ANALYST, "{}");
+  payload = g_strdup_printf ("{'decision':'reject','comment':'%s'}", comment->str);
+  apply (f, "approval.decide", LEAD, payload);
+
+  log = list_log (f);
+  report = vigil_report_new (f->incident, log, NULL);
+  md = vigil_report_to_markdown (report);
+  expected = g_strdup_printf ("| bob | Rejected: “%s” |", comment->str);
+  g_assert_nonnull (strstr (md, expected));
+  g_assert_nonnull (strstr (md, "- **Decision:** Rejected"));
+
+  g_assert_true (vigil_report_write_pdf (report, path, &error));
+  g_assert_no_error (error);
+  assert_pdf (path, vigil_report_count_pages (report));
+}
+
 static void
 on_pdf_written_cb (GObject      *source,
                    GAsyncResult *result,
@@ -454,6 +491,8 @@ main (int   argc,
               test_markdown_escapes, fixture_teardown);
   g_test_add ("/vigil/report/pdf", Fixture, NULL, fixture_setup, test_pdf, fixture_teardown);
   g_test_add ("/vigil/report/pdf/empty", Fixture, NULL, fixture_setup, test_pdf_empty,
+              fixture_teardown);
+  g_test_add ("/vigil/report/pdf/long-cell", Fixture, NULL, fixture_setup, test_long_cell,
               fixture_teardown);
   g_test_add ("/vigil/report/pdf/async", Fixture, NULL, fixture_setup, test_pdf_async,
               fixture_teardown);

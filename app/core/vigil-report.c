@@ -59,8 +59,8 @@ G_DEFINE_QUARK (vigil-report-error-quark, vigil_report_error)
 
 /* What nothing recorded looks like in a field. */
 #define EMPTY_VALUE "—"
-/* A table cell never grows longer than a page; the full texts are in the
- * incident data of the archive. */
+/* A table cell of the PDF never grows longer than a page; the Markdown and
+ * the archive's data keep the full texts. */
 #define MAX_CELL_CHARS 1200
 
 static void
@@ -358,8 +358,7 @@ table_add_row (Block  *table,
 
   for (guint i = 0; i < n; i++)
     {
-      row[i] = truncate_text (cells[i] != NULL && *cells[i] != '\0' ? cells[i] : EMPTY_VALUE,
-                              MAX_CELL_CHARS);
+      row[i] = g_strdup (cells[i] != NULL && *cells[i] != '\0' ? cells[i] : EMPTY_VALUE);
     }
   g_ptr_array_add (table->rows, row);
 }
@@ -1471,7 +1470,8 @@ pen_table (Pen   *pen,
       for (guint c = 0; c < n; c++)
         {
           gboolean mono = (int) c == block->mono_column;
-          PangoLayout *layout = pen_layout (pen, row[c], mono ? FONT_MONO : FONT_SANS,
+          g_autofree char *text = truncate_text (row[c], MAX_CELL_CHARS);
+          PangoLayout *layout = pen_layout (pen, text, mono ? FONT_MONO : FONT_SANS,
                                             mono ? 6.8 : 8.0, PANGO_WEIGHT_NORMAL,
                                             PANGO_STYLE_NORMAL, columns[c] - 2 * CELL_PAD_X);
 
