@@ -103,15 +103,15 @@ static char *
 format_size (gint64 size)
 {
   g_autofree char *human = NULL;
+  g_autofree char *bytes = g_strdup_printf ("%" G_GINT64_FORMAT, size);
+  gulong plural = (gulong) size;
 
   if (size < 1000)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " byte",
-                                         "%" G_GINT64_FORMAT " bytes", size), size);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s byte", "%s bytes", plural), bytes);
   human = g_format_size (size);
   /* TRANSLATORS: a file size, e.g. "1.2 MB (1234567 bytes)" */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%" G_GINT64_FORMAT " byte)",
-                                       "%s (%" G_GINT64_FORMAT " bytes)", size),
-                          human, size);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%s byte)", "%s (%s bytes)", plural),
+                          human, bytes);
 }
 
 static const char *
