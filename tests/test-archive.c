@@ -571,6 +571,12 @@ test_command_line (Fixture       *f,
 
   g_assert_cmpint (run_vigil (f->dir, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, VIGIL_ARCHIVE_MANIFEST));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_vigil ("/nonexistent/archive", &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "could not be checked"));
+  g_assert_nonnull (strstr (err, "is not a folder"));
 }
 
 int

@@ -399,7 +399,10 @@ vigil_application_handle_local_options (GApplication *application,
 
       if (!vigil_archive_verify (archive, &checked, &error))
         {
-          g_printerr (_("%s: the archive is NOT intact. %s\n"), display, error->message);
+          if (g_error_matches (error, VIGIL_ARCHIVE_ERROR, VIGIL_ARCHIVE_ERROR_FAILED))
+            g_printerr (_("%s: could not be checked. %s\n"), display, error->message);
+          else
+            g_printerr (_("%s: the archive is NOT intact. %s\n"), display, error->message);
           return 1;
         }
       g_print (g_dngettext (GETTEXT_PACKAGE, "%s: intact (%u file matches its manifest).\n",
