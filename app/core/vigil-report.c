@@ -1441,44 +1441,90 @@ pen_table_header (Pen        *pen,
   pen->y += height;
 }
 
+#define SHORT_TABLE_ROWS 16
+
+/* The cells of row @r, and the row's height with its padding. */
+static GPtrArray *
+table_row_layouts (Pen          *pen,
+                   Block        *block,
+                   guint         r,
+                   const double *columns,
+                   double       *height)
+{
+  GStrv row = g_ptr_array_index (block->rows, r);
+  guint n = g_strv_length (block->header);
+  GPtrArray *layouts = g_ptr_array_new_with_free_func (g_object_unref);
+
+  *height = 0;
+  for (guint c = 0; c < n; c++)
+    {
+      gboolean mono = (int) c == block->mono_column;
+      g_autofree char *text = truncate_text (row[c], MAX_CELL_CHARS);
+      PangoLayout *layout = pen_layout (pen, text, mono ? FONT_MONO : FONT_SANS,
+                                        mono ? 6.8 : 8.0, PANGO_WEIGHT_NORMAL,
+                                        PANGO_STYLE_NORMAL, columns[c] - 2 * CELL_PAD_X);
+
+      *height = MAX (*height, layout_height (layout));
+      g_ptr_array_add (layouts, layout);
+    }
+  *height += 2 * CELL_PAD_Y;
+  return layouts;
+}
+
 static void
-pen_table (Pen   *pen,
-           Block *block)
+table_columns (Block  *block,
+               double *columns)
 {
   guint n = g_strv_length (block->header);
-  g_autofree double *columns = g_new0 (double, n);
   double total = 0;
 
   for (guint c = 0; c < n; c++)
     total += block->widths[c];
   for (guint c = 0; c < n; c++)
     columns[c] = CONTENT_WIDTH * block->widths[c] / total;
+}
 
+/* How much of a table must stay with what comes before it: all of a short
+ * table, the header and a row of a long one. */
+static double
+table_keep_height (Pen   *pen,
+                   Block *block)
+{
+  g_autofree double *columns = g_new0 (double, g_strv_length (block->header));
+  double height = 30;
+
+  if (block->rows->len > SHORT_TABLE_ROWS)
+    return 48;
+  table_columns (block, columns);
+  for (guint r = 0; r < block->rows->len; r++)
+    {
+      double row_height;
+      g_autoptr(GPtrArray) layouts = table_row_layouts (pen, block, r, columns, &row_height);
+
+      height += row_height;
+    }
+  return height;
+}
+
+static void
+pen_table (Pen   *pen,
+           Block *block)
+{
+  guint n = g_strv_length (block->header);
+  g_autofree double *columns = g_new0 (double, n);
+
+  table_columns (block, columns);
   if (pen->y > MARGIN_TOP)
     pen->y += 4;
-  /* The header and the first row stay together. */
-  pen_reserve (pen, 48);
+  pen_reserve (pen, table_keep_height (pen, block));
   pen_table_header (pen, block, columns, n);
 
   for (guint r = 0; r < block->rows->len; r++)
     {
       GStrv row = g_ptr_array_index (block->rows, r);
-      g_autoptr(GPtrArray) layouts = g_ptr_array_new_with_free_func (g_object_unref);
       double height = 0;
+      g_autoptr(GPtrArray) layouts = table_row_layouts (pen, block, r, columns, &height);
       double x = MARGIN_X;
-
-      for (guint c = 0; c < n; c++)
-        {
-          gboolean mono = (int) c == block->mono_column;
-          g_autofree char *text = truncate_text (row[c], MAX_CELL_CHARS);
-          PangoLayout *layout = pen_layout (pen, text, mono ? FONT_MONO : FONT_SANS,
-                                            mono ? 6.8 : 8.0, PANGO_WEIGHT_NORMAL,
-                                            PANGO_STYLE_NORMAL, columns[c] - 2 * CELL_PAD_X);
-
-          height = MAX (height, layout_height (layout));
-          g_ptr_array_add (layouts, layout);
-        }
-      height += 2 * CELL_PAD_Y;
 
       if (pen->y + height > CONTENT_BOTTOM)
         {
@@ -1596,10 +1642,16 @@ pen_run (Pen *pen)
                                                         PANGO_STYLE_NORMAL, CONTENT_WIDTH);
             double height = layout_height (layout);
 
+            Block *next = i + 1 < self->blocks->len ? g_ptr_array_index (self->blocks, i + 1)
+                                                    : NULL;
+            double keep = section ? 110 : 50;
+
             /* A heading keeps some of what follows on its page. */
+            if (next != NULL && next->kind == BLOCK_TABLE)
+              keep = MAX (keep, table_keep_height (pen, next) + 4);
             if (pen->y > MARGIN_TOP)
               pen->y += section ? 18 : 8;
-            pen_reserve (pen, height + (section ? 110 : 50));
+            pen_reserve (pen, height + keep);
             pen_show (pen, layout, MARGIN_X, pen->y, section ? 0x1f4e8c : 0x2b3038);
             pen->y += height + (section ? 4 : 4);
             if (section)
