@@ -185,8 +185,9 @@ join_labels (JsonNode        *value,
         continue;
       if (out->len > 0)
         g_string_append (out, ", ");
-      g_string_append (out, list == VIGIL_N_CHOICE_LISTS ? text
-                                                         : vigil_process_get_choice_label (list, text));
+      if (list != VIGIL_N_CHOICE_LISTS)
+        text = vigil_process_get_choice_label (list, text);
+      g_string_append (out, text);
     }
   return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
 }
@@ -619,7 +620,9 @@ build_cover (VigilReport   *self,
 
   if (type != NULL && g_str_equal (type, "other") &&
       vigil_incident_get_type_other (incident) != NULL)
-    type_label = g_strdup_printf ("%s (%s)", vigil_process_get_choice_label (VIGIL_CHOICES_INCIDENT_TYPE, type),
+    type_label = g_strdup_printf ("%s (%s)",
+                                  vigil_process_get_choice_label (VIGIL_CHOICES_INCIDENT_TYPE,
+                                                                  type),
                                   vigil_incident_get_type_other (incident));
   else if (type != NULL)
     type_label = g_strdup (vigil_process_get_choice_label (VIGIL_CHOICES_INCIDENT_TYPE, type));
@@ -682,8 +685,9 @@ build_sections (VigilReport   *self,
   SECTION (_("The incident"));
   add_long_field (self, _("Description"), vigil_incident_get_description (incident));
   add_field (self->blocks, _("Detection method"),
-             method != NULL ? vigil_process_get_choice_label (VIGIL_CHOICES_DETECTION_METHOD, method)
-                            : NULL);
+             method != NULL
+             ? vigil_process_get_choice_label (VIGIL_CHOICES_DETECTION_METHOD, method)
+             : NULL);
   add_field (self->blocks, _("Detected"), detected);
   add_field (self->blocks, _("Aware"), aware);
   add_field (self->blocks, _("Reporter"), vigil_incident_get_reporter (incident));
@@ -776,8 +780,8 @@ build_sections (VigilReport   *self,
             const char *kind = node_string (json_object_get_member (item, "kind"));
             const char *location = node_string (json_object_get_member (item, "location"));
             JsonNode *size = json_object_get_member (item, "size");
-            g_autofree char *at = format_iso (node_string (json_object_get_member (item,
-                                                                                   "collected_at")));
+            JsonNode *when = json_object_get_member (item, "collected_at");
+            g_autofree char *at = format_iso (node_string (when));
             const char *by = node_string (json_object_get_member (item, "collected_by"));
             g_autoptr(GString) what = g_string_new (item_name (item));
             g_autoptr(GString) collected = g_string_new (by);
