@@ -394,10 +394,33 @@ vigil_application_handle_local_options (GApplication *application,
 {
   VigilApplication *self = VIGIL_APPLICATION (application);
   g_autofree char *data_dir = NULL;
+  g_autofree char *archive = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("%s %s\n", "vigil", PACKAGE_VERSION);
+      return 0;
+    }
+
+  /* Checking an archive needs no window and no store: done here, before the
+   * application registers. Exit status 0 intact, 1 not intact. */
+  if (g_variant_dict_lookup (options, "verify-archive", "^ay", &archive))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *display = g_filename_display_name (archive);
+      guint checked = 0;
+
+      if (!vigil_archive_verify (archive, &checked, &error))
+        {
+          if (g_error_matches (error, VIGIL_ARCHIVE_ERROR, VIGIL_ARCHIVE_ERROR_FAILED))
+            g_printerr (_("%s: could not be checked. %s\n"), display, error->message);
+          else
+            g_printerr (_("%s: the archive is NOT intact. %s\n"), display, error->message);
+          return 1;
+        }
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%s: intact (%u file matches its manifest).\n",
+                            "%s: intact (%u files match their manifest).\n", checked),
+               display, checked);
       return 0;
     }
 
@@ -540,6 +563,8 @@ vigil_application_init (VigilApplication *self)
       N_("Keep the incident database in DIR (default: the user data folder)"), N_("DIR") },
     { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
       N_("Show the version and quit"), NULL },
+    { "verify-archive", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+      N_("Check an incident archive folder against its manifest and quit"), N_("PATH") },
     { NULL }
   };
 

@@ -15,5 +15,7 @@
 #include "vigil-sync.h"
 #include "vigil-notify.h"
 #include "vigil-session.h"
+#include "vigil-report.h"
+#include "vigil-archive.h"
 
 #undef VIGIL_INSIDE
