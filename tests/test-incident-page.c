@@ -1,0 +1,632 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include <vigil/vigil.h>
+
+#include "vigil-board.h"
+#include "vigil-board-column.h"
+#include "vigil-incident-card.h"
+#include "vigil-incident-page.h"
+#include "vigil-item-dialog.h"
+#include "vigil-window.h"
+
+#define WAIT_SECONDS 20
+
+typedef struct {
+  char           *dir;
+  char           *db_path;
+  VigilStore     *store;
+  VigilWorkspace *workspace;
+  VigilWindow    *window;
+  VigilIncidentPage *page;
+} Fixture;
+
+/* Helpers */
+
+static gboolean
+on_wait_timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out after %d s waiting for %s", WAIT_SECONDS, (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_UNTIL(cond, what)                                                   \
+  G_STMT_START {                                                                 \
+    guint _guard = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout_cb,      \
+                                          (gpointer) (what));                    \
+    while (!(cond))                                                              \
+      g_main_context_iteration (NULL, TRUE);                                     \
+    g_source_remove (_guard);                                                    \
+  } G_STMT_END
+
+static gboolean
+on_pause_done_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets the main loop run for @ms, e.g. past the autosave delay. */
+static void
+pause_ms (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, on_pause_done_cb, &done);
+  WAIT_UNTIL (done, "a pause");
+}
+
+static GtkWidget *
+find_by_id (GtkWidget  *root,
+            const char *id)
+{
+  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *hit = find_by_id (child, id);
+
+      if (hit != NULL)
+        return hit;
+    }
+  return NULL;
+}
+
+/* Field rows and lists are named after their field or collection. */
+static GtkWidget *
+find_by_name (GtkWidget  *root,
+              const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *hit = find_by_name (child, name);
+
+      if (hit != NULL)
+        return hit;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_by_type (GtkWidget *root,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *hit = find_by_type (child, type);
+
+      if (hit != NULL)
+        return hit;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_label_containing (GtkWidget  *root,
+                       const char *text)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *hit = find_label_containing (child, text);
+
+      if (hit != NULL)
+        return hit;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+field_row (Fixture    *fixture,
+           const char *field_id)
+{
+  GtkWidget *row = find_by_name (GTK_WIDGET (fixture->page), field_id);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+/* The inline problem shown under a field, or NULL. */
+static const char *
+field_problem (Fixture    *fixture,
+               const char *field_id)
+{
+  GtkWidget *row = field_row (fixture, field_id);
+  GtkWidget *error_row = gtk_widget_get_next_sibling (row);
+
+  g_assert_nonnull (error_row);
+  if (!gtk_widget_get_visible (error_row))
+    return NULL;
+  return gtk_label_get_text (GTK_LABEL (gtk_list_box_row_get_child (
+                                          GTK_LIST_BOX_ROW (error_row))));
+}
+
+static void
+set_field_text (Fixture    *fixture,
+                const char *field_id,
+                const char *text)
+{
+  GtkWidget *row = field_row (fixture, field_id);
+
+  if (GTK_IS_EDITABLE (row))
+    gtk_editable_set_text (GTK_EDITABLE (row), text);
+  else
+    {
+      GtkWidget *view = find_by_type (row, GTK_TYPE_TEXT_VIEW);
+
+      g_assert_nonnull (view);
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
+    }
+}
+
+static char *
+dup_field_text (Fixture    *fixture,
+                const char *field_id)
+{
+  GtkWidget *row = field_row (fixture, field_id);
+  GtkWidget *view;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  if (GTK_IS_EDITABLE (row))
+    return g_strdup (gtk_editable_get_text (GTK_EDITABLE (row)));
+  view = find_by_type (row, GTK_TYPE_TEXT_VIEW);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static VigilIncident *
+apply (Fixture     *fixture,
+       VigilOpKind  kind,
+       const char  *incident_id,
+       JsonObject  *payload)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilOp) op = NULL;
+  gint64 rev = 0;
+  VigilIncident *incident;
+
+  if (incident_id != NULL)
+    {
+      g_autoptr(VigilIncident) current = vigil_store_get_incident (fixture->store, incident_id,
+                                                                    &error);
+      g_assert_no_error (error);
+      rev = vigil_incident_get_revision (current);
+    }
+  op = vigil_op_new (kind, incident_id, "analyst1", rev, payload);
+  incident = vigil_store_apply (fixture->store, op, VIGIL_ROLE_ANALYST, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return incident;
+}
+
+static char *
+add_incident (Fixture    *fixture,
+              const char *title)
+{
+  JsonObject *payload = json_object_new ();
+  g_autoptr(VigilIncident) incident = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) earlier = g_date_time_add_hours (now, -3);
+  g_autofree char *when = vigil_time_to_iso (earlier);
+
+  json_object_set_string_member (payload, "title", title);
+  json_object_set_string_member (payload, "type", "malware");
+  json_object_set_string_member (payload, "detected_at", when);
+  json_object_set_string_member (payload, "aware_at", when);
+  incident = apply (fixture, VIGIL_OP_INCIDENT_CREATE, NULL, payload);
+  return g_strdup (vigil_incident_get_id (incident));
+}
+
+static VigilIncident *
+stored (Fixture    *fixture,
+        const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  VigilIncident *incident = vigil_store_get_incident (fixture->store, id, &error);
+
+  g_assert_no_error (error);
+  return incident;
+}
+
+static const char *
+window_page (VigilWindow *window)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (find_by_id (GTK_WIDGET (window),
+                                                                  "stack")));
+}
+
+static void
+open_window (Fixture *fixture)
+{
+  fixture->workspace = vigil_workspace_new (fixture->store, "analyst1", VIGIL_ROLE_ANALYST);
+  fixture->window = g_object_ref_sink (vigil_window_new (NULL, fixture->workspace));
+  fixture->page = VIGIL_INCIDENT_PAGE (find_by_id (GTK_WIDGET (fixture->window),
+                                                   "incident_page"));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to load");
+}
+
+static void
+close_window (Fixture *fixture)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_assert_finalize_object (fixture->window);
+  fixture->window = NULL;
+  fixture->page = NULL;
+  g_assert_finalize_object (fixture->workspace);
+  fixture->workspace = NULL;
+}
+
+static void
+open_incident (Fixture    *fixture,
+               const char *id,
+               guint       step)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-incident",
+                                             "s", id));
+  g_assert_cmpstr (window_page (fixture->window), ==, "incident");
+  g_assert_cmpstr (vigil_incident_get_id (vigil_incident_page_get_incident (fixture->page)), ==,
+                   id);
+  if (step != 0)
+    {
+      vigil_incident_page_select_step (fixture->page, step);
+      g_assert_cmpuint (vigil_incident_page_get_step (fixture->page), ==, step);
+    }
+}
+
+static void
+wait_saved (Fixture *fixture)
+{
+  WAIT_UNTIL (!vigil_incident_page_get_busy (fixture->page), "the changes to be saved");
+}
+
+static VigilItemDialog *
+find_item_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      if (VIGIL_IS_ITEM_DIALOG (l->data))
+        return l->data;
+    }
+  return NULL;
+}
+
+static JsonNode *
+string_node (const char *text)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, text);
+  return node;
+}
+
+/* Fixture */
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("vigil-test-page-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->db_path = g_build_filename (fixture->dir, "vigil.db", NULL);
+  fixture->store = vigil_store_open (fixture->db_path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (fixture->window != NULL)
+    close_window (fixture);
+  vigil_store_close (fixture->store);
+  g_assert_finalize_object (fixture->store);
+
+  dir = g_dir_open (fixture->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->db_path);
+  g_free (fixture->dir);
+}
+
+/* Tests */
+
+static void
+test_page_findings (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Ransomware on the payroll file server");
+  g_autoptr(VigilIncident) after = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *assets = NULL;
+  VigilItemDialog *dialog;
+  VigilIncident *incident;
+  GtkWidget *add;
+  JsonArray *timeline;
+  gint64 revision;
+
+  open_window (fixture);
+  incident = vigil_workspace_lookup (fixture->workspace, id);
+  open_incident (fixture, id, 1);
+
+  /* The header says which incident this is and where it stands. */
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->page),
+                                           "Ransomware on the payroll file server"));
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->page),
+                                           vigil_incident_get_reference (incident)));
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->page), "Step 1 · "));
+  g_assert_null (vigil_incident_page_get_read_only_reason (fixture->page));
+
+  /* Step 6: the findings, typed; nothing goes out before the pause. */
+  vigil_incident_page_select_step (fixture->page, 6);
+  revision = vigil_incident_get_revision (incident);
+  set_field_text (fixture, "summary", "Payroll share encrypted through a phished VPN account.");
+  set_field_text (fixture, "involved_assets", "FS-PAY-01, VPN gateway , ");
+  set_field_text (fixture, "root_cause", "No second factor on the VPN.");
+  g_assert_true (vigil_incident_page_get_busy (fixture->page));
+  g_assert_cmpint (vigil_incident_get_revision (incident), ==, revision);
+  wait_saved (fixture);
+  g_assert_cmpint (vigil_incident_get_revision (incident), ==, revision + 1);
+  g_assert_cmpstr (vigil_incident_get_form_string (incident, "findings", "root_cause"), ==,
+                   "No second factor on the VPN.");
+
+  /* The last keys are sent when leaving, without waiting for the pause. */
+  set_field_text (fixture, "recommendations", "Enforce MFA on remote access.");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
+  g_assert_cmpstr (window_page (fixture->window), ==, "board");
+  WAIT_UNTIL (vigil_incident_get_form_string (incident, "findings", "recommendations") != NULL,
+              "the flushed recommendations");
+
+  /* A timeline entry through the entry dialog. */
+  open_incident (fixture, id, 6);
+  add = find_by_name (GTK_WIDGET (fixture->page), "timeline");
+  g_assert_true (GTK_IS_BUTTON (add));
+  g_signal_emit_by_name (add, "clicked");
+  dialog = find_item_dialog ();
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) earlier = g_date_time_add_hours (now, -2);
+    g_autofree char *when = vigil_time_to_iso (earlier);
+    g_autoptr(JsonNode) at = string_node (when);
+    g_autoptr(JsonNode) event = string_node ("First files renamed to *.locked");
+
+    /* A required field left empty keeps the dialog open. */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "item.save", NULL));
+    g_assert_nonnull (vigil_item_dialog_get_problem (dialog, "event"));
+    vigil_item_dialog_set_value (dialog, "at", at);
+    vigil_item_dialog_set_value (dialog, "event", event);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "item.save", NULL));
+  WAIT_UNTIL (dialog == NULL, "the entry dialog to close");
+  timeline = vigil_incident_get_items (incident, "findings", "timeline");
+  g_assert_nonnull (timeline);
+  g_assert_cmpuint (json_array_get_length (timeline), ==, 1);
+  WAIT_UNTIL (find_label_containing (find_by_name (GTK_WIDGET (fixture->page), "timeline-list"),
+                                     "First files renamed") != NULL, "the entry in the list");
+
+  /* Escape-like back puts the focus on the card again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
+  wait_saved (fixture);
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+    VigilIncidentCard *card = focus ? vigil_board_column_get_card_for_widget (focus) : NULL;
+
+    g_assert_nonnull (card);
+    g_assert_true (vigil_incident_card_get_incident (card) == incident);
+  }
+
+  /* A new window on the same store: it is all there. */
+  close_window (fixture);
+  after = stored (fixture, id);
+  g_assert_cmpstr (vigil_incident_get_form_string (after, "findings", "summary"), ==,
+                   "Payroll share encrypted through a phished VPN account.");
+
+  open_window (fixture);
+  open_incident (fixture, id, 6);
+  summary = dup_field_text (fixture, "summary");
+  g_assert_cmpstr (summary, ==, "Payroll share encrypted through a phished VPN account.");
+  assets = dup_field_text (fixture, "involved_assets");
+  g_assert_cmpstr (assets, ==, "FS-PAY-01, VPN gateway");
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->page), "First files renamed"));
+}
+
+static void
+test_page_invalid (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Credential phishing wave");
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) future = g_date_time_add_days (now, 2);
+  g_autoptr(GDateTime) long_ago = g_date_time_add_days (now, -30);
+  g_autofree char *future_text = g_date_time_format (future, "%Y-%m-%d %H:%M");
+  g_autofree char *long_ago_text = g_date_time_format (long_ago, "%Y-%m-%d %H:%M");
+  VigilIncident *incident;
+  gint64 revision;
+
+  open_window (fixture);
+  incident = vigil_workspace_lookup (fixture->workspace, id);
+  open_incident (fixture, id, 1);
+  revision = vigil_incident_get_revision (incident);
+
+  /* Not a time at all: said at once, never sent. */
+  set_field_text (fixture, "detected_at", "yesterday morning");
+  g_assert_nonnull (field_problem (fixture, "detected_at"));
+  g_assert_nonnull (strstr (field_problem (fixture, "detected_at"), "YYYY-MM-DD HH:MM"));
+  g_assert_true (gtk_widget_has_css_class (field_row (fixture, "detected_at"), "error"));
+  g_assert_false (vigil_incident_page_get_busy (fixture->page));
+
+  /* A detection in the future. */
+  set_field_text (fixture, "detected_at", future_text);
+  g_assert_nonnull (strstr (field_problem (fixture, "detected_at"), "future"));
+  pause_ms (1000);
+  vigil_incident_page_flush (fixture->page);
+  wait_saved (fixture);
+  g_assert_cmpint (vigil_incident_get_revision (incident), ==, revision);
+
+  /* An empty title. */
+  set_field_text (fixture, "title", "   ");
+  g_assert_nonnull (strstr (field_problem (fixture, "title"), "filled in"));
+  vigil_incident_page_flush (fixture->page);
+  wait_saved (fixture);
+  g_assert_cmpstr (vigil_incident_get_title (incident), ==, "Credential phishing wave");
+  set_field_text (fixture, "title", "Credential phishing wave, second round");
+  g_assert_null (field_problem (fixture, "title"));
+
+  /* Awareness before detection: the core refuses; the reason shows under
+   * the field, and the valid title still goes through. */
+  set_field_text (fixture, "aware_at", long_ago_text);
+  g_assert_null (field_problem (fixture, "aware_at"));
+  vigil_incident_page_flush (fixture->page);
+  wait_saved (fixture);
+  g_assert_nonnull (field_problem (fixture, "aware_at"));
+  g_assert_nonnull (strstr (field_problem (fixture, "aware_at"), "detected"));
+  g_assert_cmpstr (vigil_incident_get_title (incident), ==,
+                   "Credential phishing wave, second round");
+  {
+    g_autoptr(VigilIncident) in_store = stored (fixture, id);
+    g_autoptr(GDateTime) aware = g_date_time_to_local (vigil_incident_get_aware_at (in_store));
+    g_autofree char *aware_text = g_date_time_format (aware, "%Y-%m-%d %H:%M");
+
+    g_assert_cmpstr (aware_text, !=, long_ago_text);
+    g_assert_cmpint (g_date_time_compare (vigil_incident_get_detected_at (in_store),
+                                          vigil_incident_get_aware_at (in_store)), <=, 0);
+  }
+}
+
+static void
+test_page_frozen (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Lookalike domain of the bank");
+  JsonObject *payload;
+  GtkWidget *banner;
+
+  payload = json_object_new ();
+  json_object_set_string_member (payload, "severity", "high");
+  g_object_unref (apply (fixture, VIGIL_OP_INCIDENT_UPDATE, id, payload));
+  g_object_unref (apply (fixture, VIGIL_OP_APPROVAL_SUBMIT, id, json_object_new ()));
+
+  open_window (fixture);
+  open_incident (fixture, id, 6);
+
+  /* Submitted: steps 1 to 7 wait for the lead and cannot change. */
+  g_assert_nonnull (vigil_incident_page_get_read_only_reason (fixture->page));
+  g_assert_nonnull (strstr (vigil_incident_page_get_read_only_reason (fixture->page),
+                            "waiting for the lead"));
+  banner = find_by_id (GTK_WIDGET (fixture->page), "banner_revealer");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (banner)));
+  g_assert_false (gtk_widget_get_sensitive (field_row (fixture, "involved_assets")));
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (
+                    find_by_type (field_row (fixture, "summary"), GTK_TYPE_TEXT_VIEW))));
+  g_assert_false (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (fixture->page),
+                                                          "timeline")));
+
+  vigil_incident_page_select_step (fixture->page, 1);
+  g_assert_nonnull (vigil_incident_page_get_read_only_reason (fixture->page));
+  g_assert_false (gtk_widget_get_sensitive (field_row (fixture, "title")));
+
+  /* Step 9 opens only after approval. */
+  vigil_incident_page_select_step (fixture->page, 9);
+  g_assert_nonnull (strstr (vigil_incident_page_get_read_only_reason (fixture->page),
+                            "approved"));
+
+  /* The chain of custody is not part of what is approved... but it needs
+   * evidence to refer to; its Add stays available. */
+  vigil_incident_page_select_step (fixture->page, 2);
+  g_assert_false (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (fixture->page),
+                                                          "evidence")));
+  g_assert_true (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (fixture->page),
+                                                         "handovers")));
+}
+
+static void
+test_page_history (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Unusual outbound traffic");
+  GtkWidget *history;
+  GtkWidget *first;
+
+  open_window (fixture);
+  open_incident (fixture, id, 3);
+  set_field_text (fixture, "notes", "Beaconing every 60 s to a hosting provider.");
+  vigil_incident_page_flush (fixture->page);
+  wait_saved (fixture);
+
+  vigil_incident_page_show_history (fixture->page);
+  history = find_by_id (GTK_WIDGET (fixture->page), "history_list");
+  WAIT_UNTIL (gtk_widget_get_first_child (history) != NULL, "the history");
+
+  /* Newest first: the form change, who made it and what changed. */
+  first = gtk_widget_get_first_child (history);
+  g_assert_nonnull (find_label_containing (first, "analyst1"));
+  g_assert_nonnull (find_label_containing (first, "Changed a form"));
+  g_assert_nonnull (find_label_containing (first, "analyze.notes: — → Beaconing every 60 s"));
+  g_assert_nonnull (find_label_containing (history, "Recorded the incident"));
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->page), "2 changes"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      if (g_getenv ("CI") != NULL)
+        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
+      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
+      return 0;
+    }
+  adw_init ();
+
+  g_test_add ("/vigil/incident-page/findings", Fixture, NULL,
+              fixture_setup, test_page_findings, fixture_teardown);
+  g_test_add ("/vigil/incident-page/invalid", Fixture, NULL,
+              fixture_setup, test_page_invalid, fixture_teardown);
+  g_test_add ("/vigil/incident-page/frozen", Fixture, NULL,
+              fixture_setup, test_page_frozen, fixture_teardown);
+  g_test_add ("/vigil/incident-page/history", Fixture, NULL,
+              fixture_setup, test_page_history, fixture_teardown);
+
+  return g_test_run ();
+}
