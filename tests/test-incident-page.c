@@ -599,9 +599,222 @@ test_page_history (Fixture       *fixture,
   first = gtk_widget_get_first_child (history);
   g_assert_nonnull (find_label_containing (first, "analyst1"));
   g_assert_nonnull (find_label_containing (first, "Changed a form"));
-  g_assert_nonnull (find_label_containing (first, "analyze.notes: — → Beaconing every 60 s"));
+  g_assert_nonnull (find_label_containing (first,
+                                           "Analysis › Analysis notes: — → Beaconing every 60 s"));
   g_assert_nonnull (find_label_containing (history, "Recorded the incident"));
   g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->page), "2 changes"));
+}
+
+
+/* Screenshots, to look at: only with VIGIL_SHOT_DIR set. */
+
+static void
+on_after_paint_cb (GdkFrameClock *clock,
+                   gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static void
+wait_painted (Fixture *fixture)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture->window));
+  gboolean painted = FALSE;
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb),
+                                     &painted);
+
+  gtk_widget_queue_draw (GTK_WIDGET (fixture->window));
+  WAIT_UNTIL (painted, "a frame");
+  g_signal_handler_disconnect (clock, handler);
+}
+
+static void
+shoot_window (GtkWindow  *window,
+              const char *name)
+{
+  const char *dir = g_getenv ("VIGIL_SHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/%s.png", dir, name);
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+  int height = gtk_widget_get_height (GTK_WIDGET (window));
+
+  pause_ms (300);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+shoot (Fixture    *fixture,
+       const char *name)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autofree char *dark = g_strconcat (name, "-dark", NULL);
+
+  wait_painted (fixture);
+  shoot_window (GTK_WINDOW (fixture->window), name);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  wait_painted (fixture);
+  shoot_window (GTK_WINDOW (fixture->window), dark);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+add_item (Fixture    *fixture,
+          const char *id,
+          const char *form,
+          const char *collection,
+          JsonObject *item)
+{
+  JsonObject *payload = json_object_new ();
+  g_autofree char *item_id = g_uuid_string_random ();
+
+  if (!json_object_has_member (item, "id"))
+    json_object_set_string_member (item, "id", item_id);
+  json_object_set_string_member (payload, "form", form);
+  json_object_set_string_member (payload, "collection", collection);
+  json_object_set_object_member (payload, "item", item);
+  g_object_unref (apply (fixture, VIGIL_OP_ITEM_ADD, id, payload));
+}
+
+static void
+test_page_screenshots (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *other = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) earlier = g_date_time_add_hours (now, -5);
+  g_autofree char *when = vigil_time_to_iso (earlier);
+  JsonObject *payload, *item, *fields;
+  GtkWidget *add;
+  VigilItemDialog *dialog;
+
+  if (g_getenv ("VIGIL_SHOT_DIR") == NULL)
+    {
+      g_test_skip ("Set VIGIL_SHOT_DIR to take screenshots");
+      return;
+    }
+
+  /* The application's own style, as AdwApplication would load it. */
+  {
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, "/org/vigil/Vigil/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  other = add_incident (fixture, "Phishing mail with invoice lure");
+  item = json_object_new ();
+  json_object_set_string_member (item, "type", "domain");
+  json_object_set_string_member (item, "value", "payroll-update.example.net");
+  add_item (fixture, other, "correlate", "indicators", item);
+
+  id = add_incident (fixture, "Ransomware on the payroll file server");
+  payload = json_object_new ();
+  json_object_set_string_member (payload, "description",
+                                 "Files on FS-PAY-01 renamed to *.locked; ransom note in every "
+                                 "share. Payroll run of Friday at risk.");
+  json_object_set_string_member (payload, "detection_method", "monitoring");
+  json_object_set_string_member (payload, "reporter", "SOC night shift");
+  json_object_set_string_member (payload, "severity", "critical");
+  {
+    JsonArray *systems = json_array_new ();
+
+    json_array_add_string_element (systems, "FS-PAY-01");
+    json_array_add_string_element (systems, "Payroll");
+    json_object_set_array_member (payload, "affected_systems", systems);
+  }
+  g_object_unref (apply (fixture, VIGIL_OP_INCIDENT_UPDATE, id, payload));
+
+  item = json_object_new ();
+  json_object_set_string_member (item, "name", "fs-pay-01-security.evtx");
+  json_object_set_string_member (item, "kind", "log");
+  json_object_set_string_member (item, "location", "/evidence/INC-2026-0002/");
+  json_object_set_int_member (item, "size", 48234496);
+  json_object_set_string_member (item, "sha256",
+                                 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  json_object_set_string_member (item, "collected_by", "analyst1");
+  json_object_set_string_member (item, "collected_at", when);
+  add_item (fixture, id, "collect", "evidence", item);
+  payload = json_object_new ();
+  fields = json_object_new ();
+  json_object_set_string_member (payload, "form", "collect");
+  json_object_set_string_member (payload, "collection", "checklist");
+  json_object_set_string_member (payload, "id", "system_logs");
+  json_object_set_boolean_member (fields, "done", TRUE);
+  json_object_set_string_member (fields, "by", "analyst1");
+  json_object_set_string_member (fields, "at", when);
+  json_object_set_object_member (payload, "fields", fields);
+  g_object_unref (apply (fixture, VIGIL_OP_ITEM_UPDATE, id, payload));
+
+  item = json_object_new ();
+  json_object_set_string_member (item, "type", "domain");
+  json_object_set_string_member (item, "value", "Payroll-Update.example.net");
+  json_object_set_boolean_member (item, "known", TRUE);
+  json_object_set_string_member (item, "source", "Open-source feed");
+  add_item (fixture, id, "correlate", "indicators", item);
+  item = json_object_new ();
+  json_object_set_string_member (item, "type", "ip");
+  json_object_set_string_member (item, "value", "203.0.113.17");
+  add_item (fixture, id, "correlate", "indicators", item);
+
+  open_window (fixture);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 860);
+  open_incident (fixture, id, 6);
+  shoot (fixture, "step6-empty");
+
+  set_field_text (fixture, "summary", "The payroll share was encrypted by ransomware that came "
+                  "in through a phished VPN account without a second factor.");
+  set_field_text (fixture, "involved_assets", "FS-PAY-01, VPN gateway, DC-02");
+  set_field_text (fixture, "potential_impacts", "Late salaries for 2,300 employees.");
+  set_field_text (fixture, "recommendations", "Enforce MFA on remote access; restore from the "
+                  "offline backup of Thursday.");
+  set_field_text (fixture, "root_cause", "yesterday");
+  vigil_incident_page_flush (fixture->page);
+  wait_saved (fixture);
+  shoot (fixture, "step6-filled");
+
+  vigil_incident_page_select_step (fixture->page, 1);
+  shoot (fixture, "step1");
+  vigil_incident_page_select_step (fixture->page, 2);
+  shoot (fixture, "step2");
+  vigil_incident_page_select_step (fixture->page, 4);
+  pause_ms (300);
+  {
+    GtkWidget *scroller = find_by_id (GTK_WIDGET (fixture->page), "forms_scroller");
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  }
+  shoot (fixture, "step4");
+
+  vigil_incident_page_select_step (fixture->page, 2);
+  add = find_by_name (GTK_WIDGET (fixture->page), "evidence");
+  g_signal_emit_by_name (add, "clicked");
+  dialog = find_item_dialog ();
+  {
+    g_autofree char *path = g_build_filename (fixture->dir, "vigil.db", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+
+    vigil_item_dialog_attach (dialog, file);
+    WAIT_UNTIL (!vigil_item_dialog_get_busy (dialog), "the hashing");
+  }
+  wait_painted (fixture);
+  shoot_window (GTK_WINDOW (dialog), "evidence-dialog");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  vigil_incident_page_show_history (fixture->page);
+  WAIT_UNTIL (gtk_widget_get_first_child (find_by_id (GTK_WIDGET (fixture->page),
+                                                      "history_list")) != NULL, "the history");
+  shoot (fixture, "history");
 }
 
 int
@@ -627,6 +840,8 @@ main (int   argc,
               fixture_setup, test_page_frozen, fixture_teardown);
   g_test_add ("/vigil/incident-page/history", Fixture, NULL,
               fixture_setup, test_page_history, fixture_teardown);
+  g_test_add ("/vigil/incident-page/screenshots", Fixture, NULL,
+              fixture_setup, test_page_screenshots, fixture_teardown);
 
   return g_test_run ();
 }

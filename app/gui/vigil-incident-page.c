@@ -1312,6 +1312,51 @@ describe_kind (VigilOpKind kind)
 }
 
 static char *
+format_change_value (JsonNode *node);
+
+/* "findings.summary" as "Findings › Summary"; entries keep no id. */
+static char *
+describe_field_path (const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, ".", -1);
+  const VigilFormInfo *form = vigil_forms_get (parts[0]);
+  const VigilCollectionInfo *collection = NULL;
+  const VigilFieldInfo *field = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) labels = NULL;
+
+  if (form == NULL || parts[1] == NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (identify_fields); i++)
+        {
+          if (g_str_equal (identify_fields[i].id, path))
+            return g_strdup (vigil_field_get_label (&identify_fields[i]));
+        }
+      if (g_str_equal (path, severity_field.id))
+        return g_strdup (vigil_field_get_label (&severity_field));
+      return g_strdup (path);
+    }
+
+  g_strv_builder_add (builder, vigil_form_get_title (form));
+  if (parts[1] != NULL && (field = vigil_form_get_field (form, parts[1])) != NULL)
+    g_strv_builder_add (builder, vigil_field_get_label (field));
+  else if (parts[1] != NULL && (collection = vigil_form_get_collection (form, parts[1])) != NULL)
+    {
+      g_strv_builder_add (builder, vigil_collection_get_label (collection));
+      if (parts[2] != NULL && collection->keys != VIGIL_N_CHOICE_LISTS)
+        g_strv_builder_add (builder, vigil_process_get_choice_label (collection->keys, parts[2]));
+      if (parts[2] != NULL && parts[3] != NULL &&
+          (field = vigil_collection_get_field (collection, parts[3])) != NULL)
+        g_strv_builder_add (builder, vigil_field_get_label (field));
+    }
+  else
+    return g_strdup (path);
+
+  labels = g_strv_builder_end (builder);
+  return g_strjoinv (" › ", labels);
+}
+
+static char *
 format_change_value (JsonNode *node)
 {
   g_autofree char *text = NULL;
@@ -1319,7 +1364,39 @@ format_change_value (JsonNode *node)
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return g_strdup ("—");
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+  if (JSON_NODE_HOLDS_ARRAY (node) || JSON_NODE_HOLDS_OBJECT (node))
+    {
+      /* A list or a whole entry: its values, without ids. */
+      g_autoptr(GString) joined = g_string_new (NULL);
+      g_autoptr(GList) members = NULL;
+      GList *values = NULL;
+
+      if (JSON_NODE_HOLDS_ARRAY (node))
+        values = json_array_get_elements (json_node_get_array (node));
+      else
+        {
+          members = json_object_get_members (json_node_get_object (node));
+          for (GList *l = members; l != NULL; l = l->next)
+            {
+              if (!g_str_equal (l->data, "id"))
+                values = g_list_append (values, json_object_get_member (json_node_get_object (node),
+                                                                        l->data));
+            }
+        }
+      for (GList *l = values; l != NULL; l = l->next)
+        {
+          g_autofree char *part = format_change_value (l->data);
+
+          if (joined->len > 0)
+            g_string_append (joined, ", ");
+          g_string_append (joined, part);
+        }
+      g_list_free (values);
+      if (joined->len == 0)
+        return g_strdup ("—");
+      text = g_string_free (g_steal_pointer (&joined), FALSE);
+    }
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     {
       g_autoptr(GDateTime) when = NULL;
 
@@ -1414,13 +1491,12 @@ on_history_ready_cb (GObject      *object,
           JsonObject *change = json_array_get_object_element (entry->changes, c);
           g_autofree char *old = format_change_value (json_object_get_member (change, "old"));
           g_autofree char *new = format_change_value (json_object_get_member (change, "new"));
+          g_autofree char *field = describe_field_path (
+            json_object_get_string_member_with_default (change, "field", ""));
 
           if (changes->len > 0)
             g_string_append_c (changes, '\n');
-          g_string_append_printf (changes, "%s: %s → %s",
-                                  json_object_get_string_member_with_default (change, "field",
-                                                                              ""),
-                                  old, new);
+          g_string_append_printf (changes, "%s: %s → %s", field, old, new);
         }
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), changes->str);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);

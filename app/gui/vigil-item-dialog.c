@@ -292,7 +292,6 @@ on_hashed_cb (GObject      *object,
     g_autoptr(JsonNode) name_node = string_node (name ? name : "");
     g_autoptr(JsonNode) path_node = string_node (path ? path : "");
     g_autoptr(JsonNode) at_node = string_node (at);
-    g_autoptr(JsonNode) kind_node = string_node ("file");
 
     json_node_set_int (size_node, size);
     vigil_item_dialog_set_value (self, "size", size_node);
@@ -300,7 +299,6 @@ on_hashed_cb (GObject      *object,
     set_if_empty (self, "name", name_node);
     set_if_empty (self, "location", path_node);
     set_if_empty (self, "collected_at", at_node);
-    set_if_empty (self, "kind", kind_node);
     set_error (self, NULL);
   }
 }
