@@ -606,6 +606,128 @@ test_page_history (Fixture       *fixture,
 }
 
 
+static void
+test_page_evidence (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Exfiltration over DNS");
+  g_autofree char *other = add_incident (fixture, "Earlier beaconing from the same host");
+  g_autofree char *path = g_build_filename (fixture->dir, "capture.pcap", NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *other_reference = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWidget *overlay;
+  VigilItemDialog *dialog;
+  VigilIncident *incident;
+  JsonArray *evidence;
+  JsonArray *verifications;
+  JsonObject *item;
+  JsonObject *payload;
+
+  /* Three MiB of evidence, so that the hashing takes several reads. */
+  for (guint i = 0; i < 3 * 1024 * 1024; i++)
+    {
+      guint8 byte = (i * 7919) & 0xff;
+
+      g_byte_array_append (bytes, &byte, 1);
+    }
+  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, &error));
+  g_assert_no_error (error);
+  expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes->data, bytes->len);
+
+  /* The other incident saw the same domain, written differently. */
+  item = json_object_new ();
+  json_object_set_string_member (item, "id", "ioc1");
+  json_object_set_string_member (item, "type", "domain");
+  json_object_set_string_member (item, "value", "Tunnel.Example.org");
+  payload = json_object_new ();
+  json_object_set_string_member (payload, "form", "correlate");
+  json_object_set_string_member (payload, "collection", "indicators");
+  json_object_set_object_member (payload, "item", item);
+  {
+    g_autoptr(VigilIncident) updated = apply (fixture, VIGIL_OP_ITEM_ADD, other, payload);
+
+    other_reference = g_strdup (vigil_incident_get_reference (updated));
+  }
+
+  open_window (fixture);
+  incident = vigil_workspace_lookup (fixture->workspace, id);
+  overlay = find_by_id (GTK_WIDGET (fixture->window), "toast_overlay");
+  open_incident (fixture, id, 2);
+
+  /* Attach: size and SHA-256 from a worker thread, name and place filled in. */
+  g_signal_emit_by_name (find_by_name (GTK_WIDGET (fixture->page), "evidence"), "clicked");
+  dialog = find_item_dialog ();
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  vigil_item_dialog_attach (dialog, file);
+  g_assert_true (vigil_item_dialog_get_busy (dialog));
+  g_assert_false (gtk_widget_is_sensitive (find_by_id (GTK_WIDGET (dialog), "save_button")));
+  WAIT_UNTIL (!vigil_item_dialog_get_busy (dialog), "the hashing");
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (dialog), expected));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "item.save", NULL));
+  WAIT_UNTIL (dialog == NULL, "the evidence to be saved");
+
+  evidence = vigil_incident_get_items (incident, "collect", "evidence");
+  g_assert_nonnull (evidence);
+  item = json_array_get_object_element (evidence, 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "sha256"), ==, expected);
+  g_assert_cmpint (json_object_get_int_member (item, "size"), ==, 3 * 1024 * 1024);
+  g_assert_cmpstr (json_object_get_string_member (item, "name"), ==, "capture.pcap");
+  g_assert_cmpstr (json_object_get_string_member (item, "collected_by"), ==, "analyst1");
+  g_assert_true (json_object_has_member (item, "collected_at"));
+
+  /* Verify: the same file matches, and the check joins the chain of custody. */
+  vigil_incident_page_verify_evidence (fixture->page, json_object_get_string_member (item, "id"),
+                                       file);
+  g_assert_true (vigil_incident_page_get_verifying (fixture->page));
+  WAIT_UNTIL (find_label_containing (overlay, "matches the recorded SHA-256") != NULL,
+              "the verification");
+  WAIT_UNTIL ((verifications = vigil_incident_get_items (incident, "custody",
+                                                         "verifications")) != NULL,
+              "the verification record");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (verifications,
+                                                                                  0),
+                                                  "sha256"), ==, expected);
+
+  /* One byte changed: a mismatch, said plainly. */
+  bytes->data[1000] ^= 0xff;
+  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, &error));
+  vigil_incident_page_verify_evidence (fixture->page,
+                                       json_object_get_string_member (
+                                         json_array_get_object_element (
+                                           vigil_incident_get_items (incident, "collect",
+                                                                     "evidence"), 0), "id"),
+                                       file);
+  WAIT_UNTIL (find_label_containing (overlay, "does NOT match") != NULL, "the mismatch");
+  WAIT_UNTIL (json_array_get_length (vigil_incident_get_items (incident, "custody",
+                                                               "verifications")) == 2,
+              "the second record");
+
+  /* Step 4: an indicator shows where else it was seen. */
+  item = json_object_new ();
+  json_object_set_string_member (item, "id", "ioc2");
+  json_object_set_string_member (item, "type", "domain");
+  json_object_set_string_member (item, "value", "tunnel.example.org");
+  payload = json_object_new ();
+  json_object_set_string_member (payload, "form", "correlate");
+  json_object_set_string_member (payload, "collection", "indicators");
+  json_object_set_object_member (payload, "item", item);
+  g_object_unref (apply (fixture, VIGIL_OP_ITEM_ADD, id, payload));
+  close_window (fixture);
+  open_window (fixture);
+  open_incident (fixture, id, 4);
+  {
+    g_autofree char *seen = g_strdup_printf ("Also seen in %s", other_reference);
+
+    WAIT_UNTIL (find_label_containing (find_by_name (GTK_WIDGET (fixture->page),
+                                                     "indicators-list"), seen) != NULL,
+                "the other incident");
+  }
+}
+
 /* Screenshots, to look at: only with VIGIL_SHOT_DIR set. */
 
 static void
@@ -840,6 +962,8 @@ main (int   argc,
               fixture_setup, test_page_frozen, fixture_teardown);
   g_test_add ("/vigil/incident-page/history", Fixture, NULL,
               fixture_setup, test_page_history, fixture_teardown);
+  g_test_add ("/vigil/incident-page/evidence", Fixture, NULL,
+              fixture_setup, test_page_evidence, fixture_teardown);
   g_test_add ("/vigil/incident-page/screenshots", Fixture, NULL,
               fixture_setup, test_page_screenshots, fixture_teardown);
 

@@ -654,27 +654,13 @@ on_verify_chooser_response_cb (GtkNativeDialog *chooser,
                                gpointer         user_data)
 {
   VerifyData *data = user_data;
-  VigilIncidentPage *self = data->page;
   g_autoptr(GFile) file = NULL;
 
-  if (response != GTK_RESPONSE_ACCEPT ||
-      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) == NULL)
-    {
-      verify_data_free (data);
-      g_object_unref (chooser);
-      return;
-    }
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
+    vigil_incident_page_verify_evidence (data->page, data->evidence_id, file);
+  verify_data_free (data);
   g_object_unref (chooser);
-
-  g_cancellable_cancel (self->hash_cancellable);
-  g_clear_object (&self->hash_cancellable);
-  self->hash_cancellable = g_cancellable_new ();
-  gtk_label_set_label (self->progress_label, _("Verifying the file…"));
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
-  vigil_evidence_verify_async (file, data->expected, self->hash_cancellable,
-                               on_hash_progress_cb, g_object_ref (self), g_object_unref,
-                               on_verify_ready_cb, data);
 }
 
 static void
@@ -1867,6 +1853,46 @@ vigil_incident_page_get_busy (VigilIncidentPage *self)
 
   return vigil_incident_page_compute_busy (self) ||
          g_hash_table_size (self->pending) > 0;
+}
+
+void
+vigil_incident_page_verify_evidence (VigilIncidentPage *self,
+                                     const char        *evidence_id,
+                                     GFile             *file)
+{
+  JsonObject *item;
+  VerifyData *data;
+
+  g_return_if_fail (VIGIL_IS_INCIDENT_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  item = self->incident ? vigil_incident_find_item (self->incident, "collect", "evidence",
+                                                    evidence_id) : NULL;
+  if (item == NULL || !json_object_has_member (item, "sha256"))
+    return;
+
+  data = g_new0 (VerifyData, 1);
+  data->page = g_object_ref (self);
+  data->evidence_id = g_strdup (evidence_id);
+  data->expected = g_strdup (json_object_get_string_member (item, "sha256"));
+
+  g_cancellable_cancel (self->hash_cancellable);
+  g_clear_object (&self->hash_cancellable);
+  self->hash_cancellable = g_cancellable_new ();
+  gtk_label_set_label (self->progress_label, _("Verifying the file…"));
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  vigil_evidence_verify_async (file, data->expected, self->hash_cancellable,
+                               on_hash_progress_cb, g_object_ref (self), g_object_unref,
+                               on_verify_ready_cb, data);
+}
+
+gboolean
+vigil_incident_page_get_verifying (VigilIncidentPage *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT_PAGE (self), FALSE);
+
+  return self->hash_cancellable != NULL;
 }
 
 const char *

@@ -27,6 +27,13 @@ void            vigil_incident_page_show_history  (VigilIncidentPage *self);
 void            vigil_incident_page_flush         (VigilIncidentPage *self);
 /* Whether changes wait to be sent or are being applied. */
 gboolean        vigil_incident_page_get_busy      (VigilIncidentPage *self);
+/* Hashes @file again and compares it with the SHA-256 recorded for the
+ * evidence (step 2); the result shows as a notification and is recorded in
+ * the chain of custody. */
+void            vigil_incident_page_verify_evidence (VigilIncidentPage *self,
+                                                     const char        *evidence_id,
+                                                     GFile             *file);
+gboolean        vigil_incident_page_get_verifying (VigilIncidentPage *self);
 /* The read-only reason shown over the step, or %NULL when it can be edited. */
 const char     *vigil_incident_page_get_read_only_reason (VigilIncidentPage *self);
 
