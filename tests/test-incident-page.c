@@ -577,6 +577,36 @@ test_page_frozen (Fixture       *fixture,
                                                          "handovers")));
 }
 
+/* A manager reads: every field insensitive, the role named as the reason. */
+static void
+test_page_manager (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Suspicious mailbox rule");
+
+  fixture->workspace = vigil_workspace_new (fixture->store, "manager1", VIGIL_ROLE_MANAGER);
+  fixture->window = g_object_ref_sink (vigil_window_new (NULL, fixture->workspace));
+  fixture->page = VIGIL_INCIDENT_PAGE (find_by_id (GTK_WIDGET (fixture->window),
+                                                   "incident_page"));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to load");
+
+  open_incident (fixture, id, 1);
+  g_assert_nonnull (strstr (vigil_incident_page_get_read_only_reason (fixture->page),
+                            "may look at incidents but not change them"));
+  g_assert_false (gtk_widget_get_sensitive (field_row (fixture, "title")));
+  vigil_incident_page_select_step (fixture->page, 6);
+  g_assert_nonnull (vigil_incident_page_get_read_only_reason (fixture->page));
+  g_assert_false (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (fixture->page),
+                                                          "timeline")));
+
+  /* Escape goes back to the board. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
+  g_assert_cmpstr (window_page (fixture->window), ==, "board");
+  g_assert_false (gtk_widget_get_visible (find_by_id (GTK_WIDGET (fixture->window),
+                                                      "back_button")));
+}
+
 static void
 test_page_history (Fixture       *fixture,
                    gconstpointer  data)
@@ -960,6 +990,8 @@ main (int   argc,
               fixture_setup, test_page_invalid, fixture_teardown);
   g_test_add ("/vigil/incident-page/frozen", Fixture, NULL,
               fixture_setup, test_page_frozen, fixture_teardown);
+  g_test_add ("/vigil/incident-page/manager", Fixture, NULL,
+              fixture_setup, test_page_manager, fixture_teardown);
   g_test_add ("/vigil/incident-page/history", Fixture, NULL,
               fixture_setup, test_page_history, fixture_teardown);
   g_test_add ("/vigil/incident-page/evidence", Fixture, NULL,

@@ -1700,7 +1700,8 @@ vigil_incident_page_init (VigilIncidentPage *self)
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
       GtkWidget *number = gtk_label_new (NULL);
       GtkWidget *name = gtk_label_new (vigil_step_get_name (step));
-      GtkWidget *current = gtk_label_new (_("Now"));
+      /* Translators: marks the step the incident is in, in the list of steps */
+      GtkWidget *current = gtk_label_new (C_("step", "Current"));
       GtkWidget *mark = gtk_image_new_from_icon_name ("radio-symbolic");
       g_autofree char *text = g_strdup_printf ("%u", s);
       g_autofree char *phase = g_strdup_printf ("phase-%s",
