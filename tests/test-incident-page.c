@@ -551,8 +551,9 @@ test_page_frozen (Fixture       *fixture,
   g_assert_nonnull (vigil_incident_page_get_read_only_reason (fixture->page));
   g_assert_nonnull (strstr (vigil_incident_page_get_read_only_reason (fixture->page),
                             "waiting for the lead"));
-  banner = find_by_id (GTK_WIDGET (fixture->page), "banner_revealer");
-  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (banner)));
+  banner = find_by_id (GTK_WIDGET (fixture->page), "banner");
+  g_assert_true (gtk_widget_get_visible (banner));
+  g_assert_nonnull (find_label_containing (banner, "waiting for the lead"));
   g_assert_false (gtk_widget_get_sensitive (field_row (fixture, "involved_assets")));
   g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (
                     find_by_type (field_row (fixture, "summary"), GTK_TYPE_TEXT_VIEW))));
@@ -967,6 +968,19 @@ test_page_screenshots (Fixture       *fixture,
   WAIT_UNTIL (gtk_widget_get_first_child (find_by_id (GTK_WIDGET (fixture->page),
                                                       "history_list")) != NULL, "the history");
   shoot (fixture, "history");
+
+  /* Submitted for approval: the banner and the read-only fields. */
+  {
+    g_autoptr(VigilOp) op = vigil_op_new (VIGIL_OP_APPROVAL_SUBMIT, id, "analyst1",
+                                          vigil_incident_get_revision (
+                                            vigil_workspace_lookup (fixture->workspace, id)),
+                                          json_object_new ());
+
+    vigil_workspace_apply_async (fixture->workspace, op, NULL, NULL, NULL);
+  }
+  open_incident (fixture, id, 6);
+  WAIT_UNTIL (vigil_incident_page_get_read_only_reason (fixture->page) != NULL, "the freeze");
+  shoot (fixture, "step6-frozen");
 }
 
 int

@@ -71,7 +71,7 @@ struct _VigilIncidentPage
   GtkLabel          *title_label;
   GtkStack          *view_stack;
   GtkListBox        *steps_list;
-  GtkRevealer       *banner_revealer;
+  GtkWidget         *banner;
   GtkLabel          *banner_label;
   GtkRevealer       *progress_revealer;
   GtkLabel          *progress_label;
@@ -1144,7 +1144,8 @@ update_read_only (VigilIncidentPage *self)
   g_free (self->read_only_reason);
   self->read_only_reason = g_steal_pointer (&reason);
   gtk_label_set_label (self->banner_label, self->read_only_reason ? self->read_only_reason : "");
-  gtk_revealer_set_reveal_child (self->banner_revealer, self->read_only_reason != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->banner_label), self->read_only_reason);
+  gtk_widget_set_visible (self->banner, self->read_only_reason != NULL);
 
   for (guint i = 0; i < self->editors->len; i++)
     {
@@ -1654,7 +1655,7 @@ vigil_incident_page_class_init (VigilIncidentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, steps_list);
-  gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, banner);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, banner_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, progress_label);

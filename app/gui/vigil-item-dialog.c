@@ -500,6 +500,14 @@ vigil_item_dialog_new (GtkWindow                 *parent,
         vigil_field_editor_set_value (find_editor (self, "collected_by"), actor);
       if (checklist && find_editor (self, "by") != NULL)
         vigil_field_editor_set_value (find_editor (self, "by"), actor);
+      if (checklist && find_editor (self, "at") != NULL)
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+          g_autofree char *iso = vigil_time_to_iso (now);
+          g_autoptr(JsonNode) at = string_node (iso);
+
+          vigil_field_editor_set_value (find_editor (self, "at"), at);
+        }
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->save_button), editable);
