@@ -401,6 +401,18 @@ test_page_findings (Fixture       *fixture,
   set_field_text (fixture, "root_cause", "No second factor on the VPN.");
   g_assert_true (vigil_incident_page_get_busy (fixture->page));
   g_assert_cmpint (vigil_incident_get_revision (incident), ==, revision);
+  {
+    gint64 typed = g_get_monotonic_time ();
+    gint64 saved;
+
+    WAIT_UNTIL (vigil_incident_get_revision (incident) == revision + 1, "the autosave");
+    saved = g_get_monotonic_time ();
+    g_test_message ("Saved %" G_GINT64_FORMAT " ms after the last change",
+                    (saved - typed) / 1000);
+    /* Not before the pause, and well within a second and a half. */
+    g_assert_cmpint (saved - typed, >=, 700 * 1000);
+    g_assert_cmpint (saved - typed, <, 1500 * 1000);
+  }
   wait_saved (fixture);
   g_assert_cmpint (vigil_incident_get_revision (incident), ==, revision + 1);
   g_assert_cmpstr (vigil_incident_get_form_string (incident, "findings", "root_cause"), ==,
@@ -576,6 +588,61 @@ test_page_frozen (Fixture       *fixture,
                                                           "evidence")));
   g_assert_true (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (fixture->page),
                                                          "handovers")));
+}
+
+/* After approval: the later steps open, and step 14 is signed off. */
+static void
+test_page_sign_off (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Data leak through a shared link");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilOp) op = NULL;
+  g_autoptr(VigilIncident) decided = NULL;
+  g_autoptr(VigilIncident) current = NULL;
+  JsonObject *payload;
+  JsonNode *signature;
+  VigilIncident *incident;
+  GtkWidget *row;
+  GtkWidget *button;
+
+  payload = json_object_new ();
+  json_object_set_string_member (payload, "severity", "medium");
+  g_object_unref (apply (fixture, VIGIL_OP_INCIDENT_UPDATE, id, payload));
+  g_object_unref (apply (fixture, VIGIL_OP_APPROVAL_SUBMIT, id, json_object_new ()));
+  current = stored (fixture, id);
+  payload = json_object_new ();
+  json_object_set_string_member (payload, "decision", "approve");
+  json_object_set_string_member (payload, "comment", "Analysis is sound.");
+  op = vigil_op_new (VIGIL_OP_APPROVAL_DECIDE, id, "lead1", vigil_incident_get_revision (current),
+                     payload);
+  decided = vigil_store_apply (fixture->store, op, VIGIL_ROLE_LEAD, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  open_window (fixture);
+  incident = vigil_workspace_lookup (fixture->workspace, id);
+  open_incident (fixture, id, 9);
+  g_assert_null (vigil_incident_page_get_read_only_reason (fixture->page));
+  g_assert_true (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (fixture->page), "actions")));
+
+  vigil_incident_page_select_step (fixture->page, 14);
+  row = field_row (fixture, "sign_off");
+  g_assert_nonnull (find_label_containing (row, "Not signed off yet"));
+  button = find_by_type (row, GTK_TYPE_BUTTON);
+  while (button != NULL && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)),
+                                      "_Sign Off") != 0)
+    button = gtk_widget_get_next_sibling (button);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  vigil_incident_page_flush (fixture->page);
+  wait_saved (fixture);
+
+  signature = vigil_incident_get_form_value (incident, "finalize", "sign_off");
+  g_assert_nonnull (signature);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (signature));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (signature), "by"), ==,
+                   "analyst1");
+  WAIT_UNTIL (find_label_containing (row, "analyst1, ") != NULL, "who signed off");
 }
 
 /* A manager reads: every field insensitive, the role named as the reason. */
@@ -1004,6 +1071,8 @@ main (int   argc,
               fixture_setup, test_page_invalid, fixture_teardown);
   g_test_add ("/vigil/incident-page/frozen", Fixture, NULL,
               fixture_setup, test_page_frozen, fixture_teardown);
+  g_test_add ("/vigil/incident-page/sign-off", Fixture, NULL,
+              fixture_setup, test_page_sign_off, fixture_teardown);
   g_test_add ("/vigil/incident-page/manager", Fixture, NULL,
               fixture_setup, test_page_manager, fixture_teardown);
   g_test_add ("/vigil/incident-page/history", Fixture, NULL,
