@@ -317,6 +317,19 @@ find_item_dialog (void)
   return NULL;
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+        return l->data;
+    }
+  return NULL;
+}
+
 static JsonNode *
 string_node (const char *text)
 {
@@ -454,6 +467,34 @@ test_page_findings (Fixture       *fixture,
   WAIT_UNTIL (find_label_containing (find_by_name (GTK_WIDGET (fixture->page), "timeline-list"),
                                      "First files renamed") != NULL, "the entry in the list");
 
+  /* Removing asks first; cancelling keeps the entry. */
+  {
+    AdwMessageDialog *confirm;
+    GtkWidget *remove = find_by_name (find_by_name (GTK_WIDGET (fixture->page), "timeline-list"),
+                                      "remove");
+
+    g_assert_nonnull (remove);
+    g_signal_emit_by_name (remove, "clicked");
+    confirm = find_message_dialog ();
+    g_assert_nonnull (confirm);
+    adw_message_dialog_response (confirm, "cancel");
+    gtk_window_destroy (GTK_WINDOW (confirm));
+    pause_ms (100);
+    g_assert_cmpuint (json_array_get_length (vigil_incident_get_items (incident, "findings",
+                                                                       "timeline")), ==, 1);
+
+    remove = find_by_name (find_by_name (GTK_WIDGET (fixture->page), "timeline-list"), "remove");
+    g_signal_emit_by_name (remove, "clicked");
+    confirm = find_message_dialog ();
+    adw_message_dialog_response (confirm, "remove");
+    gtk_window_destroy (GTK_WINDOW (confirm));
+    WAIT_UNTIL (vigil_incident_get_items (incident, "findings", "timeline") == NULL,
+                "the entry to be removed");
+    WAIT_UNTIL (find_label_containing (find_by_name (GTK_WIDGET (fixture->page),
+                                                     "timeline-list"), "No entries yet") != NULL,
+                "the empty list");
+  }
+
   /* Escape-like back puts the focus on the card again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
   wait_saved (fixture);
@@ -477,7 +518,9 @@ test_page_findings (Fixture       *fixture,
   g_assert_cmpstr (summary, ==, "Payroll share encrypted through a phished VPN account.");
   assets = dup_field_text (fixture, "involved_assets");
   g_assert_cmpstr (assets, ==, "FS-PAY-01, VPN gateway");
-  g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->page), "First files renamed"));
+  g_assert_null (find_label_containing (GTK_WIDGET (fixture->page), "First files renamed"));
+  g_assert_nonnull (find_label_containing (find_by_name (GTK_WIDGET (fixture->page),
+                                                         "timeline-list"), "No entries yet"));
 }
 
 static void

@@ -922,6 +922,7 @@ fill_collection (VigilIncidentPage *self,
         {
           GtkWidget *remove = make_icon_button ("user-trash-symbolic", _("Remove"));
 
+          gtk_widget_set_name (remove, "remove");
           tag_button (remove, view->form, collection, item_id);
           g_object_set_data_full (G_OBJECT (remove), "summary", g_strdup (title), g_free);
           g_signal_connect (remove, "clicked", G_CALLBACK (on_item_remove_clicked_cb), self);
