@@ -688,6 +688,38 @@ test_page_sign_off (Fixture       *fixture,
   WAIT_UNTIL (find_label_containing (row, "analyst1, ") != NULL, "who signed off");
 }
 
+/* Opening another incident while changes wait: they go to the first one. */
+static void
+test_page_switch (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *first = add_incident (fixture, "Rogue access point in the lobby");
+  g_autofree char *second = add_incident (fixture, "Stolen laptop of a trader");
+  VigilIncident *a, *b;
+
+  open_window (fixture);
+  a = vigil_workspace_lookup (fixture->workspace, first);
+  b = vigil_workspace_lookup (fixture->workspace, second);
+  open_incident (fixture, first, 5);
+  set_field_text (fixture, "technical_impact", "Guest VLAN exposed to the office network.");
+  /* The severity is the incident's own field: a second change at once. */
+  {
+    GtkWidget *severity = field_row (fixture, "severity");
+
+    adw_combo_row_set_selected (ADW_COMBO_ROW (severity), 3);
+  }
+  g_assert_true (vigil_incident_page_get_busy (fixture->page));
+  open_incident (fixture, second, 5);
+  wait_saved (fixture);
+  WAIT_UNTIL (vigil_incident_get_form_string (a, "severity", "technical_impact") != NULL &&
+              vigil_incident_get_severity (a) != NULL, "both changes of the first incident");
+  g_assert_cmpstr (vigil_incident_get_form_string (a, "severity", "technical_impact"), ==,
+                   "Guest VLAN exposed to the office network.");
+  g_assert_null (vigil_incident_get_form_string (b, "severity", "technical_impact"));
+  g_assert_null (vigil_incident_get_severity (b));
+  g_assert_cmpuint (vigil_incident_page_get_step (fixture->page), ==, 5);
+}
+
 /* A manager reads: every field insensitive, the role named as the reason. */
 static void
 test_page_manager (Fixture       *fixture,
@@ -1116,6 +1148,8 @@ main (int   argc,
               fixture_setup, test_page_frozen, fixture_teardown);
   g_test_add ("/vigil/incident-page/sign-off", Fixture, NULL,
               fixture_setup, test_page_sign_off, fixture_teardown);
+  g_test_add ("/vigil/incident-page/switch", Fixture, NULL,
+              fixture_setup, test_page_switch, fixture_teardown);
   g_test_add ("/vigil/incident-page/manager", Fixture, NULL,
               fixture_setup, test_page_manager, fixture_teardown);
   g_test_add ("/vigil/incident-page/history", Fixture, NULL,

@@ -57,7 +57,7 @@ struct _VigilIncidentPage
   GArray            *collections;  /* CollectionView of the shown step */
   GHashTable        *pending;      /* target -> JsonObject of field -> value */
   guint              save_id;
-  gboolean           applying;
+  guint              n_applying;
   gboolean           flush_again;
   char              *read_only_reason;
 
@@ -135,7 +135,7 @@ sentence_from_error (const GError *error)
 static gboolean
 vigil_incident_page_compute_busy (VigilIncidentPage *self)
 {
-  return self->save_id != 0 || self->applying;
+  return self->save_id != 0 || self->n_applying > 0;
 }
 
 static void
@@ -228,6 +228,8 @@ find_editor (VigilIncidentPage *self,
 
 typedef struct {
   VigilIncidentPage *page;
+  VigilWorkspace    *workspace;
+  VigilIncident     *incident;
   char              *target;
   JsonObject        *fields;
 } SaveData;
@@ -236,12 +238,16 @@ static void
 save_data_free (SaveData *data)
 {
   g_object_unref (data->page);
+  g_object_unref (data->workspace);
+  g_object_unref (data->incident);
   g_free (data->target);
   json_object_unref (data->fields);
   g_free (data);
 }
 
 static void vigil_incident_page_send (VigilIncidentPage *self,
+                                      VigilWorkspace    *workspace,
+                                      VigilIncident     *incident,
                                       const char        *target,
                                       JsonObject        *fields);
 static void vigil_incident_page_send_next (VigilIncidentPage *self);
@@ -256,12 +262,16 @@ on_save_applied_cb (GObject      *object,
   gboolean was_busy = vigil_incident_page_compute_busy (self);
   g_autoptr(GError) error = NULL;
 
-  self->applying = FALSE;
+  self->n_applying--;
 
   if (vigil_workspace_apply_finish (VIGIL_WORKSPACE (object), result, &error) == NULL)
     {
       g_autofree char *field = vigil_op_error_dup_field (error);
-      VigilFieldEditor *editor = field ? find_editor (self, data->target, field) : NULL;
+      VigilFieldEditor *editor = NULL;
+
+      /* The page may show another incident by now. */
+      if (field != NULL && data->incident == self->incident)
+        editor = find_editor (self, data->target, field);
 
       if (editor != NULL && json_object_has_member (data->fields, field))
         {
@@ -272,7 +282,8 @@ on_save_applied_cb (GObject      *object,
           json_object_remove_member (data->fields, field);
           if (json_object_get_size (data->fields) > 0)
             {
-              vigil_incident_page_send (self, data->target, data->fields);
+              vigil_incident_page_send (self, data->workspace, data->incident, data->target,
+                                        data->fields);
               save_data_free (data);
               return;
             }
@@ -292,6 +303,8 @@ on_save_applied_cb (GObject      *object,
 
 static void
 vigil_incident_page_send (VigilIncidentPage *self,
+                          VigilWorkspace    *workspace,
+                          VigilIncident     *incident,
                           const char        *target,
                           JsonObject        *fields)
 {
@@ -306,27 +319,29 @@ vigil_incident_page_send (VigilIncidentPage *self,
       for (const GList *l = members; l != NULL; l = l->next)
         json_object_set_member (payload, l->data,
                                 json_node_copy (json_object_get_member (fields, l->data)));
-      op = vigil_op_new (VIGIL_OP_INCIDENT_UPDATE, vigil_incident_get_id (self->incident),
-                         vigil_workspace_get_actor (self->workspace),
-                         vigil_incident_get_revision (self->incident), payload);
+      op = vigil_op_new (VIGIL_OP_INCIDENT_UPDATE, vigil_incident_get_id (incident),
+                         vigil_workspace_get_actor (workspace),
+                         vigil_incident_get_revision (incident), payload);
     }
   else
     {
       json_object_set_string_member (payload, "form", target);
       json_object_set_object_member (payload, "fields", json_object_ref (fields));
-      op = vigil_op_new (VIGIL_OP_FORM_UPDATE, vigil_incident_get_id (self->incident),
-                         vigil_workspace_get_actor (self->workspace),
-                         vigil_incident_get_revision (self->incident), payload);
+      op = vigil_op_new (VIGIL_OP_FORM_UPDATE, vigil_incident_get_id (incident),
+                         vigil_workspace_get_actor (workspace),
+                         vigil_incident_get_revision (incident), payload);
     }
 
   data = g_new0 (SaveData, 1);
   data->page = g_object_ref (self);
+  data->workspace = g_object_ref (workspace);
+  data->incident = g_object_ref (incident);
   data->target = g_strdup (target);
   data->fields = json_object_ref (fields);
-  self->applying = TRUE;
+  self->n_applying++;
   /* Not the page's cancellable: what was typed is saved even when the page
    * closes meanwhile. */
-  vigil_workspace_apply_async (self->workspace, op, NULL, on_save_applied_cb, data);
+  vigil_workspace_apply_async (workspace, op, NULL, on_save_applied_cb, data);
 }
 
 /* One operation at a time, so that changes reach the store in the order
@@ -337,7 +352,7 @@ vigil_incident_page_send_next (VigilIncidentPage *self)
   GHashTableIter iter;
   gpointer key, value;
 
-  if (self->applying || self->incident == NULL || self->workspace == NULL)
+  if (self->n_applying > 0 || self->incident == NULL || self->workspace == NULL)
     return;
 
   g_hash_table_iter_init (&iter, self->pending);
@@ -349,8 +364,32 @@ vigil_incident_page_send_next (VigilIncidentPage *self)
       g_hash_table_iter_remove (&iter);
       if (json_object_get_size (fields) == 0)
         continue;
-      vigil_incident_page_send (self, target, fields);
+      vigil_incident_page_send (self, self->workspace, self->incident, target, fields);
       return;
+    }
+}
+
+/* Before the page shows another incident or goes: everything pending goes
+ * out now, for the incident it was typed for. */
+static void
+vigil_incident_page_flush_all (VigilIncidentPage *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_clear_handle_id (&self->save_id, g_source_remove);
+  if (self->incident == NULL || self->workspace == NULL)
+    {
+      g_hash_table_remove_all (self->pending);
+      return;
+    }
+
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (json_object_get_size (value) > 0)
+        vigil_incident_page_send (self, self->workspace, self->incident, key, value);
+      g_hash_table_iter_remove (&iter);
     }
 }
 
@@ -1249,7 +1288,7 @@ vigil_incident_page_refresh (VigilIncidentPage *self)
 
       /* Leave alone what the user is typing or has to fix. */
       if ((pending != NULL && json_object_has_member (pending, field_id)) ||
-          (vigil_field_editor_get_problem (editor) != NULL && !self->applying))
+          (vigil_field_editor_get_problem (editor) != NULL && self->n_applying == 0))
         continue;
       value = dup_incident_value (self->incident, form_id, field_id);
       vigil_field_editor_sync_value (editor, value);
@@ -1562,8 +1601,8 @@ vigil_incident_page_dispose (GObject *object)
   GtkWidget *child;
 
   /* Whatever is still typed goes out before the page does. */
-  if (self->incident != NULL && self->workspace != NULL)
-    vigil_incident_page_flush (self);
+  if (self->pending != NULL)
+    vigil_incident_page_flush_all (self);
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->hash_cancellable);
@@ -1788,7 +1827,10 @@ vigil_incident_page_set_incident (VigilIncidentPage *self,
 
   if (self->incident != NULL)
     {
-      vigil_incident_page_flush (self);
+      gboolean was_busy = vigil_incident_page_compute_busy (self);
+
+      vigil_incident_page_flush_all (self);
+      vigil_incident_page_update_busy (self, was_busy);
       g_signal_handlers_disconnect_by_data (self->incident, self);
     }
 
