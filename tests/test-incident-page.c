@@ -317,6 +317,37 @@ find_item_dialog (void)
   return NULL;
 }
 
+/* Runs the shortcut bound to @keyval + @mods on @widget, as a key press would. */
+static void
+press_shortcut (GtkWidget       *widget,
+                guint            keyval,
+                GdkModifierType  mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (keyval, mods);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                           0, widget,
+                                                           gtk_shortcut_get_arguments (shortcut)));
+              return;
+            }
+        }
+    }
+  g_error ("No shortcut for key %u", keyval);
+}
+
 static AdwMessageDialog *
 find_message_dialog (void)
 {
@@ -422,9 +453,10 @@ test_page_findings (Fixture       *fixture,
     saved = g_get_monotonic_time ();
     g_test_message ("Saved %" G_GINT64_FORMAT " ms after the last change",
                     (saved - typed) / 1000);
-    /* Not before the pause, and well within a second and a half. */
+    /* Not before the pause, and soon after it (the bound leaves room for a
+     * loaded machine). */
     g_assert_cmpint (saved - typed, >=, 700 * 1000);
-    g_assert_cmpint (saved - typed, <, 1500 * 1000);
+    g_assert_cmpint (saved - typed, <, 2000 * 1000);
   }
   wait_saved (fixture);
   g_assert_cmpint (vigil_incident_get_revision (incident), ==, revision + 1);
@@ -744,7 +776,7 @@ test_page_manager (Fixture       *fixture,
                                                           "timeline")));
 
   /* Escape goes back to the board. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
+  press_shortcut (GTK_WIDGET (fixture->window), GDK_KEY_Escape, 0);
   g_assert_cmpstr (window_page (fixture->window), ==, "board");
   g_assert_false (gtk_widget_get_visible (find_by_id (GTK_WIDGET (fixture->window),
                                                       "back_button")));

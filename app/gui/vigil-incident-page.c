@@ -1187,15 +1187,30 @@ update_read_only (VigilIncidentPage *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->banner_label), self->read_only_reason);
   gtk_widget_set_visible (self->banner, self->read_only_reason != NULL);
 
-  for (guint i = 0; i < self->editors->len; i++)
-    {
-      VigilFieldEditor *editor = self->editors->pdata[i];
-      const char *form_id = vigil_field_editor_get_form_id (editor);
-      g_autofree char *own = form_id ? dup_read_only_reason (self, form_id) : NULL;
+  /* Each form asked once: the probe copies the incident. */
+  {
+    g_autoptr(GHashTable) reasons = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-      vigil_field_editor_set_editable (editor, form_id ? own == NULL
-                                                       : self->read_only_reason == NULL);
-    }
+    for (guint i = 0; i < self->editors->len; i++)
+      {
+        VigilFieldEditor *editor = self->editors->pdata[i];
+        const char *form_id = vigil_field_editor_get_form_id (editor);
+        gboolean editable = self->read_only_reason == NULL;
+
+        if (form_id != NULL)
+          {
+            char *own = NULL;
+
+            if (!g_hash_table_lookup_extended (reasons, form_id, NULL, (gpointer *) &own))
+              {
+                own = dup_read_only_reason (self, form_id);
+                g_hash_table_insert (reasons, (gpointer) form_id, own);
+              }
+            editable = own == NULL;
+          }
+        vigil_field_editor_set_editable (editor, editable);
+      }
+  }
 }
 
 static void
