@@ -7,6 +7,8 @@
 
 #include "vigil-window.h"
 #include "vigil-board.h"
+#include "vigil-board-column.h"
+#include "vigil-incident-page.h"
 #include "vigil-new-incident-dialog.h"
 #include "vigil-sync-button.h"
 #include "vigil-approvals-view.h"
@@ -30,6 +32,9 @@ struct _VigilWindow
   VigilSyncButton      *sync_button;
   VigilBoard           *board;
   GtkToggleButton      *search_button;
+  GtkWidget            *new_incident_button;
+  GtkWidget            *back_button;
+  VigilIncidentPage    *incident_page;
 };
 
 G_DEFINE_FINAL_TYPE (VigilWindow, vigil_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -54,13 +59,21 @@ vigil_window_show_page (VigilWindow *self,
                         const char  *name)
 {
   gboolean board = g_str_equal (name, "board");
+  gboolean incident = g_str_equal (name, "incident");
+
+  if (!incident)
+    vigil_incident_page_set_incident (self->incident_page, NULL);
 
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_spinner_set_spinning (self->spinner, g_str_equal (name, "loading"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident", board);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", board);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-incident", board);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-incident", board || incident);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", incident);
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), board);
+  gtk_widget_set_visible (GTK_WIDGET (self->search_button), !incident);
+  gtk_widget_set_visible (self->new_incident_button, !incident);
+  gtk_widget_set_visible (self->back_button, incident);
 }
 
 static void
@@ -135,8 +148,8 @@ vigil_window_find_action (GtkWidget  *widget,
   vigil_board_start_search (VIGIL_WINDOW (widget)->board);
 }
 
-/* Cards activate this with the incident's id. The incident page is what
- * will open; until it exists the action only tells its listeners. */
+/* Cards activate this with the incident's id; the page opens from the
+ * signal's handler. */
 static void
 vigil_window_open_incident_action (GtkWidget  *widget,
                                    const char *action_name,
@@ -262,6 +275,38 @@ vigil_window_submit_action (GtkWidget  *widget,
   g_object_set_data_full (G_OBJECT (dialog), "incident-id", g_strdup (id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_submit_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_open_incident_cb (VigilWindow   *self,
+                     VigilIncident *incident)
+{
+  vigil_incident_page_set_incident (self->incident_page, incident);
+  vigil_window_show_page (self, "incident");
+  gtk_widget_grab_focus (GTK_WIDGET (self->incident_page));
+}
+
+/* Back to the board, with the focus on the incident's card. */
+static void
+vigil_window_back_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+  g_autoptr(VigilIncident) incident = NULL;
+  GtkWidget *column;
+
+  incident = vigil_incident_page_get_incident (self->incident_page);
+  if (incident != NULL)
+    g_object_ref (incident);
+  vigil_window_show_page (self, "board");
+
+  if (incident != NULL)
+    {
+      column = vigil_board_get_column (self->board, vigil_incident_get_step (incident));
+      if (column != NULL)
+        vigil_board_column_focus_incident (VIGIL_BOARD_COLUMN (column), incident);
+    }
 }
 
 static void
@@ -408,6 +453,7 @@ vigil_window_class_init (VigilWindowClass *klass)
                   G_TYPE_NONE, 1, VIGIL_TYPE_INCIDENT);
 
   g_type_ensure (VIGIL_TYPE_BOARD);
+  g_type_ensure (VIGIL_TYPE_INCIDENT_PAGE);
   g_type_ensure (VIGIL_TYPE_SYNC_BUTTON);
   g_type_ensure (VIGIL_TYPE_APPROVALS_VIEW);
 
@@ -424,6 +470,9 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, board);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, new_incident_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, incident_page);
 
   gtk_widget_class_install_action (widget_class, "win.new-incident", NULL,
                                    vigil_window_new_incident_action);
@@ -441,6 +490,8 @@ vigil_window_class_init (VigilWindowClass *klass)
                                        "win.find", NULL);
   gtk_widget_class_install_action (widget_class, "win.open-incident", "s",
                                    vigil_window_open_incident_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, vigil_window_back_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
 }
 
 static void
@@ -475,6 +526,7 @@ vigil_window_init (VigilWindow *self)
   g_signal_connect_object (self->board, "move-failed",
                            G_CALLBACK (on_board_move_failed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect (self, "open-incident", G_CALLBACK (on_open_incident_cb), NULL);
 
   vigil_window_show_page (self, "loading");
 }
@@ -540,8 +592,10 @@ vigil_window_set_workspace (VigilWindow    *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
+  vigil_incident_page_set_incident (self->incident_page, NULL);
   g_set_object (&self->workspace, workspace);
   vigil_board_set_workspace (self->board, workspace);
+  vigil_incident_page_set_workspace (self->incident_page, workspace);
   vigil_sync_button_set_workspace (self->sync_button, workspace);
   vigil_approvals_view_set_workspace (self->approvals, workspace);
   vigil_window_update_subtitle (self);
