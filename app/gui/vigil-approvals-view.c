@@ -34,6 +34,7 @@ struct _VigilApprovalsView
   GDateTime          *started_at;
   GHashTable         *notified;
   guint               n_pending;
+  gboolean            diff_wanted;
 };
 
 G_DEFINE_FINAL_TYPE (VigilApprovalsView, vigil_approvals_view, ADW_TYPE_BIN)
@@ -520,7 +521,13 @@ show_incident (VigilApprovalsView *self,
 
   add_identification (self, incident);
   add_forms (self, incident);
-  load_diff (self, incident);
+  /* The history is read only for a pane someone looks at. */
+  self->diff_wanted = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->diff_wanted = FALSE;
+      load_diff (self, incident);
+    }
   update_decision (self);
 }
 
@@ -789,6 +796,20 @@ vigil_approvals_view_dispose (GObject *object)
 }
 
 static void
+vigil_approvals_view_map (GtkWidget *widget)
+{
+  VigilApprovalsView *self = VIGIL_APPROVALS_VIEW (widget);
+
+  GTK_WIDGET_CLASS (vigil_approvals_view_parent_class)->map (widget);
+
+  if (self->diff_wanted && self->shown != NULL)
+    {
+      self->diff_wanted = FALSE;
+      load_diff (self, self->shown);
+    }
+}
+
+static void
 vigil_approvals_view_get_property (GObject    *object,
                                    guint       prop_id,
                                    GValue     *value,
@@ -814,6 +835,7 @@ vigil_approvals_view_class_init (VigilApprovalsViewClass *klass)
 
   object_class->dispose = vigil_approvals_view_dispose;
   object_class->get_property = vigil_approvals_view_get_property;
+  widget_class->map = vigil_approvals_view_map;
 
   properties[PROP_N_PENDING] =
     g_param_spec_uint ("n-pending", NULL, NULL, 0, G_MAXUINT, 0,
@@ -890,7 +912,9 @@ vigil_approvals_view_set_workspace (VigilApprovalsView *self,
                                             self);
       g_signal_handlers_disconnect_by_data (self->workspace, self);
     }
-  g_set_object (&self->workspace, workspace);
+  /* Weak: the window owns the workspace, and a reading still running in a
+   * worker thread must not keep it alive after the window went. */
+  g_set_weak_pointer (&self->workspace, workspace);
   if (self->pending != NULL)
     gtk_filter_list_model_set_model (self->pending,
                                      workspace ? vigil_workspace_get_incidents (workspace)
