@@ -73,6 +73,10 @@ struct _VigilIncidentPage
   GtkListBox        *steps_list;
   GtkWidget         *banner;
   GtkLabel          *banner_label;
+  GtkLabel          *rejection_label;
+  GtkWidget         *submit_button;
+  GtkWidget         *report_button;
+  GtkWidget         *archive_button;
   GtkRevealer       *progress_revealer;
   GtkLabel          *progress_label;
   GtkProgressBar    *progress_bar;
@@ -1213,6 +1217,326 @@ update_read_only (VigilIncidentPage *self)
   }
 }
 
+/* Step 8, the final report and the archive, from the page's header */
+
+static void
+update_header_actions (VigilIncidentPage *self)
+{
+  VigilApprovalState state = vigil_incident_get_approval_state (self->incident);
+  VigilRole role = self->workspace ? vigil_workspace_get_role (self->workspace)
+                                   : VIGIL_ROLE_MANAGER;
+  guint current = vigil_incident_get_step (self->incident);
+  gboolean archived = vigil_incident_is_archived (self->incident);
+  const char *comment = vigil_incident_get_decision_comment (self->incident);
+
+  /* What the core would refuse is not offered: submitting is for whoever
+   * edits steps 1-7, archiving comes after the documentation is final. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->submit_button), "s",
+                                    vigil_incident_get_id (self->incident));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->submit_button),
+                                  "win.submit-for-approval");
+  gtk_widget_set_visible (self->submit_button,
+                          current <= VIGIL_STEP_ESCALATE &&
+                          (state == VIGIL_APPROVAL_NONE || state == VIGIL_APPROVAL_REJECTED) &&
+                          (role == VIGIL_ROLE_ANALYST || role == VIGIL_ROLE_LEAD));
+  gtk_widget_set_visible (self->archive_button,
+                          archived || (current >= VIGIL_STEP_FINALIZE &&
+                                       (role == VIGIL_ROLE_ANALYST || role == VIGIL_ROLE_LEAD)));
+  gtk_button_set_label (GTK_BUTTON (self->archive_button),
+                        archived ? _("Write Archive _Bundle…") : _("Ar_chive…"));
+
+  if (state == VIGIL_APPROVAL_REJECTED)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: "Rejected by lea: The timeline misses the first alert." */
+      text = g_strdup_printf (_("Rejected by %s: %s"),
+                              vigil_incident_get_decided_by (self->incident),
+                              comment ? comment : _("no comment"));
+      gtk_label_set_label (self->rejection_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->rejection_label), state == VIGIL_APPROVAL_REJECTED);
+}
+
+typedef struct {
+  VigilStore    *store;
+  VigilIncident *incident;
+  char          *path;
+} ReportJob;
+
+static void
+report_job_free (ReportJob *job)
+{
+  g_clear_object (&job->store);
+  g_clear_object (&job->incident);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+report_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ReportJob *job = task_data;
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VigilReport) report = NULL;
+  g_autofree char *markdown = NULL;
+  g_autofree char *md_path = NULL;
+  GError *error = NULL;
+
+  log = vigil_store_list_log (job->store, vigil_incident_get_id (job->incident), &error);
+  if (log == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  report = vigil_report_new (job->incident, log, now);
+  if (!vigil_report_write_pdf (report, job->path, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  markdown = vigil_report_to_markdown (report);
+  if (g_str_has_suffix (job->path, ".pdf"))
+    {
+      g_autofree char *stem = g_strndup (job->path, strlen (job->path) - 4);
+
+      md_path = g_strconcat (stem, ".md", NULL);
+    }
+  else
+    md_path = g_strconcat (job->path, ".md", NULL);
+  if (!g_file_set_contents (md_path, markdown, -1, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&md_path), g_free);
+}
+
+static void
+on_report_written_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  VigilIncidentPage *self = VIGIL_INCIDENT_PAGE (source);
+  ReportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *md_path = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *message = NULL;
+
+  if (md_path == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("The final report could not be written: %s"),
+                                 error->message);
+    }
+  else
+    message = g_strdup_printf (_("Final report saved as %s and %s"), job->path, md_path);
+  show_toast (self, message);
+}
+
+static void
+on_report_file_cb (GtkNativeDialog   *dialog,
+                   int                response,
+                   VigilIncidentPage *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GTask) task = NULL;
+  ReportJob *job;
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL &&
+      self->incident != NULL && self->workspace != NULL)
+    {
+      job = g_new0 (ReportJob, 1);
+      job->store = g_object_ref (vigil_workspace_get_store (self->workspace));
+      job->incident = vigil_incident_copy (self->incident);
+      job->path = g_file_get_path (file);
+      task = g_task_new (self, self->cancellable, on_report_written_cb, NULL);
+      g_task_set_task_data (task, job, (GDestroyNotify) report_job_free);
+      g_task_run_in_thread (task, report_thread);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+final_report_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  VigilIncidentPage *self = VIGIL_INCIDENT_PAGE (widget);
+  GtkNative *native = gtk_widget_get_native (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  if (self->incident == NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Save the Final Report"),
+                                         GTK_IS_WINDOW (native) ? GTK_WINDOW (native) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  /* Translators: a file name; %s is the incident's reference */
+  name = g_strdup_printf (_("%s-final-report.pdf"),
+                          vigil_incident_get_reference (self->incident)
+                          ? vigil_incident_get_reference (self->incident) : "incident");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_report_file_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_archive_written_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(VigilIncidentPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = vigil_archive_write_finish (result, &error);
+  g_autofree char *message = NULL;
+
+  if (path == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (path == NULL)
+    message = g_strdup_printf (_("The archive bundle could not be written: %s"),
+                               error->message);
+  else
+    message = g_strdup_printf (_("Archive bundle written to %s; check it any time with "
+                                 "vigil --verify-archive"), path);
+  show_toast (self, message);
+}
+
+static void
+write_archive (VigilIncidentPage *self,
+               const char        *folder)
+{
+  vigil_archive_write_async (vigil_workspace_get_store (self->workspace),
+                             vigil_incident_get_id (self->incident), folder, NULL,
+                             self->cancellable, on_archive_written_cb, g_object_ref (self));
+}
+
+static void
+on_archived_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(VigilIncidentPage) self = user_data;
+  g_autofree char *folder = g_object_steal_data (G_OBJECT (self), "vigil-archive-folder");
+  g_autoptr(GError) error = NULL;
+
+  if (vigil_workspace_apply_finish (VIGIL_WORKSPACE (source), result, &error) == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Not archived: %s"), error->message);
+
+      show_toast (self, message);
+      return;
+    }
+  if (folder != NULL && self->incident != NULL)
+    write_archive (self, folder);
+}
+
+static void
+on_archive_folder_cb (GtkNativeDialog   *dialog,
+                      int                response,
+                      VigilIncidentPage *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL &&
+      self->incident != NULL && self->workspace != NULL)
+    {
+      g_autofree char *folder = g_file_get_path (file);
+
+      if (vigil_incident_is_archived (self->incident))
+        write_archive (self, folder);
+      else
+        {
+          g_autoptr(VigilOp) op = NULL;
+          JsonObject *payload = json_object_new ();
+
+          /* Archived first, so that the bundle holds the final state. */
+          json_object_set_int_member (payload, "to", VIGIL_N_STEPS);
+          op = vigil_op_new (VIGIL_OP_INCIDENT_MOVE, vigil_incident_get_id (self->incident),
+                             vigil_workspace_get_actor (self->workspace),
+                             vigil_incident_get_revision (self->incident), payload);
+          g_object_set_data_full (G_OBJECT (self), "vigil-archive-folder",
+                                  g_steal_pointer (&folder), g_free);
+          vigil_workspace_apply_async (self->workspace, op, self->cancellable, on_archived_cb,
+                                       g_object_ref (self));
+        }
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+choose_archive_folder (VigilIncidentPage *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Choose Where to Write the Archive Bundle"),
+                                         GTK_IS_WINDOW (native) ? GTK_WINDOW (native) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Select"),
+                                         _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_archive_folder_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_archive_confirm_cb (AdwMessageDialog  *dialog,
+                       const char        *response,
+                       VigilIncidentPage *self)
+{
+  if (g_strcmp0 (response, "archive") == 0)
+    choose_archive_folder (self);
+}
+
+static void
+archive_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  VigilIncidentPage *self = VIGIL_INCIDENT_PAGE (widget);
+  GtkNative *native = gtk_widget_get_native (widget);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  if (self->incident == NULL || self->workspace == NULL)
+    return;
+  if (vigil_incident_is_archived (self->incident))
+    {
+      choose_archive_folder (self);
+      return;
+    }
+
+  heading = g_strdup_printf (_("Archive %s?"), vigil_incident_get_reference (self->incident)
+                                               ? vigil_incident_get_reference (self->incident)
+                                               : vigil_incident_get_title (self->incident));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (native) ? GTK_WINDOW (native) : NULL,
+                                   heading,
+                                   _("The incident becomes read-only for everyone, for good. "
+                                     "Next, choose the folder for its archive bundle: the "
+                                     "incident, its history, the final report and the "
+                                     "evidence list, with a manifest of SHA-256 sums."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "archive", _("_Archive"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "archive",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_archive_confirm_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 update_header (VigilIncidentPage *self)
 {
@@ -1245,6 +1569,8 @@ update_header (VigilIncidentPage *self)
     gtk_label_set_label (self->severity_label, _("Severity not assessed"));
   if (vigil_incident_is_archived (self->incident))
     gtk_label_set_label (self->step_label, _("Archived"));
+
+  update_header_actions (self);
 }
 
 static void
@@ -1711,6 +2037,12 @@ vigil_incident_page_class_init (VigilIncidentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, steps_list);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, banner);
+  gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, rejection_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, submit_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, report_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, archive_button);
+  gtk_widget_class_install_action (widget_class, "page.final-report", NULL, final_report_action);
+  gtk_widget_class_install_action (widget_class, "page.archive", NULL, archive_action);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, banner_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, progress_label);
