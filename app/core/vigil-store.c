@@ -808,9 +808,11 @@ next_reference (VigilStore  *self,
   return TRUE;
 }
 
+/* @doc_out: (optional): the incident's JSON text as saved */
 static gboolean
 save_incident (VigilStore     *self,
                VigilIncident  *incident,
+               char          **doc_out,
                GError        **error)
 {
   g_auto(Lease) lease = { NULL, };
@@ -835,6 +837,8 @@ save_incident (VigilStore     *self,
 
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return set_sqlite_error (self, error, _("save an incident"));
+  if (doc_out != NULL)
+    *doc_out = g_steal_pointer (&doc);
   return TRUE;
 }
 
@@ -988,13 +992,15 @@ queue_op (VigilStore  *self,
   return TRUE;
 }
 
-/* Runs inside an open transaction. */
+/* Runs inside an open transaction. @doc: (optional): set to the saved JSON
+ * text of the incident when the operation is applied. */
 static VigilIncident *
 apply_in_transaction (VigilStore  *self,
                       VigilOp     *op,
                       VigilRole    role,
                       gboolean    *duplicate,
                       gint64      *seq,
+                      char       **doc,
                       GError     **error)
 {
   g_autoptr(VigilIncident) current = NULL;
@@ -1061,7 +1067,7 @@ apply_in_transaction (VigilStore  *self,
       json_array_add_object_element (changes, change);
     }
 
-  if (!save_incident (self, result, error) || !append_log (self, op, changes, seq, error))
+  if (!save_incident (self, result, doc, error) || !append_log (self, op, changes, seq, error))
     return NULL;
 
   *duplicate = FALSE;
@@ -1088,7 +1094,7 @@ vigil_store_apply (VigilStore  *self,
 
   if (check_open (self, error) && run_statement (self, "BEGIN IMMEDIATE", error))
     {
-      result = apply_in_transaction (self, op, role, &dup, &s, error);
+      result = apply_in_transaction (self, op, role, &dup, &s, NULL, error);
       if (result != NULL && !run_statement (self, "COMMIT", error))
         g_clear_object (&result);
       if (result == NULL)
@@ -1197,7 +1203,7 @@ vigil_store_apply_batch (VigilStore  *self,
           gint64 seq;
 
           result = apply_in_transaction (self, g_ptr_array_index (ops, i), role, &dup, &seq,
-                                         error);
+                                         NULL, error);
           if (result == NULL)
             {
               g_prefix_error (error, _("Operation %u of %u: "), i + 1, ops->len);
@@ -1223,6 +1229,7 @@ vigil_apply_result_free (VigilApplyResult *result)
 
   g_clear_object (&result->incident);
   g_clear_error (&result->error);
+  g_free (result->doc);
   g_free (result);
 }
 
@@ -1259,7 +1266,8 @@ vigil_store_apply_each (VigilStore       *self,
             break;
 
           result->incident = apply_in_transaction (self, op, roles[i], &result->duplicate,
-                                                   &result->seq, &result->error);
+                                                   &result->seq, &result->doc,
+                                                   &result->error);
           if (result->incident != NULL)
             {
               ok = run_statement (self, "RELEASE op", error);
@@ -1269,6 +1277,7 @@ vigil_store_apply_each (VigilStore       *self,
           ok = run_statement (self, "ROLLBACK TO op", error) &&
                run_statement (self, "RELEASE op", error);
           result->seq = 0;
+          g_clear_pointer (&result->doc, g_free);
           if (result->error != NULL && result->error->domain == VIGIL_STORE_ERROR)
             {
               /* A disk or database failure is not a refusal: give up. */
@@ -2584,7 +2593,7 @@ rebase_incident (VigilStore      *self,
     }
   vigil_incident_set_revision (state, vigil_incident_get_revision (server_state));
 
-  if (!save_incident (self, state, error))
+  if (!save_incident (self, state, NULL, error))
     return FALSE;
 
   *local = g_steal_pointer (&state);
