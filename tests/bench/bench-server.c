@@ -10,7 +10,9 @@
  *     clients have read them (a full sync, pages of 1,000, searches);
  *   - the server's CPU time per operation, which says more than the rate
  *     when the machine is shared.
- * Run: build/tests/bench/bench-server [--requests N] [--incidents N] */
+ * Run: build/tests/bench/bench-server [--requests N] [--incidents N]
+ * With --clients N and/or --batch N it runs only that one measurement (to
+ * profile the server under one load). */
 
 #include "config.h"
 
@@ -30,6 +32,8 @@
 
 static guint n_requests = 2000;
 static guint n_incidents = 10000;
+static guint only_clients = 0;
+static guint only_batch = 0;
 static char *vigild = NULL;
 
 typedef struct {
@@ -311,6 +315,22 @@ count_total (Server      *server,
   return json_object_get_int_member (json_node_get_object (reply), "total");
 }
 
+static void
+remove_store (const char *dir,
+              const char *data_dir)
+{
+  const char *names[] = { "vigild.db", "vigild.db-wal", "vigild.db-shm", NULL };
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (data_dir, names[i], NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (data_dir);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -321,6 +341,10 @@ main (int    argc,
     { "incidents", 'i', 0, G_OPTION_ARG_INT, &n_incidents,
       "Incidents in the store for the memory figure (default 10000)", "N" },
     { "vigild", 0, 0, G_OPTION_ARG_FILENAME, &vigild, "The vigild binary", "PATH" },
+    { "clients", 'c', 0, G_OPTION_ARG_INT, &only_clients,
+      "Only measure this many clients (1 to 8)", "N" },
+    { "batch", 'b', 0, G_OPTION_ARG_INT, &only_batch,
+      "Only measure requests of this many operations", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- benchmark the vigild server");
@@ -341,6 +365,8 @@ main (int    argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     fail ("%s", error->message);
+  if (only_clients > 8)
+    fail ("--clients takes 1 to 8");
   if (vigild == NULL)
     vigild = g_strdup (g_getenv ("VIGILD") ? g_getenv ("VIGILD") : VIGILD_PATH);
 
@@ -377,6 +403,20 @@ main (int    argc,
   printf ("vigild %s, store in %s, %u requests per measurement\n\n", PACKAGE_VERSION, dir,
           n_requests);
   read_memory (&server, &rss_idle, &peak_idle);
+
+  if (only_clients > 0 || only_batch > 0)
+    {
+      guint clients = MAX (only_clients, 1), batch = MAX (only_batch, 1);
+      g_autofree char *name = g_strdup_printf ("%u client%s, %u op%s per request", clients,
+                                               clients > 1 ? "s" : "", batch,
+                                               batch > 1 ? "s" : "");
+
+      measure (&server, name, clients, MAX (clients, n_requests / batch), batch);
+      g_subprocess_send_signal (server.process, SIGTERM);
+      g_subprocess_wait (server.process, NULL, NULL);
+      remove_store (dir, data_dir);
+      return 0;
+    }
 
   one = measure (&server, "1 client, 1 op per request", 1, n_requests, 1);
   eight = measure (&server, "8 clients, 1 op per request", 8, n_requests, 1);
@@ -435,18 +475,7 @@ main (int    argc,
 
   g_subprocess_send_signal (server.process, SIGTERM);
   g_subprocess_wait (server.process, NULL, NULL);
-  {
-    const char *names[] = { "vigild.db", "vigild.db-wal", "vigild.db-shm", NULL };
-
-    for (guint i = 0; names[i] != NULL; i++)
-      {
-        g_autofree char *path = g_build_filename (data_dir, names[i], NULL);
-
-        g_remove (path);
-      }
-    g_rmdir (data_dir);
-    g_rmdir (dir);
-  }
+  remove_store (dir, data_dir);
   g_free (server.url);
   g_free (server.token);
   g_clear_object (&server.process);
