@@ -1278,11 +1278,18 @@ test_apply_each (Fixture       *f,
   g_assert_false (r->duplicate);
   g_assert_cmpint (r->seq, ==, 1);
   g_assert_cmpstr (vigil_incident_get_reference (r->incident), ==, "INC-2025-0001");
+  {
+    g_autofree char *doc = vigil_incident_to_string (r->incident);
+
+    /* the text saved is the incident's own encoding */
+    g_assert_cmpstr (r->doc, ==, doc);
+  }
 
   /* refused on its own; the others go on */
   r = g_ptr_array_index (results, 1);
   g_assert_error (r->error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_GATE);
   g_assert_cmpint (r->seq, ==, 0);
+  g_assert_null (r->doc);
   g_assert_nonnull (r->incident);
   g_assert_cmpuint (vigil_incident_get_step (r->incident), ==, 1);
   g_assert_cmpint (vigil_incident_get_revision (r->incident), ==, 1);
@@ -1300,6 +1307,7 @@ test_apply_each (Fixture       *f,
   g_assert_no_error (r->error);
   g_assert_true (r->duplicate);
   g_assert_cmpint (r->seq, ==, 1);
+  g_assert_null (r->doc);
 
   g_assert_cmpint (vigil_store_get_last_seq (f->store), ==, 2);
   g_assert_false (vigil_store_has_op (f->store, vigil_op_get_id (g_ptr_array_index (ops, 1))));
@@ -1310,6 +1318,54 @@ test_apply_each (Fixture       *f,
   g_assert_cmpint (vigil_store_get_last_seq (f->store), ==, 2);
   g_assert_true (vigil_store_verify (f->store, &checked, NULL, &error));
   g_assert_cmpint (checked, ==, 2);
+}
+
+/* The store keeps its statements compiled between calls. A kept SELECT
+ * must not keep its read transaction open: another connection's writes
+ * would stay unseen and a checkpoint could not empty the WAL. */
+static void
+test_kept_statements (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) other = vigil_store_open (f->path, &error);
+  g_autoptr(VigilIncident) first = NULL;
+  g_autoptr(VigilIncident) updated = NULL;
+  g_autoptr(VigilOp) update = NULL;
+  sqlite3 *db;
+
+  g_assert_no_error (error);
+  first = store_create (f->store, "First title", T0);
+  db = raw_open (f->path);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(VigilIncident) seen = NULL;
+      g_autoptr(GPtrArray) log = NULL;
+
+      seen = vigil_store_get_incident (other, vigil_incident_get_id (first), &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (vigil_incident_get_title (seen), ==,
+                       round == 0 ? "First title" : "Second title");
+      g_assert_cmpuint (vigil_store_count_incidents (other), ==, 1);
+      g_assert_cmpint (vigil_store_get_last_seq (other), ==, round + 1);
+      log = vigil_store_list_log_since (other, 0, 10, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (log->len, ==, round + 1);
+
+      /* busy = 0: no reader holds the WAL */
+      g_assert_cmpint (raw_int (db, "PRAGMA wal_checkpoint(TRUNCATE)"), ==, 0);
+
+      if (round == 0)
+        {
+          update = make_op_for ("incident.update", first, ANALYST, T0,
+                                "{'title':'Second title'}");
+          updated = store_apply_ok (f->store, update, VIGIL_ROLE_ANALYST);
+        }
+    }
+
+  sqlite3_close (db);
+  vigil_store_close (other);
 }
 
 static void
@@ -1512,6 +1568,7 @@ main (int   argc,
   ADD ("batch/rollback", test_batch_rollback);
   ADD ("batch/each", test_apply_each);
   ADD ("log/since", test_log_since);
+  ADD ("kept-statements", test_kept_statements);
 
   ADD ("async/apply", test_async);
 

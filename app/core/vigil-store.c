@@ -29,6 +29,8 @@ struct _VigilStore
   int       schema_version;
   /* Set while the store is a replica of a server (meta "sync.server"). */
   char     *sync_server;
+  /* SQL text -> CachedStatement, see lease_statement() */
+  GHashTable *statements;
 };
 
 G_DEFINE_TYPE (VigilStore, vigil_store, G_TYPE_OBJECT)
@@ -170,6 +172,117 @@ prepare (VigilStore  *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
+/* The statements of every operation and every request are compiled once per
+ * connection and kept: compiling one costs more than running it. A Lease
+ * hands a kept statement out; when the lease ends (it is a g_auto() type)
+ * the statement is reset, which ends the read transaction a SELECT holds,
+ * and its bindings are cleared, so that it points to no freed text. Leases
+ * only exist while the store's lock is held. A statement that is leased
+ * already (one use inside another) is compiled afresh and finalized at the
+ * end of its lease. */
+typedef struct {
+  sqlite3_stmt *stmt;
+  gboolean      in_use;
+} CachedStatement;
+
+typedef struct {
+  sqlite3_stmt *stmt;
+  gboolean     *in_use;   /* NULL when the statement is the lease's own */
+} Lease;
+
+static void
+cached_statement_free (CachedStatement *cached)
+{
+  g_assert (!cached->in_use);
+  sqlite3_finalize (cached->stmt);
+  g_free (cached);
+}
+
+static void
+lease_clear (Lease *lease)
+{
+  if (lease->stmt == NULL)
+    return;
+
+  if (lease->in_use != NULL)
+    {
+      sqlite3_reset (lease->stmt);
+      sqlite3_clear_bindings (lease->stmt);
+      *lease->in_use = FALSE;
+    }
+  else
+    sqlite3_finalize (lease->stmt);
+  lease->stmt = NULL;
+  lease->in_use = NULL;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Lease, lease_clear)
+
+/* Returns the statement of @sql (constant text) ready to be bound, held by
+ * @lease, or NULL on error. */
+static sqlite3_stmt *
+lease_statement (VigilStore  *self,
+                 Lease       *lease,
+                 const char  *sql,
+                 GError     **error)
+{
+  CachedStatement *cached;
+
+  g_assert (lease->stmt == NULL);
+
+  cached = g_hash_table_lookup (self->statements, sql);
+  if (cached != NULL && cached->in_use)
+    {
+      if (sqlite3_prepare_v2 (self->db, sql, -1, &lease->stmt, NULL) != SQLITE_OK)
+        {
+          set_sqlite_error (self, error, _("prepare a query"));
+          return NULL;
+        }
+      return lease->stmt;
+    }
+
+  if (cached == NULL)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt,
+                              NULL) != SQLITE_OK)
+        {
+          set_sqlite_error (self, error, _("prepare a query"));
+          return NULL;
+        }
+      cached = g_new0 (CachedStatement, 1);
+      cached->stmt = stmt;
+      g_hash_table_insert (self->statements, g_strdup (sql), cached);
+    }
+
+  cached->in_use = TRUE;
+  lease->stmt = cached->stmt;
+  lease->in_use = &cached->in_use;
+  return lease->stmt;
+}
+
+/* Runs a statement without parameters or rows (BEGIN, COMMIT, SAVEPOINT)
+ * from the kept ones. */
+static gboolean
+run_statement (VigilStore  *self,
+               const char  *sql,
+               GError     **error)
+{
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = lease_statement (self, &lease, sql, error)))
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      g_set_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_FAILED,
+                   _("Database error in %s: %s"), self->path, sqlite3_errmsg (self->db));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 rollback (VigilStore *self)
 {
@@ -184,11 +297,12 @@ meta_get (VigilStore  *self,
           char       **value,
           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   int rc;
 
   *value = NULL;
-  if (!(stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", error)))
+  if (!(stmt = lease_statement (self, &lease, "SELECT value FROM meta WHERE key = ?", error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
@@ -206,13 +320,14 @@ meta_set (VigilStore  *self,
           const char  *value,
           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
 
-  if (!(stmt = prepare (self,
-                        value
-                        ? "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)"
-                        : "DELETE FROM meta WHERE key = ?1",
-                        error)))
+  if (!(stmt = lease_statement (self, &lease,
+                                value
+                                ? "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)"
+                                : "DELETE FROM meta WHERE key = ?1",
+                                error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   if (value != NULL)
@@ -270,6 +385,7 @@ vigil_store_finalize (GObject *object)
   VigilStore *self = (VigilStore *) object;
 
   vigil_store_close (self);
+  g_hash_table_unref (self->statements);
   g_mutex_clear (&self->lock);
   g_free (self->path);
   g_free (self->sync_server);
@@ -287,6 +403,8 @@ static void
 vigil_store_init (VigilStore *self)
 {
   g_mutex_init (&self->lock);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) cached_statement_free);
 }
 
 VigilStore *
@@ -379,6 +497,7 @@ vigil_store_close (VigilStore *self)
   g_mutex_lock (&self->lock);
   if (self->db != NULL)
     {
+      g_hash_table_remove_all (self->statements);
       sqlite3_close_v2 (self->db);
       self->db = NULL;
     }
@@ -444,11 +563,12 @@ load_incident (VigilStore     *self,
                VigilIncident **out,
                GError        **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   int rc;
 
   *out = NULL;
-  if (!(stmt = prepare (self, "SELECT doc FROM incidents WHERE id = ?", error)))
+  if (!(stmt = lease_statement (self, &lease, "SELECT doc FROM incidents WHERE id = ?", error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
 
@@ -560,17 +680,18 @@ vigil_store_list_incidents_finish (VigilStore    *self,
 guint
 vigil_store_count_incidents (VigilStore *self)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   guint count = 0;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), 0);
 
   g_mutex_lock (&self->lock);
   if (self->db != NULL &&
-      (stmt = prepare (self, "SELECT count(*) FROM incidents", NULL)) != NULL &&
+      (stmt = lease_statement (self, &lease, "SELECT count(*) FROM incidents", NULL)) != NULL &&
       sqlite3_step (stmt) == SQLITE_ROW)
     count = sqlite3_column_int (stmt, 0);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  lease_clear (&lease);
   g_mutex_unlock (&self->lock);
 
   return count;
@@ -612,12 +733,14 @@ get_chain_head (VigilStore  *self,
                 char       **hash,
                 GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   int rc;
 
   *seq = 0;
   *hash = g_strdup ("");
-  if (!(stmt = prepare (self, "SELECT seq, hash FROM oplog ORDER BY seq DESC LIMIT 1", error)))
+  if (!(stmt = lease_statement (self, &lease,
+                                "SELECT seq, hash FROM oplog ORDER BY seq DESC LIMIT 1", error)))
     return FALSE;
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -638,11 +761,12 @@ find_op (VigilStore  *self,
          gint64      *seq,
          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   int rc;
 
   *seq = 0;
-  if (!(stmt = prepare (self, "SELECT seq FROM oplog WHERE op_id = ?", error)))
+  if (!(stmt = lease_statement (self, &lease, "SELECT seq FROM oplog WHERE op_id = ?", error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, op_id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
@@ -659,18 +783,21 @@ next_reference (VigilStore  *self,
                 char       **reference,
                 GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   gint64 last = 0;
 
-  if (!(stmt = prepare (self, "SELECT last FROM reference_counters WHERE year = ?", error)))
+  if (!(stmt = lease_statement (self, &lease,
+                                "SELECT last FROM reference_counters WHERE year = ?", error)))
     return FALSE;
   sqlite3_bind_int (stmt, 1, year);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     last = sqlite3_column_int64 (stmt, 0);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  lease_clear (&lease);
 
-  if (!(stmt = prepare (self, "INSERT OR REPLACE INTO reference_counters (year, last) "
-                              "VALUES (?, ?)", error)))
+  if (!(stmt = lease_statement (self, &lease,
+                                "INSERT OR REPLACE INTO reference_counters (year, last) "
+                                "VALUES (?, ?)", error)))
     return FALSE;
   sqlite3_bind_int (stmt, 1, year);
   sqlite3_bind_int64 (stmt, 2, last + 1);
@@ -681,20 +808,24 @@ next_reference (VigilStore  *self,
   return TRUE;
 }
 
+/* @doc_out: (optional): the incident's JSON text as saved */
 static gboolean
 save_incident (VigilStore     *self,
                VigilIncident  *incident,
+               char          **doc_out,
                GError        **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   g_autofree char *doc = vigil_incident_to_string (incident);
   g_autofree char *updated = vigil_time_to_iso (vigil_incident_get_updated_at (incident));
 
-  if (!(stmt = prepare (self,
-                        "INSERT INTO incidents (id, reference, step, revision, updated_at, doc) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                        "ON CONFLICT (id) DO UPDATE SET reference = ?2, step = ?3, "
-                        "revision = ?4, updated_at = ?5, doc = ?6", error)))
+  if (!(stmt = lease_statement (self, &lease,
+                                "INSERT INTO incidents "
+                                "(id, reference, step, revision, updated_at, doc) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                                "ON CONFLICT (id) DO UPDATE SET reference = ?2, step = ?3, "
+                                "revision = ?4, updated_at = ?5, doc = ?6", error)))
     return FALSE;
 
   sqlite3_bind_text (stmt, 1, vigil_incident_get_id (incident), -1, SQLITE_STATIC);
@@ -706,6 +837,8 @@ save_incident (VigilStore     *self,
 
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return set_sqlite_error (self, error, _("save an incident"));
+  if (doc_out != NULL)
+    *doc_out = g_steal_pointer (&doc);
   return TRUE;
 }
 
@@ -716,7 +849,8 @@ append_log (VigilStore  *self,
             gint64      *seq_out,
             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   g_autoptr(JsonNode) changes_node = json_node_new (JSON_NODE_ARRAY);
   g_autofree char *doc = vigil_op_to_string (op);
   g_autofree char *changes_text = NULL;
@@ -736,10 +870,10 @@ append_log (VigilStore  *self,
   hash = entry_hash (seq, vigil_op_get_id (op), vigil_op_get_incident_id (op), kind,
                      vigil_op_get_actor (op), at, doc, changes_text, prev_hash);
 
-  if (!(stmt = prepare (self,
-                        "INSERT INTO oplog (seq, op_id, incident_id, kind, actor, at, doc, "
-                        "changes, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        error)))
+  if (!(stmt = lease_statement (self, &lease,
+                                "INSERT INTO oplog (seq, op_id, incident_id, kind, actor, at, doc, "
+                                "changes, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, seq);
   sqlite3_bind_text (stmt, 2, vigil_op_get_id (op), -1, SQLITE_STATIC);
@@ -753,11 +887,12 @@ append_log (VigilStore  *self,
   sqlite3_bind_text (stmt, 10, hash, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return set_sqlite_error (self, error, _("append to the operation log"));
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  lease_clear (&lease);
 
   /* The head is kept apart so that cutting entries off the end shows. */
-  if (!(stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES ('chain_head', ?)",
-                        error)))
+  if (!(stmt = lease_statement (self, &lease,
+                                "INSERT OR REPLACE INTO meta (key, value) "
+                                "VALUES ('chain_head', ?)", error)))
     return FALSE;
   {
     g_autofree char *head = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", seq, hash);
@@ -783,7 +918,8 @@ check_concurrent_changes (VigilStore  *self,
                           JsonArray   *changes,
                           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   g_autoptr(GHashTable) mine = g_hash_table_new (g_str_hash, g_str_equal);
   int rc;
 
@@ -796,9 +932,9 @@ check_concurrent_changes (VigilStore  *self,
   if (g_hash_table_size (mine) == 0)
     return TRUE;
 
-  if (!(stmt = prepare (self,
-                        "SELECT actor, changes FROM oplog WHERE incident_id = ? "
-                        "ORDER BY seq LIMIT -1 OFFSET ?", error)))
+  if (!(stmt = lease_statement (self, &lease,
+                                "SELECT actor, changes FROM oplog WHERE incident_id = ? "
+                                "ORDER BY seq LIMIT -1 OFFSET ?", error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, vigil_op_get_incident_id (op), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, vigil_op_get_base_rev (op));
@@ -838,12 +974,14 @@ queue_op (VigilStore  *self,
           VigilRole    role,
           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   g_autofree char *doc = vigil_op_to_string (op);
 
-  if (!(stmt = prepare (self,
-                        "INSERT INTO outbox (op_id, incident_id, role, doc) VALUES (?, ?, ?, ?)",
-                        error)))
+  if (!(stmt = lease_statement (self, &lease,
+                                "INSERT INTO outbox (op_id, incident_id, role, doc) "
+                                "VALUES (?, ?, ?, ?)",
+                                error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, vigil_op_get_id (op), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, vigil_op_get_incident_id (op), -1, SQLITE_STATIC);
@@ -854,13 +992,15 @@ queue_op (VigilStore  *self,
   return TRUE;
 }
 
-/* Runs inside an open transaction. */
+/* Runs inside an open transaction. @doc: (optional): set to the saved JSON
+ * text of the incident when the operation is applied. */
 static VigilIncident *
 apply_in_transaction (VigilStore  *self,
                       VigilOp     *op,
                       VigilRole    role,
                       gboolean    *duplicate,
                       gint64      *seq,
+                      char       **doc,
                       GError     **error)
 {
   g_autoptr(VigilIncident) current = NULL;
@@ -927,7 +1067,7 @@ apply_in_transaction (VigilStore  *self,
       json_array_add_object_element (changes, change);
     }
 
-  if (!save_incident (self, result, error) || !append_log (self, op, changes, seq, error))
+  if (!save_incident (self, result, doc, error) || !append_log (self, op, changes, seq, error))
     return NULL;
 
   *duplicate = FALSE;
@@ -952,10 +1092,10 @@ vigil_store_apply (VigilStore  *self,
 
   g_mutex_lock (&self->lock);
 
-  if (check_open (self, error) && exec (self, "BEGIN IMMEDIATE", error))
+  if (check_open (self, error) && run_statement (self, "BEGIN IMMEDIATE", error))
     {
-      result = apply_in_transaction (self, op, role, &dup, &s, error);
-      if (result != NULL && !exec (self, "COMMIT", error))
+      result = apply_in_transaction (self, op, role, &dup, &s, NULL, error);
+      if (result != NULL && !run_statement (self, "COMMIT", error))
         g_clear_object (&result);
       if (result == NULL)
         rollback (self);
@@ -1053,7 +1193,7 @@ vigil_store_apply_batch (VigilStore  *self,
 
   g_mutex_lock (&self->lock);
 
-  if (check_open (self, error) && exec (self, "BEGIN IMMEDIATE", error))
+  if (check_open (self, error) && run_statement (self, "BEGIN IMMEDIATE", error))
     {
       ok = TRUE;
       for (guint i = 0; ok && i < ops->len; i++)
@@ -1063,7 +1203,7 @@ vigil_store_apply_batch (VigilStore  *self,
           gint64 seq;
 
           result = apply_in_transaction (self, g_ptr_array_index (ops, i), role, &dup, &seq,
-                                         error);
+                                         NULL, error);
           if (result == NULL)
             {
               g_prefix_error (error, _("Operation %u of %u: "), i + 1, ops->len);
@@ -1071,7 +1211,7 @@ vigil_store_apply_batch (VigilStore  *self,
             }
         }
       if (ok)
-        ok = exec (self, "COMMIT", error);
+        ok = run_statement (self, "COMMIT", error);
       if (!ok)
         rollback (self);
     }
@@ -1089,6 +1229,7 @@ vigil_apply_result_free (VigilApplyResult *result)
 
   g_clear_object (&result->incident);
   g_clear_error (&result->error);
+  g_free (result->doc);
   g_free (result);
 }
 
@@ -1109,7 +1250,7 @@ vigil_store_apply_each (VigilStore       *self,
 
   g_mutex_lock (&self->lock);
 
-  if (check_open (self, error) && exec (self, "BEGIN IMMEDIATE", error))
+  if (check_open (self, error) && run_statement (self, "BEGIN IMMEDIATE", error))
     {
       ok = TRUE;
       for (guint i = 0; ok && i < ops->len; i++)
@@ -1121,19 +1262,22 @@ vigil_store_apply_each (VigilStore       *self,
 
           /* A savepoint per operation: a refusal unwinds only its own
            * writes (a reference counter, say). */
-          if (!(ok = exec (self, "SAVEPOINT op", error)))
+          if (!(ok = run_statement (self, "SAVEPOINT op", error)))
             break;
 
           result->incident = apply_in_transaction (self, op, roles[i], &result->duplicate,
-                                                   &result->seq, &result->error);
+                                                   &result->seq, &result->doc,
+                                                   &result->error);
           if (result->incident != NULL)
             {
-              ok = exec (self, "RELEASE op", error);
+              ok = run_statement (self, "RELEASE op", error);
               continue;
             }
 
-          ok = exec (self, "ROLLBACK TO op", error) && exec (self, "RELEASE op", error);
+          ok = run_statement (self, "ROLLBACK TO op", error) &&
+               run_statement (self, "RELEASE op", error);
           result->seq = 0;
+          g_clear_pointer (&result->doc, g_free);
           if (result->error != NULL && result->error->domain == VIGIL_STORE_ERROR)
             {
               /* A disk or database failure is not a refusal: give up. */
@@ -1144,7 +1288,7 @@ vigil_store_apply_each (VigilStore       *self,
             load_incident (self, vigil_op_get_incident_id (op), &result->incident, NULL);
         }
       if (ok)
-        ok = exec (self, "COMMIT", error);
+        ok = run_statement (self, "COMMIT", error);
       if (!ok)
         rollback (self);
     }
@@ -1251,24 +1395,25 @@ vigil_store_list_log (VigilStore  *self,
                       const char  *incident_id,
                       GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   GPtrArray *entries = NULL;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
   g_mutex_lock (&self->lock);
   if (check_open (self, error) &&
-      (stmt = prepare (self,
-                       incident_id
-                       ? LOG_COLUMNS "WHERE incident_id = ? ORDER BY seq"
-                       : LOG_COLUMNS "ORDER BY seq",
-                       error)) != NULL)
+      (stmt = lease_statement (self, &lease,
+                               incident_id
+                               ? LOG_COLUMNS "WHERE incident_id = ? ORDER BY seq"
+                               : LOG_COLUMNS "ORDER BY seq",
+                               error)) != NULL)
     {
       if (incident_id != NULL)
         sqlite3_bind_text (stmt, 1, incident_id, -1, SQLITE_STATIC);
       entries = collect_log (self, stmt, error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  lease_clear (&lease);
   g_mutex_unlock (&self->lock);
 
   return entries;
@@ -1280,20 +1425,22 @@ vigil_store_list_log_since (VigilStore  *self,
                             guint        limit,
                             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   GPtrArray *entries = NULL;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
   g_mutex_lock (&self->lock);
   if (check_open (self, error) &&
-      (stmt = prepare (self, LOG_COLUMNS "WHERE seq > ? ORDER BY seq LIMIT ?", error)) != NULL)
+      (stmt = lease_statement (self, &lease, LOG_COLUMNS "WHERE seq > ? ORDER BY seq LIMIT ?",
+                               error)) != NULL)
     {
       sqlite3_bind_int64 (stmt, 1, since);
       sqlite3_bind_int64 (stmt, 2, limit);
       entries = collect_log (self, stmt, error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  lease_clear (&lease);
   g_mutex_unlock (&self->lock);
 
   return entries;
@@ -1449,8 +1596,9 @@ vigil_store_query_incidents (VigilStore        *self,
     "     coalesce (json_extract (doc, '$.title'), '') || ' ' || "
     "     coalesce (json_extract (doc, '$.description'), '') || ' ' || "
     "     coalesce (json_extract (doc, '$.owner'), '')), lower (?5)) > 0) ";
-  g_autoptr(sqlite3_stmt) count_stmt = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) count_lease = { NULL, };
+  g_auto(Lease) page_lease = { NULL, };
+  sqlite3_stmt *count_stmt, *stmt;
   g_autofree char *count_sql = g_strconcat ("SELECT count(*) FROM incidents ", where, NULL);
   g_autofree char *page_sql = g_strconcat ("SELECT doc FROM incidents ", where,
                                            "ORDER BY reference, id LIMIT ?6 OFFSET ?7", NULL);
@@ -1469,8 +1617,8 @@ vigil_store_query_incidents (VigilStore        *self,
   g_mutex_lock (&self->lock);
 
   if (!check_open (self, error) ||
-      !(count_stmt = prepare (self, count_sql, error)) ||
-      !(stmt = prepare (self, page_sql, error)))
+      !(count_stmt = lease_statement (self, &count_lease, count_sql, error)) ||
+      !(stmt = lease_statement (self, &page_lease, page_sql, error)))
     goto out;
 
   stmts[0] = count_stmt;
@@ -1497,8 +1645,8 @@ vigil_store_query_incidents (VigilStore        *self,
   incidents = collect_incidents (self, stmt, error);
 
 out:
-  g_clear_pointer (&count_stmt, sqlite3_finalize);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  lease_clear (&count_lease);
+  lease_clear (&page_lease);
   g_mutex_unlock (&self->lock);
   return incidents;
 }
@@ -1507,20 +1655,21 @@ GPtrArray *
 vigil_store_list_pending_approvals (VigilStore  *self,
                                     GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   GPtrArray *incidents = NULL;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
   g_mutex_lock (&self->lock);
   if (check_open (self, error) &&
-      (stmt = prepare (self,
-                       "SELECT doc FROM incidents "
-                       "WHERE json_extract (doc, '$.approval.state') = 'pending' "
-                       "ORDER BY json_extract (doc, '$.approval.submitted_at'), reference",
-                       error)) != NULL)
+      (stmt = lease_statement (self, &lease,
+                               "SELECT doc FROM incidents "
+                               "WHERE json_extract (doc, '$.approval.state') = 'pending' "
+                               "ORDER BY json_extract (doc, '$.approval.submitted_at'), reference",
+                               error)) != NULL)
     incidents = collect_incidents (self, stmt, error);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  lease_clear (&lease);
   g_mutex_unlock (&self->lock);
 
   return incidents;
@@ -1533,7 +1682,8 @@ vigil_store_find_indicator (VigilStore  *self,
                             const char  *exclude_id,
                             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   g_autofree char *normalized = NULL;
   GPtrArray *incidents = NULL;
 
@@ -1553,21 +1703,22 @@ vigil_store_find_indicator (VigilStore  *self,
 
   g_mutex_lock (&self->lock);
   if (check_open (self, error) &&
-      (stmt = prepare (self,
-                       "SELECT doc FROM incidents AS i "
-                       "WHERE (?3 IS NULL OR i.id <> ?3) AND EXISTS ("
-                       "  SELECT 1 FROM json_each (i.doc, '$.forms.correlate.indicators') AS ind "
-                       "  WHERE json_extract (ind.value, '$.type') = ?1 "
-                       "    AND json_extract (ind.value, '$.value') = ?2) "
-                       "ORDER BY reference, id",
-                       error)) != NULL)
+      (stmt = lease_statement (self, &lease,
+                               "SELECT doc FROM incidents AS i "
+                               "WHERE (?3 IS NULL OR i.id <> ?3) AND EXISTS ("
+                               "  SELECT 1 FROM json_each (i.doc, "
+                               "    '$.forms.correlate.indicators') AS ind "
+                               "  WHERE json_extract (ind.value, '$.type') = ?1 "
+                               "    AND json_extract (ind.value, '$.value') = ?2) "
+                               "ORDER BY reference, id",
+                               error)) != NULL)
     {
       sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, normalized, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 3, exclude_id, -1, SQLITE_STATIC);
       incidents = collect_incidents (self, stmt, error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  lease_clear (&lease);
   g_mutex_unlock (&self->lock);
 
   return incidents;
@@ -1956,7 +2107,8 @@ vigil_store_lookup_token (VigilStore *self,
                           const char *token_hash,
                           gint64      now_unix)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   VigilUser *user = NULL;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
@@ -1964,18 +2116,18 @@ vigil_store_lookup_token (VigilStore *self,
 
   g_mutex_lock (&self->lock);
   if (self->db != NULL &&
-      (stmt = prepare (self,
-                       "SELECT u.name, u.role, u.disabled, u.created_at FROM tokens t "
-                       "JOIN users u ON u.name = t.user_name "
-                       "WHERE t.token_hash = ? AND t.expires > ? AND u.disabled = 0",
-                       NULL)) != NULL)
+      (stmt = lease_statement (self, &lease,
+                               "SELECT u.name, u.role, u.disabled, u.created_at FROM tokens t "
+                               "JOIN users u ON u.name = t.user_name "
+                               "WHERE t.token_hash = ? AND t.expires > ? AND u.disabled = 0",
+                               NULL)) != NULL)
     {
       sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, now_unix);
       if (sqlite3_step (stmt) == SQLITE_ROW)
         user = user_from_row (stmt);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  lease_clear (&lease);
   g_mutex_unlock (&self->lock);
 
   return user;
@@ -2113,12 +2265,12 @@ vigil_store_set_sync_server (VigilStore  *self,
       goto out;
     }
 
-  if (exec (self, "BEGIN IMMEDIATE", error))
+  if (run_statement (self, "BEGIN IMMEDIATE", error))
     {
       ok = meta_set (self, "sync.server", url, error) &&
            meta_set (self, "sync.seq", NULL, error) &&
            (url == NULL || !upload_local || queue_local_history (self, error)) &&
-           exec (self, "COMMIT", error);
+           run_statement (self, "COMMIT", error);
       if (!ok)
         rollback (self);
     }
@@ -2168,14 +2320,15 @@ static guint
 count_rows (VigilStore *self,
             const char *sql)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   guint count = 0;
 
   g_mutex_lock (&self->lock);
-  if (self->db != NULL && (stmt = prepare (self, sql, NULL)) != NULL &&
+  if (self->db != NULL && (stmt = lease_statement (self, &lease, sql, NULL)) != NULL &&
       sqlite3_step (stmt) == SQLITE_ROW)
     count = sqlite3_column_int (stmt, 0);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  lease_clear (&lease);
   g_mutex_unlock (&self->lock);
 
   return count;
@@ -2224,12 +2377,13 @@ collect_outbox (VigilStore  *self,
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (
     (GDestroyNotify) vigil_outbox_entry_free);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self,
-                        incident_id
-                        ? "SELECT pos, role, doc FROM outbox WHERE incident_id = ?2 "
+  if (!(stmt = lease_statement (self, &lease,
+                                incident_id
+                                ? "SELECT pos, role, doc FROM outbox WHERE incident_id = ?2 "
                           "ORDER BY pos LIMIT ?1"
                         : "SELECT pos, role, doc FROM outbox ORDER BY pos LIMIT ?1",
                         error)))
@@ -2352,9 +2506,10 @@ run_text (VigilStore  *self,
           const char  *what,
           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
 
-  if (!(stmt = prepare (self, sql, error)))
+  if (!(stmt = lease_statement (self, &lease, sql, error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
@@ -2367,7 +2522,8 @@ record_problem (VigilStore        *self,
                 VigilSyncProblem  *problem,
                 GError           **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt = NULL;
   g_autofree char *doc = vigil_op_to_string (problem->op);
   g_autofree char *at = vigil_time_to_iso (problem->at);
 
@@ -2375,10 +2531,10 @@ record_problem (VigilStore        *self,
                  _("take a refused operation out of the queue"), error))
     return FALSE;
 
-  if (!(stmt = prepare (self,
-                        "INSERT OR REPLACE INTO sync_problems "
-                        "(op_id, incident_id, conflict, message, doc, at) "
-                        "VALUES (?, ?, ?, ?, ?, ?)", error)))
+  if (!(stmt = lease_statement (self, &lease,
+                                "INSERT OR REPLACE INTO sync_problems "
+                                "(op_id, incident_id, conflict, message, doc, at) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, vigil_op_get_id (problem->op), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, problem->incident_id, -1, SQLITE_STATIC);
@@ -2437,7 +2593,7 @@ rebase_incident (VigilStore      *self,
     }
   vigil_incident_set_revision (state, vigil_incident_get_revision (server_state));
 
-  if (!save_incident (self, state, error))
+  if (!save_incident (self, state, NULL, error))
     return FALSE;
 
   *local = g_steal_pointer (&state);
@@ -2537,10 +2693,10 @@ vigil_store_merge_remote (VigilStore          *self,
 
   g_mutex_lock (&self->lock);
 
-  if (check_open (self, error) && exec (self, "BEGIN IMMEDIATE", error))
+  if (check_open (self, error) && run_statement (self, "BEGIN IMMEDIATE", error))
     {
       ok = merge_in_transaction (self, changes, touched_list, removed_list, error) &&
-           exec (self, "COMMIT", error);
+           run_statement (self, "COMMIT", error);
       if (!ok)
         rollback (self);
     }

@@ -350,7 +350,10 @@ vigild_api_ops_results (GPtrArray *ops,
         {
           json_object_set_int_member (item, "revision",
                                       vigil_incident_get_revision (result->incident));
-          json_object_set_member (item, "incident", vigil_incident_to_json (result->incident));
+          /* The text the store saved is the incident's encoding: spliced in
+           * as the last member rather than encoded a second time. */
+          if (result->doc == NULL)
+            json_object_set_member (item, "incident", vigil_incident_to_json (result->incident));
         }
       else
         {
@@ -361,6 +364,14 @@ vigild_api_ops_results (GPtrArray *ops,
       if (i > 0)
         g_string_append_c (out, ',');
       append_node (out, object_node (item));
+      if (result->incident != NULL && result->doc != NULL)
+        {
+          g_assert (out->len > 0 && out->str[out->len - 1] == '}');
+          g_string_truncate (out, out->len - 1);
+          g_string_append (out, ",\"incident\":");
+          g_string_append (out, result->doc);
+          g_string_append_c (out, '}');
+        }
     }
 
   g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT "}", last_seq);

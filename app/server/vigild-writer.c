@@ -48,10 +48,15 @@ typedef struct {
   VigilRole  role;
 } Batch;
 
+/* A written group, handed to the main context in one piece: one wakeup
+ * per commit rather than one per request. */
 typedef struct {
   VigildWriter *self;
-  gint64        last_seq;
-} Committed;
+  GPtrArray    *batches;   /* Batch */
+  GPtrArray    *parts;     /* per batch, its results (GPtrArray); NULL on error */
+  GError       *error;
+  gint64        last_seq;  /* > 0: the store changed */
+} Completion;
 
 static void
 batch_free (Batch *batch)
@@ -62,17 +67,37 @@ batch_free (Batch *batch)
 }
 
 static gboolean
-emit_committed_cb (gpointer data)
+complete_group_cb (gpointer data)
 {
-  Committed *committed = data;
+  Completion *done = data;
 
-  g_signal_emit (committed->self, signals[COMMITTED], 0, committed->last_seq);
-  g_object_unref (committed->self);
-  g_free (committed);
+  /* Tell the live clients before answering the requests: a client that
+   * connects after its answer must not hear of its own commit as news. */
+  if (done->last_seq > 0)
+    g_signal_emit (done->self, signals[COMMITTED], 0, done->last_seq);
+
+  for (guint i = 0; i < done->batches->len; i++)
+    {
+      Batch *batch = g_ptr_array_index (done->batches, i);
+
+      if (done->parts == NULL)
+        g_task_return_new_error (batch->task, VIGILD_ERROR, VIGILD_ERROR_INTERNAL,
+                                 "%s", done->error->message);
+      else
+        g_task_return_pointer (batch->task, g_steal_pointer (&done->parts->pdata[i]),
+                               (GDestroyNotify) g_ptr_array_unref);
+    }
+
+  g_ptr_array_unref (done->batches);
+  g_clear_pointer (&done->parts, g_ptr_array_unref);
+  g_clear_error (&done->error);
+  g_object_unref (done->self);
+  g_free (done);
   return G_SOURCE_REMOVE;
 }
 
-/* Applies one group in one transaction and completes its requests. */
+/* Applies one group in one transaction and completes its requests (takes
+ * @batches). */
 static void
 write_group (VigildWriter *self,
              GPtrArray    *batches)
@@ -81,6 +106,7 @@ write_group (VigildWriter *self,
   g_autoptr(GArray) roles = g_array_new (FALSE, FALSE, sizeof (VigilRole));
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GError) error = NULL;
+  Completion *done;
   gint64 newest = 0;
   guint offset = 0;
 
@@ -122,41 +148,40 @@ write_group (VigildWriter *self,
     newest = 0;
   g_mutex_unlock (&self->lock);
 
-  /* Tell the live clients before answering the requests: a client that
-   * connects after its answer must not hear of its own commit as news. */
-  if (newest > 0)
+  done = g_new0 (Completion, 1);
+  done->self = g_object_ref (self);
+  done->batches = batches;
+  done->last_seq = newest;
+  if (results == NULL)
+    done->error = g_steal_pointer (&error);
+  else
     {
-      Committed *committed = g_new0 (Committed, 1);
-
-      committed->self = g_object_ref (self);
-      committed->last_seq = newest;
-      g_main_context_invoke (self->context, emit_committed_cb, committed);
-    }
-
-  for (guint i = 0; i < batches->len; i++)
-    {
-      Batch *batch = g_ptr_array_index (batches, i);
-
-      if (results == NULL)
+      done->parts = g_ptr_array_new_full (batches->len, NULL);
+      for (guint i = 0; i < batches->len; i++)
         {
-          g_task_return_new_error (batch->task, VIGILD_ERROR, VIGILD_ERROR_INTERNAL,
-                                   "%s", error->message);
-          continue;
+          Batch *batch = g_ptr_array_index (batches, i);
+          GPtrArray *part = g_ptr_array_new_full (batch->ops->len,
+                                                  (GDestroyNotify) vigil_apply_result_free);
+
+          for (guint j = 0; j < batch->ops->len; j++)
+            {
+              g_ptr_array_add (part, g_ptr_array_index (results, offset + j));
+              g_ptr_array_index (results, offset + j) = NULL;
+            }
+          offset += batch->ops->len;
+          g_ptr_array_add (done->parts, part);
         }
-
-      {
-        GPtrArray *part = g_ptr_array_new_full (batch->ops->len,
-                                                (GDestroyNotify) vigil_apply_result_free);
-
-        for (guint j = 0; j < batch->ops->len; j++)
-          {
-            g_ptr_array_add (part, g_ptr_array_index (results, offset + j));
-            g_ptr_array_index (results, offset + j) = NULL;
-          }
-        offset += batch->ops->len;
-        g_task_return_pointer (batch->task, part, (GDestroyNotify) g_ptr_array_unref);
-      }
     }
+  /* Always from the main context, even when no one iterates it right now
+   * (g_main_context_invoke() would then run it here). */
+  {
+    g_autoptr(GSource) source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, complete_group_cb, done, NULL);
+    g_source_set_static_name (source, "[vigild] complete group");
+    g_source_attach (source, self->context);
+  }
 }
 
 static gpointer
@@ -166,7 +191,7 @@ writer_thread (gpointer data)
 
   for (;;)
     {
-      g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify) batch_free);
+      GPtrArray *batches = g_ptr_array_new_with_free_func ((GDestroyNotify) batch_free);
       guint n_ops = 0;
 
       g_mutex_lock (&self->lock);
@@ -175,6 +200,7 @@ writer_thread (gpointer data)
       if (g_queue_is_empty (&self->queue))
         {
           g_mutex_unlock (&self->lock);
+          g_ptr_array_unref (batches);
           break;
         }
 

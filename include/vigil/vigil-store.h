@@ -190,12 +190,16 @@ gboolean        vigil_store_verify              (VigilStore    *self,
  * @error: (nullable): why the operation was refused, %NULL when applied
  * @duplicate: the operation had been applied before; nothing changed
  * @seq: the operation's log sequence number (0 when refused)
+ * @doc: (nullable): when the operation was applied, @incident as the JSON
+ *   text the store saved, the same as vigil_incident_to_string() gives: a
+ *   caller that sends the incident on need not encode it again
  */
 typedef struct {
   VigilIncident *incident;
   GError        *error;
   gboolean       duplicate;
   gint64         seq;
+  char          *doc;
 } VigilApplyResult;
 
 void vigil_apply_result_free (VigilApplyResult *result);

@@ -10,7 +10,9 @@
  *     clients have read them (a full sync, pages of 1,000, searches);
  *   - the server's CPU time per operation, which says more than the rate
  *     when the machine is shared.
- * Run: build/tests/bench/bench-server [--requests N] [--incidents N] */
+ * Run: build/tests/bench/bench-server [--requests N] [--incidents N]
+ * With --clients N and/or --batch N it runs only that one measurement (to
+ * profile the server under one load). */
 
 #include "config.h"
 
@@ -30,6 +32,8 @@
 
 static guint n_requests = 2000;
 static guint n_incidents = 10000;
+static guint only_clients = 0;
+static guint only_batch = 0;
 static char *vigild = NULL;
 
 typedef struct {
@@ -199,9 +203,11 @@ percentile (GArray *sorted,
   return g_array_index (sorted, gint64, index) / 1000.0;
 }
 
-/* CPU time the server has used, user and system, in µs. */
+/* CPU time the server has used, user and system, in µs; @system gets the
+ * system part. */
 static gint64
-server_cpu_usec (Server *server)
+server_cpu_usec (Server *server,
+                 gint64 *system)
 {
   g_autofree char *path = g_strdup_printf ("/proc/%s/stat",
                                            g_subprocess_get_identifier (server->process));
@@ -215,6 +221,7 @@ server_cpu_usec (Server *server)
   fields = g_strsplit (end + 2, " ", -1);
   if (g_strv_length (fields) < 13)
     fail ("cannot parse %s", path);
+  *system = g_ascii_strtoll (fields[12], NULL, 10) * G_USEC_PER_SEC / sysconf (_SC_CLK_TCK);
   return (g_ascii_strtoll (fields[11], NULL, 10) + g_ascii_strtoll (fields[12], NULL, 10)) *
          G_USEC_PER_SEC / sysconf (_SC_CLK_TCK);
 }
@@ -241,12 +248,13 @@ measure (Server     *server,
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint64));
   Client clients[8];
   GThread *threads[8];
-  gint64 start, elapsed, cpu, client_cpu;
+  gint64 start, elapsed, cpu, system, system_after, client_cpu;
+  guint n_ops;
   double ops_per_second;
 
   g_assert (n_clients <= G_N_ELEMENTS (clients));
 
-  cpu = server_cpu_usec (server);
+  cpu = server_cpu_usec (server, &system);
   client_cpu = clients_cpu_usec ();
   start = g_get_monotonic_time ();
   for (guint i = 0; i < n_clients; i++)
@@ -264,16 +272,17 @@ measure (Server     *server,
       g_array_unref (clients[i].latencies);
     }
   elapsed = g_get_monotonic_time () - start;
-  cpu = server_cpu_usec (server) - cpu;
+  cpu = server_cpu_usec (server, &system_after) - cpu;
+  system = system_after - system;
   client_cpu = clients_cpu_usec () - client_cpu;
 
   g_array_sort (all, compare_gint64);
-  ops_per_second = (double) all->len * ops_per_request * G_USEC_PER_SEC / elapsed;
-  printf ("%-30s %6u ops %6.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  CPU/op: server %4.0f us, "
-          "clients %4.0f us\n", name, all->len * ops_per_request, ops_per_second,
-          percentile (all, 0.50), percentile (all, 0.99),
-          (double) cpu / (all->len * ops_per_request),
-          (double) client_cpu / (all->len * ops_per_request));
+  n_ops = all->len * ops_per_request;
+  ops_per_second = (double) n_ops * G_USEC_PER_SEC / elapsed;
+  printf ("%-30s %6u ops %6.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  CPU/op: server %4.0f us "
+          "(system %4.0f us), clients %4.0f us\n", name, n_ops, ops_per_second,
+          percentile (all, 0.50), percentile (all, 0.99), (double) cpu / n_ops,
+          (double) system / n_ops, (double) client_cpu / n_ops);
   return ops_per_second;
 }
 
@@ -311,6 +320,22 @@ count_total (Server      *server,
   return json_object_get_int_member (json_node_get_object (reply), "total");
 }
 
+static void
+remove_store (const char *dir,
+              const char *data_dir)
+{
+  const char *names[] = { "vigild.db", "vigild.db-wal", "vigild.db-shm", NULL };
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (data_dir, names[i], NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (data_dir);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -321,6 +346,10 @@ main (int    argc,
     { "incidents", 'i', 0, G_OPTION_ARG_INT, &n_incidents,
       "Incidents in the store for the memory figure (default 10000)", "N" },
     { "vigild", 0, 0, G_OPTION_ARG_FILENAME, &vigild, "The vigild binary", "PATH" },
+    { "clients", 'c', 0, G_OPTION_ARG_INT, &only_clients,
+      "Only measure this many clients (1 to 8)", "N" },
+    { "batch", 'b', 0, G_OPTION_ARG_INT, &only_batch,
+      "Only measure requests of this many operations", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- benchmark the vigild server");
@@ -341,6 +370,8 @@ main (int    argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     fail ("%s", error->message);
+  if (only_clients > 8)
+    fail ("--clients takes 1 to 8");
   if (vigild == NULL)
     vigild = g_strdup (g_getenv ("VIGILD") ? g_getenv ("VIGILD") : VIGILD_PATH);
 
@@ -377,6 +408,20 @@ main (int    argc,
   printf ("vigild %s, store in %s, %u requests per measurement\n\n", PACKAGE_VERSION, dir,
           n_requests);
   read_memory (&server, &rss_idle, &peak_idle);
+
+  if (only_clients > 0 || only_batch > 0)
+    {
+      guint clients = MAX (only_clients, 1), batch = MAX (only_batch, 1);
+      g_autofree char *name = g_strdup_printf ("%u client%s, %u op%s per request", clients,
+                                               clients > 1 ? "s" : "", batch,
+                                               batch > 1 ? "s" : "");
+
+      measure (&server, name, clients, MAX (clients, n_requests / batch), batch);
+      g_subprocess_send_signal (server.process, SIGTERM);
+      g_subprocess_wait (server.process, NULL, NULL);
+      remove_store (dir, data_dir);
+      return 0;
+    }
 
   one = measure (&server, "1 client, 1 op per request", 1, n_requests, 1);
   eight = measure (&server, "8 clients, 1 op per request", 8, n_requests, 1);
@@ -435,18 +480,7 @@ main (int    argc,
 
   g_subprocess_send_signal (server.process, SIGTERM);
   g_subprocess_wait (server.process, NULL, NULL);
-  {
-    const char *names[] = { "vigild.db", "vigild.db-wal", "vigild.db-shm", NULL };
-
-    for (guint i = 0; names[i] != NULL; i++)
-      {
-        g_autofree char *path = g_build_filename (data_dir, names[i], NULL);
-
-        g_remove (path);
-      }
-    g_rmdir (data_dir);
-    g_rmdir (dir);
-  }
+  remove_store (dir, data_dir);
   g_free (server.url);
   g_free (server.token);
   g_clear_object (&server.process);
