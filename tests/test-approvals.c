@@ -11,25 +11,9 @@
 
 #include "vigil-approvals-view.h"
 #include "vigil-window.h"
+#include "test-gui-util.h"
 
-#define WAIT_SECONDS 20
 #define PAST "2025-03-01T08:00:00Z"
-
-static gboolean
-on_wait_timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out after %d s waiting for %s", WAIT_SECONDS, (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond, what)                                                   \
-  G_STMT_START {                                                                 \
-    guint _guard = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout_cb,      \
-                                          (gpointer) (what));                    \
-    while (!(cond))                                                              \
-      g_main_context_iteration (NULL, TRUE);                                     \
-    g_source_remove (_guard);                                                    \
-  } G_STMT_END
 
 typedef struct {
   char           *dir;
@@ -38,24 +22,6 @@ typedef struct {
   VigilWindow    *window;
   VigilApprovalsView *view;
 } Fixture;
-
-static GtkWidget *
-find_by_type (GtkWidget *root,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *hit = find_by_type (child, type);
-
-      if (hit != NULL)
-        return hit;
-    }
-  return NULL;
-}
 
 static gboolean
 has_group_titled (GtkWidget  *root,
@@ -133,7 +99,7 @@ open_window (Fixture    *f,
   gtk_window_present (GTK_WINDOW (f->window));
   WAIT_UNTIL (vigil_workspace_get_loaded (f->workspace), "the workspace");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-view", "s", "approvals");
-  f->view = VIGIL_APPROVALS_VIEW (find_by_type (GTK_WIDGET (f->window),
+  f->view = VIGIL_APPROVALS_VIEW (test_gui_find_by_type (GTK_WIDGET (f->window),
                                                 VIGIL_TYPE_APPROVALS_VIEW));
   g_assert_nonnull (f->view);
 }

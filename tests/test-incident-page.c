@@ -15,8 +15,8 @@
 #include "vigil-incident-page.h"
 #include "vigil-item-dialog.h"
 #include "vigil-window.h"
+#include "test-gui-util.h"
 
-#define WAIT_SECONDS 20
 
 typedef struct {
   char           *dir;
@@ -28,22 +28,6 @@ typedef struct {
 } Fixture;
 
 /* Helpers */
-
-static gboolean
-on_wait_timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out after %d s waiting for %s", WAIT_SECONDS, (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond, what)                                                   \
-  G_STMT_START {                                                                 \
-    guint _guard = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout_cb,      \
-                                          (gpointer) (what));                    \
-    while (!(cond))                                                              \
-      g_main_context_iteration (NULL, TRUE);                                     \
-    g_source_remove (_guard);                                                    \
-  } G_STMT_END
 
 static gboolean
 on_pause_done_cb (gpointer user_data)
@@ -62,25 +46,6 @@ pause_ms (guint ms)
   WAIT_UNTIL (done, "a pause");
 }
 
-static GtkWidget *
-find_by_id (GtkWidget  *root,
-            const char *id)
-{
-  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *hit = find_by_id (child, id);
-
-      if (hit != NULL)
-        return hit;
-    }
-  return NULL;
-}
-
 /* Field rows and lists are named after their field or collection. */
 static GtkWidget *
 find_by_name (GtkWidget  *root,
@@ -94,25 +59,6 @@ find_by_name (GtkWidget  *root,
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *hit = find_by_name (child, name);
-
-      if (hit != NULL)
-        return hit;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_by_type (GtkWidget *root,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *hit = find_by_type (child, type);
 
       if (hit != NULL)
         return hit;
@@ -175,7 +121,7 @@ set_field_text (Fixture    *fixture,
     gtk_editable_set_text (GTK_EDITABLE (row), text);
   else
     {
-      GtkWidget *view = find_by_type (row, GTK_TYPE_TEXT_VIEW);
+      GtkWidget *view = test_gui_find_by_type (row, GTK_TYPE_TEXT_VIEW);
 
       g_assert_nonnull (view);
       gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
@@ -193,7 +139,7 @@ dup_field_text (Fixture    *fixture,
 
   if (GTK_IS_EDITABLE (row))
     return g_strdup (gtk_editable_get_text (GTK_EDITABLE (row)));
-  view = find_by_type (row, GTK_TYPE_TEXT_VIEW);
+  view = test_gui_find_by_type (row, GTK_TYPE_TEXT_VIEW);
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
@@ -255,7 +201,7 @@ stored (Fixture    *fixture,
 static const char *
 window_page (VigilWindow *window)
 {
-  return gtk_stack_get_visible_child_name (GTK_STACK (find_by_id (GTK_WIDGET (window),
+  return gtk_stack_get_visible_child_name (GTK_STACK (test_gui_find_by_id (GTK_WIDGET (window),
                                                                   "main_stack")));
 }
 
@@ -264,7 +210,7 @@ open_window (Fixture *fixture)
 {
   fixture->workspace = vigil_workspace_new (fixture->store, "analyst1", VIGIL_ROLE_ANALYST);
   fixture->window = g_object_ref_sink (vigil_window_new (NULL, fixture->workspace));
-  fixture->page = VIGIL_INCIDENT_PAGE (find_by_id (GTK_WIDGET (fixture->window),
+  fixture->page = VIGIL_INCIDENT_PAGE (test_gui_find_by_id (GTK_WIDGET (fixture->window),
                                                    "incident_page"));
   gtk_window_present (GTK_WINDOW (fixture->window));
   WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to load");
@@ -638,12 +584,12 @@ test_page_frozen (Fixture       *fixture,
   g_assert_nonnull (vigil_incident_page_get_read_only_reason (fixture->page));
   g_assert_nonnull (strstr (vigil_incident_page_get_read_only_reason (fixture->page),
                             "waiting for the lead"));
-  banner = find_by_id (GTK_WIDGET (fixture->page), "banner");
+  banner = test_gui_find_by_id (GTK_WIDGET (fixture->page), "banner");
   g_assert_true (gtk_widget_get_visible (banner));
   g_assert_nonnull (find_label_containing (banner, "waiting for the lead"));
   g_assert_false (gtk_widget_get_sensitive (field_row (fixture, "involved_assets")));
   g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (
-                    find_by_type (field_row (fixture, "summary"), GTK_TYPE_TEXT_VIEW))));
+                    test_gui_find_by_type (field_row (fixture, "summary"), GTK_TYPE_TEXT_VIEW))));
   g_assert_false (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (fixture->page),
                                                           "timeline")));
 
@@ -703,7 +649,7 @@ test_page_sign_off (Fixture       *fixture,
   vigil_incident_page_select_step (fixture->page, 14);
   row = field_row (fixture, "sign_off");
   g_assert_nonnull (find_label_containing (row, "Not signed off yet"));
-  button = find_by_type (row, GTK_TYPE_BUTTON);
+  button = test_gui_find_by_type (row, GTK_TYPE_BUTTON);
   while (button != NULL && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)),
                                       "_Sign Off") != 0)
     button = gtk_widget_get_next_sibling (button);
@@ -761,7 +707,7 @@ test_page_manager (Fixture       *fixture,
 
   fixture->workspace = vigil_workspace_new (fixture->store, "manager1", VIGIL_ROLE_MANAGER);
   fixture->window = g_object_ref_sink (vigil_window_new (NULL, fixture->workspace));
-  fixture->page = VIGIL_INCIDENT_PAGE (find_by_id (GTK_WIDGET (fixture->window),
+  fixture->page = VIGIL_INCIDENT_PAGE (test_gui_find_by_id (GTK_WIDGET (fixture->window),
                                                    "incident_page"));
   gtk_window_present (GTK_WINDOW (fixture->window));
   WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to load");
@@ -778,7 +724,7 @@ test_page_manager (Fixture       *fixture,
   /* Escape goes back to the board. */
   press_shortcut (GTK_WIDGET (fixture->window), GDK_KEY_Escape, 0);
   g_assert_cmpstr (window_page (fixture->window), ==, "board");
-  g_assert_false (gtk_widget_get_visible (find_by_id (GTK_WIDGET (fixture->window),
+  g_assert_false (gtk_widget_get_visible (test_gui_find_by_id (GTK_WIDGET (fixture->window),
                                                       "back_button")));
 }
 
@@ -797,7 +743,7 @@ test_page_history (Fixture       *fixture,
   wait_saved (fixture);
 
   vigil_incident_page_show_history (fixture->page);
-  history = find_by_id (GTK_WIDGET (fixture->page), "history_list");
+  history = test_gui_find_by_id (GTK_WIDGET (fixture->page), "history_list");
   WAIT_UNTIL (gtk_widget_get_first_child (history) != NULL, "the history");
 
   /* Newest first: the form change, who made it and what changed. */
@@ -859,7 +805,7 @@ test_page_evidence (Fixture       *fixture,
 
   open_window (fixture);
   incident = vigil_workspace_lookup (fixture->workspace, id);
-  overlay = find_by_id (GTK_WIDGET (fixture->window), "toast_overlay");
+  overlay = test_gui_find_by_id (GTK_WIDGET (fixture->window), "toast_overlay");
   open_incident (fixture, id, 2);
 
   /* Attach: size and SHA-256 from a worker thread, name and place filled in. */
@@ -869,7 +815,7 @@ test_page_evidence (Fixture       *fixture,
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   vigil_item_dialog_attach (dialog, file);
   g_assert_true (vigil_item_dialog_get_busy (dialog));
-  g_assert_false (gtk_widget_is_sensitive (find_by_id (GTK_WIDGET (dialog), "save_button")));
+  g_assert_false (gtk_widget_is_sensitive (test_gui_find_by_id (GTK_WIDGET (dialog), "save_button")));
   WAIT_UNTIL (!vigil_item_dialog_get_busy (dialog), "the hashing");
   g_assert_nonnull (find_label_containing (GTK_WIDGET (dialog), expected));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "item.save", NULL));
@@ -1116,7 +1062,7 @@ test_page_screenshots (Fixture       *fixture,
   vigil_incident_page_select_step (fixture->page, 4);
   pause_ms (300);
   {
-    GtkWidget *scroller = find_by_id (GTK_WIDGET (fixture->page), "forms_scroller");
+    GtkWidget *scroller = test_gui_find_by_id (GTK_WIDGET (fixture->page), "forms_scroller");
     GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
 
     gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
@@ -1139,7 +1085,7 @@ test_page_screenshots (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   vigil_incident_page_show_history (fixture->page);
-  WAIT_UNTIL (gtk_widget_get_first_child (find_by_id (GTK_WIDGET (fixture->page),
+  WAIT_UNTIL (gtk_widget_get_first_child (test_gui_find_by_id (GTK_WIDGET (fixture->page),
                                                       "history_list")) != NULL, "the history");
   shoot (fixture, "history");
 

@@ -14,24 +14,8 @@
 #include "vigil-preferences-window.h"
 #include "vigil-sync-button.h"
 #include "vigil-window.h"
+#include "test-gui-util.h"
 
-#define WAIT_SECONDS 30
-
-static gboolean
-on_wait_timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out after %d s waiting for %s", WAIT_SECONDS, (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond, what)                                                   \
-  G_STMT_START {                                                                 \
-    guint _guard = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout_cb,      \
-                                          (gpointer) (what));                    \
-    while (!(cond))                                                              \
-      g_main_context_iteration (NULL, TRUE);                                     \
-    g_source_remove (_guard);                                                    \
-  } G_STMT_END
 
 typedef struct {
   TestServer       *ts;
@@ -39,25 +23,6 @@ typedef struct {
   VigilWindow      *window;
   char             *dir;
 } Fixture;
-
-static GtkWidget *
-find_by_type (GtkWidget *root,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *hit = find_by_type (child, type);
-
-      if (hit != NULL)
-        return hit;
-    }
-  return NULL;
-}
 
 static AdwMessageDialog *
 find_message_dialog (void)
@@ -107,7 +72,7 @@ is_online (Fixture *f)
 static const char *
 sync_label (Fixture *f)
 {
-  GtkWidget *button = find_by_type (GTK_WIDGET (f->window), VIGIL_TYPE_SYNC_BUTTON);
+  GtkWidget *button = test_gui_find_by_type (GTK_WIDGET (f->window), VIGIL_TYPE_SYNC_BUTTON);
 
   g_assert_nonnull (button);
   return vigil_sync_button_get_label (VIGIL_SYNC_BUTTON (button));

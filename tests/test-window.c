@@ -13,8 +13,8 @@
 #include "vigil-board-column.h"
 #include "vigil-new-incident-dialog.h"
 #include "vigil-window.h"
+#include "test-gui-util.h"
 
-#define WAIT_SECONDS 20
 #define TITLE "Ransomware on the payroll file server"
 
 typedef struct {
@@ -25,50 +25,6 @@ typedef struct {
 } Fixture;
 
 /* Helpers */
-
-static gboolean
-on_wait_timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out after %d s waiting for %s", WAIT_SECONDS, (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Spins the default main context until @cond holds; a stuck wait aborts. */
-#define WAIT_UNTIL(cond, what)                                                   \
-  G_STMT_START {                                                                 \
-    guint _guard = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout_cb,      \
-                                          (gpointer) (what));                    \
-    while (!(cond))                                                              \
-      g_main_context_iteration (NULL, TRUE);                                     \
-    g_source_remove (_guard);                                                    \
-  } G_STMT_END
-
-static void
-drain_main_context (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static GtkWidget *
-find_by_id (GtkWidget  *root,
-            const char *id)
-{
-  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *hit = find_by_id (child, id);
-
-      if (hit != NULL)
-        return hit;
-    }
-
-  return NULL;
-}
 
 static VigilNewIncidentDialog *
 find_dialog (void)
@@ -87,7 +43,7 @@ find_dialog (void)
 static const char *
 window_page (VigilWindow *window)
 {
-  GtkWidget *stack = find_by_id (GTK_WIDGET (window), "main_stack");
+  GtkWidget *stack = test_gui_find_by_id (GTK_WIDGET (window), "main_stack");
 
   g_assert_nonnull (stack);
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
@@ -144,7 +100,7 @@ set_row_text (VigilNewIncidentDialog *dialog,
               const char             *id,
               const char             *text)
 {
-  GtkWidget *row = find_by_id (GTK_WIDGET (dialog), id);
+  GtkWidget *row = test_gui_find_by_id (GTK_WIDGET (dialog), id);
 
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (row), text);
@@ -166,7 +122,7 @@ static const char *
 column_page (VigilBoard *board,
              guint       step)
 {
-  GtkWidget *stack = find_by_id (vigil_board_get_column (board, step), "content_stack");
+  GtkWidget *stack = test_gui_find_by_id (vigil_board_get_column (board, step), "content_stack");
 
   g_assert_nonnull (stack);
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
@@ -312,7 +268,7 @@ test_window_invalid_input (Fixture       *fixture,
   dialog = open_dialog (window);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   g_signal_connect (dialog, "created", G_CALLBACK (on_created_cb), &created);
-  create_button = find_by_id (GTK_WIDGET (dialog), "create_button");
+  create_button = test_gui_find_by_id (GTK_WIDGET (dialog), "create_button");
   g_assert_nonnull (create_button);
 
   /* An empty or blank title: Create is unavailable, nothing happens. */
@@ -320,7 +276,7 @@ test_window_invalid_input (Fixture       *fixture,
   vigil_new_incident_dialog_set_values (dialog, "   ", "phishing", NULL);
   g_assert_false (gtk_widget_is_sensitive (create_button));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.create", NULL);
-  drain_main_context ();
+  test_gui_drain ();
   g_assert_nonnull (dialog);
   g_assert_null (created);
 
@@ -332,10 +288,10 @@ test_window_invalid_input (Fixture       *fixture,
   error = vigil_new_incident_dialog_get_error (dialog);
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error, "YYYY-MM-DD HH:MM"));
-  g_assert_true (gtk_widget_get_visible (find_by_id (GTK_WIDGET (dialog), "time_error_label")));
-  g_assert_true (gtk_widget_has_css_class (find_by_id (GTK_WIDGET (dialog), "detected_row"),
+  g_assert_true (gtk_widget_get_visible (test_gui_find_by_id (GTK_WIDGET (dialog), "time_error_label")));
+  g_assert_true (gtk_widget_has_css_class (test_gui_find_by_id (GTK_WIDGET (dialog), "detected_row"),
                                            "error"));
-  drain_main_context ();
+  test_gui_drain ();
   g_assert_nonnull (dialog);
   g_assert_null (created);
 
@@ -352,10 +308,10 @@ test_window_invalid_input (Fixture       *fixture,
   WAIT_UNTIL (vigil_new_incident_dialog_get_error (dialog) != NULL, "the refusal");
   error = vigil_new_incident_dialog_get_error (dialog);
   g_assert_nonnull (strstr (error, "aware"));
-  g_assert_true (gtk_widget_get_visible (find_by_id (GTK_WIDGET (dialog), "error_label")));
-  g_assert_true (gtk_widget_has_css_class (find_by_id (GTK_WIDGET (dialog), "aware_row"), "error"));
+  g_assert_true (gtk_widget_get_visible (test_gui_find_by_id (GTK_WIDGET (dialog), "error_label")));
+  g_assert_true (gtk_widget_has_css_class (test_gui_find_by_id (GTK_WIDGET (dialog), "aware_row"), "error"));
   g_assert_true (gtk_widget_is_sensitive (create_button));
-  drain_main_context ();
+  test_gui_drain ();
   g_assert_nonnull (dialog);
   g_assert_null (created);
   g_assert_cmpuint (vigil_store_count_incidents (fixture->store), ==, 0);
@@ -364,10 +320,10 @@ test_window_invalid_input (Fixture       *fixture,
   /* "Other" needs a description of the type. */
   vigil_new_incident_dialog_set_values (dialog, "Strange traffic", "other", NULL);
   vigil_new_incident_dialog_set_times (dialog, detected, detected);
-  g_assert_true (gtk_widget_get_visible (find_by_id (GTK_WIDGET (dialog), "type_other_row")));
+  g_assert_true (gtk_widget_get_visible (test_gui_find_by_id (GTK_WIDGET (dialog), "type_other_row")));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.create", NULL);
   WAIT_UNTIL (vigil_new_incident_dialog_get_error (dialog) != NULL, "the refusal");
-  g_assert_true (gtk_widget_has_css_class (find_by_id (GTK_WIDGET (dialog), "type_other_row"),
+  g_assert_true (gtk_widget_has_css_class (test_gui_find_by_id (GTK_WIDGET (dialog), "type_other_row"),
                                            "error"));
   g_assert_null (created);
 
@@ -453,9 +409,9 @@ test_window_move (Fixture       *fixture,
   assert_column_counts (board, 3);
   g_assert_cmpstr (column_page (board, 1), ==, "empty");
   g_assert_cmpstr (column_page (board, 3), ==, "list");
-  count = find_by_id (vigil_board_get_column (board, 3), "count_label");
+  count = test_gui_find_by_id (vigil_board_get_column (board, 3), "count_label");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (count)), ==, "1");
-  count = find_by_id (vigil_board_get_column (board, 1), "count_label");
+  count = test_gui_find_by_id (vigil_board_get_column (board, 1), "count_label");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (count)), ==, "0");
 
   move_incident (fixture->workspace, vigil_workspace_lookup (fixture->workspace, id), 2);
@@ -474,7 +430,7 @@ test_window_columns (Fixture       *fixture,
 {
   VigilWindow *window = open_window (fixture);
   VigilBoard *board = vigil_window_get_board (window);
-  GtkWidget *groups = find_by_id (GTK_WIDGET (board), "groups_box");
+  GtkWidget *groups = test_gui_find_by_id (GTK_WIDGET (board), "groups_box");
   GtkWidget *group;
   guint next_step = 1;
   VigilPhase phase = 0;
@@ -511,7 +467,7 @@ test_window_columns (Fixture       *fixture,
           g_assert_true (column == vigil_board_get_column (board, next_step));
           g_assert_cmpuint (vigil_process_get_phase (next_step), ==, phase);
           g_assert_true (gtk_widget_has_css_class (column, phase_class));
-          g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_id (column, "name_label"))), ==,
+          g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (test_gui_find_by_id (column, "name_label"))), ==,
                            vigil_step_get_short_name (vigil_process_get_step (next_step)));
           g_assert_cmpstr (column_page (board, next_step), ==, "empty");
           next_step++;

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* How long a GUI test waits for anything before it fails. */
+#define TEST_GUI_WAIT_SECONDS 30
+
+gboolean   test_gui_wait_timeout_cb (gpointer    what);
+
+/* Spins the default main context until @cond holds; a stuck wait fails the
+ * test, naming @what. */
+#define WAIT_UNTIL(cond, what)                                                    \
+  G_STMT_START {                                                                  \
+    guint _guard = g_timeout_add_seconds (TEST_GUI_WAIT_SECONDS,                  \
+                                          test_gui_wait_timeout_cb,               \
+                                          (gpointer) (what));                     \
+    while (!(cond))                                                               \
+      g_main_context_iteration (NULL, TRUE);                                      \
+    g_source_remove (_guard);                                                     \
+  } G_STMT_END
+
+/* Runs what is ready on the default main context. */
+void       test_gui_drain           (void);
+
+/* The first widget below @root (itself included), depth first, with this
+ * builder id or of this type. */
+GtkWidget *test_gui_find_by_id      (GtkWidget  *root,
+                                     const char *id);
+GtkWidget *test_gui_find_by_type    (GtkWidget  *root,
+                                     GType       type);
+
+G_END_DECLS
