@@ -18,6 +18,7 @@ struct _VigilWorkspace
   GHashTable  *by_id;      /* id -> VigilIncident (borrowed from the list) */
   gboolean     loaded;
   VigilSync   *sync;
+  guint        n_applying;
 };
 
 G_DEFINE_TYPE (VigilWorkspace, vigil_workspace, G_TYPE_OBJECT)
@@ -287,6 +288,7 @@ on_apply_ready_cb (GObject      *object,
   g_autoptr(VigilIncident) incident = NULL;
   GError *error = NULL;
 
+  self->n_applying--;
   incident = vigil_store_apply_finish (VIGIL_STORE (object), result, &error);
   if (incident == NULL)
     {
@@ -319,6 +321,7 @@ vigil_workspace_apply_async (VigilWorkspace      *self,
   g_task_set_source_tag (task, vigil_workspace_apply_async);
   /* The store finishes an operation it started even when the caller goes
    * away; only the reply is dropped. */
+  self->n_applying++;
   vigil_store_apply_async (self->store, op, self->role, NULL, on_apply_ready_cb, task);
 }
 
@@ -383,4 +386,12 @@ vigil_workspace_get_sync (VigilWorkspace *self)
   g_return_val_if_fail (VIGIL_IS_WORKSPACE (self), NULL);
 
   return self->sync;
+}
+
+guint
+vigil_workspace_get_n_applying (VigilWorkspace *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WORKSPACE (self), 0);
+
+  return self->n_applying;
 }

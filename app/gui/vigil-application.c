@@ -208,9 +208,29 @@ open_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
 }
 
+static gboolean
+on_close_timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 vigil_application_close_workspace (VigilApplication *self)
 {
+  /* Operations handed to the store finish before it closes: an
+   * acknowledged change is never cut off by quitting. */
+  if (self->workspace != NULL && vigil_workspace_get_n_applying (self->workspace) > 0)
+    {
+      gboolean timed_out = FALSE;
+      guint id = g_timeout_add_seconds (10, on_close_timeout_cb, &timed_out);
+
+      while (vigil_workspace_get_n_applying (self->workspace) > 0 && !timed_out)
+        g_main_context_iteration (NULL, TRUE);
+      if (!timed_out)
+        g_source_remove (id);
+    }
+
   if (self->sync != NULL)
     vigil_sync_stop (self->sync);
   if (self->workspace != NULL)
@@ -326,6 +346,12 @@ vigil_application_quit_action (GSimpleAction *action,
                                GVariant      *parameter,
                                gpointer       user_data)
 {
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
+
+  /* Closing each window saves what its pages still hold; the application
+   * ends with its last window. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
   g_application_quit (G_APPLICATION (user_data));
 }
 

@@ -375,7 +375,7 @@ vigil_incident_page_send_next (VigilIncidentPage *self)
 
 /* Before the page shows another incident or goes: everything pending goes
  * out now, for the incident it was typed for. */
-static void
+void
 vigil_incident_page_flush_all (VigilIncidentPage *self)
 {
   GHashTableIter iter;

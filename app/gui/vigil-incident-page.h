@@ -25,6 +25,8 @@ void            vigil_incident_page_select_step   (VigilIncidentPage *self,
 void            vigil_incident_page_show_history  (VigilIncidentPage *self);
 /* Sends what was typed at once instead of after the pause. */
 void            vigil_incident_page_flush         (VigilIncidentPage *self);
+/* Sends everything typed and not saved yet at once: the window closes. */
+void            vigil_incident_page_flush_all     (VigilIncidentPage *self);
 /* Whether changes wait to be sent or are being applied. */
 gboolean        vigil_incident_page_get_busy      (VigilIncidentPage *self);
 /* Hashes @file again and compares it with the SHA-256 recorded for the

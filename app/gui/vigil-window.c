@@ -323,6 +323,17 @@ on_board_move_failed_cb (VigilWindow   *self,
   vigil_window_add_toast (self, toast);
 }
 
+static gboolean
+vigil_window_close_request (GtkWindow *window)
+{
+  VigilWindow *self = VIGIL_WINDOW (window);
+
+  /* What was typed in the last second is saved, not lost with the window. */
+  vigil_incident_page_flush_all (self->incident_page);
+
+  return GTK_WINDOW_CLASS (vigil_window_parent_class)->close_request (window);
+}
+
 static void
 vigil_window_dispose (GObject *object)
 {
@@ -428,6 +439,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = vigil_window_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = vigil_window_close_request;
   object_class->get_property = vigil_window_get_property;
   object_class->set_property = vigil_window_set_property;
 

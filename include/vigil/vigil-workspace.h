@@ -74,5 +74,7 @@ void            vigil_workspace_set_sync      (VigilWorkspace *self,
                                                VigilSync      *sync);
 /* Returns: (transfer none) (nullable) */
 VigilSync      *vigil_workspace_get_sync      (VigilWorkspace *self);
+/* How many operations were handed to the store and not answered yet. */
+guint           vigil_workspace_get_n_applying (VigilWorkspace *self);
 
 G_END_DECLS
