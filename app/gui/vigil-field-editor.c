@@ -112,11 +112,15 @@ vigil_field_format_value (const VigilFieldInfo *field,
 
     case VIGIL_FIELD_SIZE:
       {
-        g_autofree char *size = g_format_size (json_node_get_int (value));
+        gint64 n = json_node_get_int (value);
+        g_autofree char *size = g_format_size (n);
+        g_autofree char *bytes = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+        gulong plural = n < 0 ? 0 : (gulong) n;
 
-        /* Translators: a file size, e.g. "1.2 MB (1,234,567 bytes)" */
-        return g_strdup_printf (_("%s (%'" G_GINT64_FORMAT " bytes)"), size,
-                                json_node_get_int (value));
+        /* The byte count is formatted apart: a format macro inside _()
+         * cannot be translated. */
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%s byte)", "%s (%s bytes)",
+                                             plural), size, bytes);
       }
 
     case VIGIL_FIELD_CHOICES:

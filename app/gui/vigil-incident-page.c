@@ -1243,7 +1243,7 @@ update_header_actions (VigilIncidentPage *self)
                           archived || (current >= VIGIL_STEP_FINALIZE &&
                                        (role == VIGIL_ROLE_ANALYST || role == VIGIL_ROLE_LEAD)));
   gtk_button_set_label (GTK_BUTTON (self->archive_button),
-                        archived ? _("Write Archive _Bundle…") : _("Ar_chive…"));
+                        archived ? _("Write Archive _Bundle…") : _("Arc_hive…"));
 
   if (state == VIGIL_APPROVAL_REJECTED)
     {
