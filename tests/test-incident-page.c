@@ -955,6 +955,35 @@ add_item (Fixture    *fixture,
   g_object_unref (apply (fixture, VIGIL_OP_ITEM_ADD, id, payload));
 }
 
+/* Closing the window within the autosave pause still saves what was typed. */
+static void
+test_page_close_saves (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Typed just before closing");
+  g_autoptr(VigilIncident) stored = NULL;
+  VigilWorkspace *workspace;
+
+  open_window (fixture);
+  open_incident (fixture, id, 1);
+  vigil_incident_page_select_step (fixture->page, 6);
+  set_field_text (fixture, "summary", "Written in the last half second.");
+  g_assert_true (vigil_incident_page_get_busy (fixture->page));
+
+  workspace = fixture->workspace;
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  WAIT_UNTIL (vigil_workspace_get_n_applying (workspace) == 0, "the pending change");
+  g_assert_finalize_object (fixture->window);
+  fixture->window = NULL;
+  fixture->page = NULL;
+
+  stored = vigil_store_get_incident (fixture->store, id, NULL);
+  g_assert_cmpstr (vigil_incident_get_form_string (stored, "findings", "summary"), ==,
+                   "Written in the last half second.");
+  g_assert_finalize_object (fixture->workspace);
+  fixture->workspace = NULL;
+}
+
 static void
 test_page_screenshots (Fixture       *fixture,
                        gconstpointer  data)
@@ -1130,6 +1159,8 @@ main (int   argc,
               fixture_setup, test_page_switch, fixture_teardown);
   g_test_add ("/vigil/incident-page/manager", Fixture, NULL,
               fixture_setup, test_page_manager, fixture_teardown);
+  g_test_add ("/vigil/incident-page/close-saves", Fixture, NULL,
+              fixture_setup, test_page_close_saves, fixture_teardown);
   g_test_add ("/vigil/incident-page/history", Fixture, NULL,
               fixture_setup, test_page_history, fixture_teardown);
   g_test_add ("/vigil/incident-page/evidence", Fixture, NULL,
