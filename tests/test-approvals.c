@@ -71,6 +71,22 @@ apply (VigilStore  *store,
   return result;
 }
 
+/* The findings and the escalation decision a lead needs. */
+static void
+fill_for_approval (VigilStore *store,
+                   const char *id,
+                   const char *actor,
+                   VigilRole   role)
+{
+  g_autoptr(VigilIncident) found = NULL;
+  g_autoptr(VigilIncident) escalated = NULL;
+
+  found = apply (store, VIGIL_OP_FORM_UPDATE, id, actor, role,
+                 "{\"form\": \"findings\", \"fields\": {\"summary\": \"What we found\"}}");
+  escalated = apply (store, VIGIL_OP_FORM_UPDATE, id, actor, role,
+                     "{\"form\": \"escalate\", \"fields\": {\"escalate\": false}}");
+}
+
 /* An analyst's complete incident, submitted for approval. */
 static char *
 submit_incident (Fixture    *f,
@@ -81,9 +97,11 @@ submit_incident (Fixture    *f,
                                               PAST "\", \"aware_at\": \"" PAST "\"}", title);
   g_autoptr(VigilIncident) created = apply (f->store, VIGIL_OP_INCIDENT_CREATE, NULL, "ana",
                                             VIGIL_ROLE_ANALYST, payload);
-  g_autoptr(VigilIncident) submitted = apply (f->store, VIGIL_OP_APPROVAL_SUBMIT,
-                                              vigil_incident_get_id (created), "ana",
-                                              VIGIL_ROLE_ANALYST, NULL);
+  g_autoptr(VigilIncident) submitted = NULL;
+
+  fill_for_approval (f->store, vigil_incident_get_id (created), "ana", VIGIL_ROLE_ANALYST);
+  submitted = apply (f->store, VIGIL_OP_APPROVAL_SUBMIT, vigil_incident_get_id (created), "ana",
+                     VIGIL_ROLE_ANALYST, NULL);
 
   return g_strdup (vigil_incident_get_id (created));
 }
@@ -248,10 +266,11 @@ test_who_may_decide (Fixture       *f,
                                               "{\"title\": \"Insider copying client files\", "
                                               "\"type\": \"insider_threat\", \"severity\": "
                                               "\"critical\", \"aware_at\": \"" PAST "\"}");
-    g_autoptr(VigilIncident) submitted = apply (f->store, VIGIL_OP_APPROVAL_SUBMIT,
-                                                vigil_incident_get_id (created), "lea",
-                                                VIGIL_ROLE_LEAD, NULL);
+    g_autoptr(VigilIncident) submitted = NULL;
 
+    fill_for_approval (f->store, vigil_incident_get_id (created), "lea", VIGIL_ROLE_LEAD);
+    submitted = apply (f->store, VIGIL_OP_APPROVAL_SUBMIT, vigil_incident_get_id (created),
+                       "lea", VIGIL_ROLE_LEAD, NULL);
     id = g_strdup (vigil_incident_get_id (created));
   }
   open_window (f, "lea", VIGIL_ROLE_LEAD);

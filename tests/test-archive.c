@@ -102,6 +102,7 @@ fixture_setup (Fixture       *f,
          "'collected_at':'2026-11-03T08:00:00Z'}}");
   apply (f, "form.update", ANALYST,
          "{'form':'findings','fields':{'summary':'Three users entered their passwords.'}}");
+  apply (f, "form.update", ANALYST, "{'form':'escalate','fields':{'escalate':false}}");
   apply (f, "approval.submit", ANALYST, "{}");
   apply (f, "approval.decide", LEAD, "{'decision':'approve','comment':'Go ahead'}");
   apply (f, "item.add", ANALYST,
@@ -230,7 +231,7 @@ test_contents (Fixture       *f,
   root = read_object (f, "history.json", parser);
   entries = json_object_get_array_member (root, "entries");
   g_assert_cmpuint (json_array_get_length (entries), ==, log->len);
-  g_assert_cmpuint (log->len, ==, 8);
+  g_assert_cmpuint (log->len, ==, 9);
   for (guint i = 0; i < log->len; i++)
     {
       VigilLogEntry *entry = g_ptr_array_index (log, i);
@@ -245,7 +246,7 @@ test_contents (Fixture       *f,
                        ==, vigil_op_get_id (entry->op));
     }
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
-                     json_array_get_object_element (entries, 5), "op"), "kind"),
+                     json_array_get_object_element (entries, 6), "op"), "kind"),
                    ==, "approval.decide");
 
   /* evidence.json: hashes, sizes and custody */

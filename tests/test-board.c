@@ -270,12 +270,28 @@ archive_incident (Fixture    *fixture,
   g_autoptr(GDateTime) earlier = g_date_time_add_hours (now, -3);
   g_autofree char *when = vigil_time_to_iso (earlier);
   JsonObject *payload;
+  JsonObject *fields;
 
   payload = json_object_new ();
   json_object_set_string_member (payload, "severity", "high");
   json_object_set_string_member (payload, "detected_at", when);
   json_object_set_string_member (payload, "aware_at", when);
   g_object_unref (apply (fixture, VIGIL_OP_INCIDENT_UPDATE, id, "analyst1", VIGIL_ROLE_ANALYST,
+                         payload));
+  /* The findings and the escalation decision a lead needs. */
+  payload = json_object_new ();
+  fields = json_object_new ();
+  json_object_set_string_member (fields, "summary", "What was found");
+  json_object_set_string_member (payload, "form", "findings");
+  json_object_set_object_member (payload, "fields", fields);
+  g_object_unref (apply (fixture, VIGIL_OP_FORM_UPDATE, id, "analyst1", VIGIL_ROLE_ANALYST,
+                         payload));
+  payload = json_object_new ();
+  fields = json_object_new ();
+  json_object_set_boolean_member (fields, "escalate", FALSE);
+  json_object_set_string_member (payload, "form", "escalate");
+  json_object_set_object_member (payload, "fields", fields);
+  g_object_unref (apply (fixture, VIGIL_OP_FORM_UPDATE, id, "analyst1", VIGIL_ROLE_ANALYST,
                          payload));
   g_object_unref (apply (fixture, VIGIL_OP_APPROVAL_SUBMIT, id, "analyst1", VIGIL_ROLE_ANALYST,
                          NULL));

@@ -159,11 +159,22 @@ new_created (void)
   return incident;
 }
 
+/* What the lead needs to see before a submission: findings and whether it
+ * was escalated. */
+static void
+fill_for_approval (VigilIncident **incident)
+{
+  chain (incident, "form.update", ANALYST,
+         "{'form':'findings','fields':{'summary':'A user opened a fake invoice'}}");
+  chain (incident, "form.update", ANALYST, "{'form':'escalate','fields':{'escalate':false}}");
+}
+
 static VigilIncident *
 new_pending (void)
 {
   VigilIncident *incident = new_created ();
 
+  fill_for_approval (&incident);
   chain (&incident, "approval.submit", ANALYST, "{}");
   return incident;
 }
@@ -1072,6 +1083,7 @@ test_op_custody_after_approval (void)
 
   chain (&incident, "item.add", ANALYST, "{" EV ",'item':{'id':'ev1','name':'disk.img',"
          "'sha256':'" SHA_ABC "'}}");
+  fill_for_approval (&incident);
   chain (&incident, "approval.submit", ANALYST, "{}");
   chain (&incident, "item.add", ANALYST, "{" HAND ",'item':{'id':'h1','evidence':'ev1',"
          "'from':'alice','to':'locker','at':'2025-03-01T09:00:00Z'}}");
@@ -1363,6 +1375,7 @@ test_missing_sentences (void)
                                    "Check off “Collect system logs”."));
   g_clear_pointer (&after, g_strfreev);
 
+  fill_for_approval (&incident);
   chain (&incident, "approval.submit", ANALYST, "{}");
   after = vigil_incident_list_missing (incident, 8);
   assert_strv_has (after, "Steps 1 to 7 wait for the decision of the incident response lead.");

@@ -169,6 +169,28 @@ apply (Fixture     *fixture,
   return incident;
 }
 
+/* The findings and the escalation decision a lead needs. */
+static void
+fill_for_approval (Fixture    *fixture,
+                   const char *incident_id)
+{
+  JsonObject *findings = json_object_new ();
+  JsonObject *escalate = json_object_new ();
+  JsonObject *fields;
+
+  fields = json_object_new ();
+  json_object_set_string_member (fields, "summary", "What was found");
+  json_object_set_string_member (findings, "form", "findings");
+  json_object_set_object_member (findings, "fields", fields);
+  g_object_unref (apply (fixture, VIGIL_OP_FORM_UPDATE, incident_id, findings));
+
+  fields = json_object_new ();
+  json_object_set_boolean_member (fields, "escalate", FALSE);
+  json_object_set_string_member (escalate, "form", "escalate");
+  json_object_set_object_member (escalate, "fields", fields);
+  g_object_unref (apply (fixture, VIGIL_OP_FORM_UPDATE, incident_id, escalate));
+}
+
 static char *
 add_incident (Fixture    *fixture,
               const char *title)
@@ -575,6 +597,7 @@ test_page_frozen (Fixture       *fixture,
   payload = json_object_new ();
   json_object_set_string_member (payload, "severity", "high");
   g_object_unref (apply (fixture, VIGIL_OP_INCIDENT_UPDATE, id, payload));
+  fill_for_approval (fixture, id);
   g_object_unref (apply (fixture, VIGIL_OP_APPROVAL_SUBMIT, id, json_object_new ()));
 
   open_window (fixture);
@@ -630,6 +653,7 @@ test_page_sign_off (Fixture       *fixture,
   payload = json_object_new ();
   json_object_set_string_member (payload, "severity", "medium");
   g_object_unref (apply (fixture, VIGIL_OP_INCIDENT_UPDATE, id, payload));
+  fill_for_approval (fixture, id);
   g_object_unref (apply (fixture, VIGIL_OP_APPROVAL_SUBMIT, id, json_object_new ()));
   current = stored (fixture, id);
   payload = json_object_new ();
@@ -1119,6 +1143,15 @@ test_page_screenshots (Fixture       *fixture,
   shoot (fixture, "history");
 
   /* Submitted for approval: the banner and the read-only fields. */
+  {
+    JsonObject *escalate = json_object_new ();
+    JsonObject *decision = json_object_new ();
+
+    json_object_set_boolean_member (decision, "escalate", FALSE);
+    json_object_set_string_member (escalate, "form", "escalate");
+    json_object_set_object_member (escalate, "fields", decision);
+    g_object_unref (apply (fixture, VIGIL_OP_FORM_UPDATE, id, escalate));
+  }
   {
     g_autoptr(VigilOp) op = vigil_op_new (VIGIL_OP_APPROVAL_SUBMIT, id, "analyst1",
                                           vigil_incident_get_revision (

@@ -245,7 +245,16 @@ new_complete (guint step)
                                            "2025-03-01T10:01:00Z",
                                            "{'aware_at':'2025-03-01T09:15:00Z',"
                                            "'severity':'high'}");
-  g_autoptr(VigilIncident) complete = apply_ok (update, created, VIGIL_ROLE_ANALYST);
+  g_autoptr(VigilIncident) updated = apply_ok (update, created, VIGIL_ROLE_ANALYST);
+  g_autoptr(VigilOp) findings = make_op_for ("form.update", updated, ANALYST,
+                                             "2025-03-01T10:01:10Z",
+                                             "{'form':'findings','fields':{'summary':"
+                                             "'Invoices with a macro dropper'}}");
+  g_autoptr(VigilIncident) found = apply_ok (findings, updated, VIGIL_ROLE_ANALYST);
+  g_autoptr(VigilOp) escalate = make_op_for ("form.update", found, ANALYST,
+                                             "2025-03-01T10:01:20Z",
+                                             "{'form':'escalate','fields':{'escalate':false}}");
+  g_autoptr(VigilIncident) complete = apply_ok (escalate, found, VIGIL_ROLE_ANALYST);
   g_autofree char *payload = NULL;
   g_autoptr(VigilOp) move = NULL;
 
@@ -1049,7 +1058,7 @@ test_apply_input_unchanged (void)
   updated = vigil_op_apply (update, incident, VIGIL_ROLE_ANALYST, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (vigil_incident_get_title (updated), ==, "Changed");
-  g_assert_cmpint (vigil_incident_get_revision (incident), ==, 3);
+  g_assert_cmpint (vigil_incident_get_revision (incident), ==, 5);
   g_assert_cmpuint (vigil_incident_get_step (incident), ==, 3);
   g_assert_cmpstr (vigil_incident_get_title (incident), ==, "Phishing wave");
   g_assert_cmpstr (vigil_incident_get_severity (incident), ==, "high");
@@ -1057,7 +1066,7 @@ test_apply_input_unchanged (void)
   /* a refusal half-way through the payload leaves nothing behind */
   apply_fail (bad_update, incident, VIGIL_ROLE_ANALYST, VIGIL_OP_ERROR_INVALID, "severity");
   g_assert_cmpstr (vigil_incident_get_title (incident), ==, "Phishing wave");
-  g_assert_cmpint (vigil_incident_get_revision (incident), ==, 3);
+  g_assert_cmpint (vigil_incident_get_revision (incident), ==, 5);
 
   apply_fail (gate, incident, VIGIL_ROLE_ANALYST, VIGIL_OP_ERROR_GATE, NULL);
   g_assert_cmpuint (vigil_incident_get_step (incident), ==, 3);
@@ -1067,7 +1076,7 @@ test_apply_input_unchanged (void)
   g_assert_cmpuint (vigil_incident_get_step (submitted), ==, 8);
   g_assert_cmpuint (vigil_incident_get_step (incident), ==, 3);
   g_assert_cmpint (vigil_incident_get_approval_state (incident), ==, VIGIL_APPROVAL_NONE);
-  g_assert_cmpint (vigil_incident_get_revision (incident), ==, 3);
+  g_assert_cmpint (vigil_incident_get_revision (incident), ==, 5);
 }
 
 /* incident.update */
@@ -1578,6 +1587,8 @@ test_apply_submit_missing (void)
   g_assert_nonnull (strstr (error->message, "type"));
   g_assert_nonnull (strstr (error->message, "severity"));
   g_assert_nonnull (strstr (error->message, "aware_at"));
+  g_assert_nonnull (strstr (error->message, "findings.summary"));
+  g_assert_nonnull (strstr (error->message, "escalate.escalate"));
 }
 
 static void
@@ -1608,16 +1619,20 @@ test_missing_for_approval (void)
   g_auto(GStrv) none = vigil_incident_list_missing_for_approval (complete);
 
   g_assert_nonnull (all);
-  g_assert_cmpuint (g_strv_length (all), ==, 4);
+  g_assert_cmpuint (g_strv_length (all), ==, 6);
   g_assert_true (g_strv_contains ((const char * const *) all, "title"));
   g_assert_true (g_strv_contains ((const char * const *) all, "type"));
   g_assert_true (g_strv_contains ((const char * const *) all, "aware_at"));
   g_assert_true (g_strv_contains ((const char * const *) all, "severity"));
+  g_assert_true (g_strv_contains ((const char * const *) all, "findings.summary"));
+  g_assert_true (g_strv_contains ((const char * const *) all, "escalate.escalate"));
 
   g_assert_nonnull (some);
-  g_assert_cmpuint (g_strv_length (some), ==, 2);
+  g_assert_cmpuint (g_strv_length (some), ==, 4);
   g_assert_true (g_strv_contains ((const char * const *) some, "aware_at"));
   g_assert_true (g_strv_contains ((const char * const *) some, "severity"));
+  g_assert_true (g_strv_contains ((const char * const *) some, "findings.summary"));
+  g_assert_true (g_strv_contains ((const char * const *) some, "escalate.escalate"));
 
   g_assert_nonnull (none);
   g_assert_cmpuint (g_strv_length (none), ==, 0);

@@ -421,6 +421,8 @@ test_long_cell (Fixture       *f,
          "{'title':'Long decision','type':'ddos','detected_at':'2026-11-01T00:00:00Z',"
          "'aware_at':'2026-11-01T00:10:00Z'}");
   apply (f, "incident.update", ANALYST, "{'severity':'low'}");
+  apply (f, "form.update", ANALYST, "{'form':'findings','fields':{'summary':'Flood.'}}");
+  apply (f, "form.update", ANALYST, "{'form':'escalate','fields':{'escalate':false}}");
   apply (f, "approval.submit", ANALYST, "{}");
   payload = g_strdup_printf ("{'decision':'reject','comment':'%s'}", comment->str);
   apply (f, "approval.decide", LEAD, payload);

@@ -451,16 +451,45 @@ test_create_incident (TestServer *ts,
                           revision);
 }
 
+/* Applies @kind with @payload on top of @revision; returns the new one. */
+static gint64
+post_more (TestServer *ts,
+           const char *token,
+           const char *id,
+           gint64      revision,
+           const char *kind,
+           const char *payload)
+{
+  g_autofree char *op = test_op (kind, id, revision, payload);
+  g_autoptr(TestReply) reply = test_post_op (ts, token, op);
+  JsonObject *result;
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  result = test_reply_result (reply, 0);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+  return json_object_get_int_member (result, "revision");
+}
+
 char *
 test_create_complete_incident (TestServer *ts,
                                const char *token,
                                gint64     *revision)
 {
-  return create_incident (ts, token,
-                          "{'title': 'Ransomware on file server', 'type': 'malware', "
-                          "'severity': 'high', 'detected_at': '" TEST_PAST "', "
-                          "'aware_at': '" TEST_PAST "'}",
-                          revision);
+  gint64 rev = 0;
+  char *id = create_incident (ts, token,
+                              "{'title': 'Ransomware on file server', 'type': 'malware', "
+                              "'severity': 'high', 'detected_at': '" TEST_PAST "', "
+                              "'aware_at': '" TEST_PAST "'}",
+                              &rev);
+
+  /* What a lead needs before deciding: the findings and the escalation. */
+  rev = post_more (ts, token, id, rev, "form.update",
+                   "{'form': 'findings', 'fields': {'summary': 'Encrypted shares'}}");
+  rev = post_more (ts, token, id, rev, "form.update",
+                   "{'form': 'escalate', 'fields': {'escalate': false}}");
+  if (revision != NULL)
+    *revision = rev;
+  return id;
 }
 
 char *

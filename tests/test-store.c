@@ -885,7 +885,16 @@ test_apply_workflow (Fixture       *f,
   g_autoptr(VigilOp) fill = make_op_for ("incident.update", created, ANALYST,
                                          "2025-03-01T10:10:00Z",
                                          "{'severity':'high','aware_at':'2025-03-01T09:00:00Z'}");
-  g_autoptr(VigilIncident) filled = store_apply_ok (f->store, fill, VIGIL_ROLE_ANALYST);
+  g_autoptr(VigilIncident) updated = store_apply_ok (f->store, fill, VIGIL_ROLE_ANALYST);
+  g_autoptr(VigilOp) findings = make_op_for ("form.update", updated, ANALYST,
+                                             "2025-03-01T10:12:00Z",
+                                             "{'form':'findings','fields':{'summary':'Fake "
+                                             "invoices with a macro dropper'}}");
+  g_autoptr(VigilIncident) found = store_apply_ok (f->store, findings, VIGIL_ROLE_ANALYST);
+  g_autoptr(VigilOp) escalate = make_op_for ("form.update", found, ANALYST,
+                                             "2025-03-01T10:14:00Z",
+                                             "{'form':'escalate','fields':{'escalate':false}}");
+  g_autoptr(VigilIncident) filled = store_apply_ok (f->store, escalate, VIGIL_ROLE_ANALYST);
   g_autoptr(VigilOp) submit = make_op_for ("approval.submit", filled, ANALYST,
                                            "2025-03-01T10:20:00Z", "{}");
   g_autoptr(VigilIncident) pending = store_apply_ok (f->store, submit, VIGIL_ROLE_ANALYST);
@@ -904,7 +913,8 @@ test_apply_workflow (Fixture       *f,
   g_autoptr(GPtrArray) log = NULL;
   g_autoptr(GError) error = NULL;
   static const char * const kinds[] = {
-    "incident.create", "incident.update", "approval.submit", "approval.decide", "incident.move"
+    "incident.create", "incident.update", "form.update", "form.update", "approval.submit",
+    "approval.decide", "incident.move"
   };
 
   refused = vigil_store_apply (f->store, stale, VIGIL_ROLE_LEAD, NULL, NULL, &error);
@@ -923,7 +933,7 @@ test_apply_workflow (Fixture       *f,
   g_assert_no_error (error);
   assert_same_state (stored, archived);
   g_assert_true (vigil_incident_is_archived (stored));
-  g_assert_cmpint (vigil_incident_get_revision (stored), ==, 5);
+  g_assert_cmpint (vigil_incident_get_revision (stored), ==, 7);
   g_assert_cmpint (vigil_incident_get_approval_state (stored), ==, VIGIL_APPROVAL_APPROVED);
   g_assert_cmpstr (vigil_incident_get_decided_by (stored), ==, LEAD);
   g_assert_cmpstr (vigil_incident_get_submitted_by (stored), ==, ANALYST);

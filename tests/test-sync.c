@@ -979,6 +979,20 @@ has_state (gpointer data)
   return incident != NULL && vigil_incident_get_approval_state (incident) == check->state;
 }
 
+/* The findings and the escalation decision a lead needs. */
+static void
+fill_for_approval (Client     *client,
+                   const char *id)
+{
+  g_autoptr(VigilIncident) found = NULL;
+  g_autoptr(VigilIncident) escalated = NULL;
+
+  found = client_apply (client, VIGIL_OP_FORM_UPDATE, id,
+                        "{\"form\": \"findings\", \"fields\": {\"summary\": \"Seen\"}}");
+  escalated = client_apply (client, VIGIL_OP_FORM_UPDATE, id,
+                            "{\"form\": \"escalate\", \"fields\": {\"escalate\": false}}");
+}
+
 static void
 test_approval_end_to_end (void)
 {
@@ -1002,6 +1016,7 @@ test_approval_end_to_end (void)
   g_clear_object (&done);
   done = client_apply (a, VIGIL_OP_INCIDENT_UPDATE, id,
                        "{\"severity\": \"high\", \"aware_at\": \"" TEST_PAST "\"}");
+  fill_for_approval (a, id);
   g_clear_object (&done);
   done = client_apply (a, VIGIL_OP_APPROVAL_SUBMIT, id, NULL);
   g_assert_true (wait_until (is_settled, a, 5000));
@@ -1022,6 +1037,7 @@ test_approval_end_to_end (void)
   g_clear_object (&done);
   done = client_apply (a, VIGIL_OP_INCIDENT_UPDATE, other,
                        "{\"severity\": \"medium\", \"aware_at\": \"" TEST_PAST "\"}");
+  fill_for_approval (a, other);
   g_clear_object (&done);
   done = client_apply (a, VIGIL_OP_APPROVAL_SUBMIT, other, NULL);
   check = (StateCheck) { lead, other, VIGIL_APPROVAL_PENDING };

@@ -573,13 +573,24 @@ test_apply_decide_role (Fixture       *f,
                   "{'severity':'high','aware_at':'2025-03-01T09:00:00Z'}");
   g_assert_true (apply (f, fill, &error) == incident);
   g_assert_no_error (error);
-  submit = make_op ("approval.submit", id, ACTOR, 2, "{}");
+  {
+    g_autoptr(VigilOp) findings = make_op ("form.update", id, ACTOR, 2,
+                                           "{'form':'findings','fields':{'summary':'Fake "
+                                           "invoices'}}");
+    g_autoptr(VigilOp) escalate = make_op ("form.update", id, ACTOR, 3,
+                                           "{'form':'escalate','fields':{'escalate':false}}");
+
+    g_assert_true (apply (f, findings, &error) == incident);
+    g_assert_true (apply (f, escalate, &error) == incident);
+    g_assert_no_error (error);
+  }
+  submit = make_op ("approval.submit", id, ACTOR, 4, "{}");
   g_assert_true (apply (f, submit, &error) == incident);
   g_assert_no_error (error);
   g_assert_cmpint (vigil_incident_get_approval_state (incident), ==, VIGIL_APPROVAL_PENDING);
 
   /* "bob" claimed in the operation does not make the analyst a lead */
-  decide = make_op ("approval.decide", id, "bob", 3, "{'decision':'approve','comment':'ok'}");
+  decide = make_op ("approval.decide", id, "bob", 5, "{'decision':'approve','comment':'ok'}");
   g_assert_null (apply (f, decide, &error));
   g_assert_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_FORBIDDEN);
   g_clear_error (&error);
@@ -591,7 +602,7 @@ test_apply_decide_role (Fixture       *f,
   g_assert_true (vigil_workspace_load_finish (lead, result, &error));
   g_clear_object (&result);
   {
-    g_autoptr(VigilOp) decide2 = make_op ("approval.decide", id, "bob", 3,
+    g_autoptr(VigilOp) decide2 = make_op ("approval.decide", id, "bob", 5,
                                           "{'decision':'approve','comment':'ok'}");
 
     vigil_workspace_apply_async (lead, decide2, NULL, on_result_cb, &result);

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vigil-op.h"
+#include "vigil-forms.h"
 #include "vigil-forms-private.h"
 #include "vigil-process.h"
 
@@ -766,6 +767,17 @@ vigil_incident_list_missing_for_approval (VigilIncident *incident)
     g_strv_builder_add (missing, "aware_at");
   if (vigil_incident_get_severity (incident) == NULL)
     g_strv_builder_add (missing, "severity");
+
+  /* The lead decides on findings, and on whether it was escalated. */
+  {
+    const char *summary = vigil_incident_get_form_string (incident, "findings", "summary");
+    JsonNode *escalate = vigil_incident_get_form_value (incident, "escalate", "escalate");
+
+    if (summary == NULL || *summary == '\0')
+      g_strv_builder_add (missing, "findings.summary");
+    if (escalate == NULL || JSON_NODE_HOLDS_NULL (escalate))
+      g_strv_builder_add (missing, "escalate.escalate");
+  }
 
   return g_strv_builder_end (missing);
 }

@@ -227,6 +227,8 @@ vigil_window_submit_action (GtkWidget  *widget,
     { "type", N_("Incident type") },
     { "aware_at", N_("Aware since") },
     { "severity", N_("Severity") },
+    { "findings.summary", N_("Summary of the findings (step 6)") },
+    { "escalate.escalate", N_("Whether to escalate (step 7)") },
   };
   VigilWindow *self = VIGIL_WINDOW (widget);
   const char *id = g_variant_get_string (parameter, NULL);

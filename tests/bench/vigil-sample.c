@@ -116,6 +116,7 @@ vigil_sample_make_ops (guint      n_incidents,
       g_autoptr(GDateTime) aware = NULL;
       g_autoptr(GDateTime) at = NULL;
       JsonObject *payload;
+      JsonObject *fields;
       JsonArray *affected;
       guint target = pick_target_step (rand);
       gint64 rev = 0;
@@ -178,6 +179,21 @@ vigil_sample_make_ops (guint      n_incidents,
           payload = json_object_new ();
           json_object_set_int_member (payload, "to", 7);
           ADD ("incident.move", analyst, payload);
+
+          /* What the lead decides on: the findings and the escalation. */
+          payload = json_object_new ();
+          fields = json_object_new ();
+          json_object_set_string_member (fields, "summary", title);
+          json_object_set_string_member (payload, "form", "findings");
+          json_object_set_object_member (payload, "fields", fields);
+          ADD ("form.update", analyst, payload);
+          payload = json_object_new ();
+          fields = json_object_new ();
+          json_object_set_boolean_member (fields, "escalate", FALSE);
+          json_object_set_string_member (payload, "form", "escalate");
+          json_object_set_object_member (payload, "fields", fields);
+          ADD ("form.update", analyst, payload);
+
           ADD ("approval.submit", analyst, NULL);
 
           if (target >= 9)
