@@ -597,7 +597,9 @@ vigil_board_create_phase_group (VigilBoard *self,
 }
 
 /* Gives the columns in view (and a quarter screen either side) all their
- * rows, the others only their first. */
+ * rows, the others only their first. A column given all its rows builds
+ * some 200 of them: one column per idle call, those on screen first, so
+ * that frames and input go on in between. */
 static gboolean
 update_columns_in_view_cb (gpointer user_data)
 {
@@ -607,22 +609,44 @@ update_columns_in_view_cb (gpointer user_data)
   double page = gtk_adjustment_get_page_size (adjustment);
   double from = value - page / 4;
   double to = value + page * 1.25;
-
-  self->in_view_idle_id = 0;
+  VigilBoardColumn *next = NULL;
+  gboolean next_on_screen = FALSE;
+  guint waiting = 0;
 
   for (guint i = 0; i < VIGIL_N_STEPS; i++)
     {
       GtkWidget *column = GTK_WIDGET (self->columns[i]);
       graphene_rect_t bounds;
       gboolean in_view = FALSE;
+      gboolean on_screen = FALSE;
 
       if (gtk_widget_is_visible (column) && page > 0 &&
           gtk_widget_compute_bounds (column, GTK_WIDGET (self->groups_box), &bounds))
-        in_view = bounds.origin.x < to && bounds.origin.x + bounds.size.width > from;
+        {
+          in_view = bounds.origin.x < to && bounds.origin.x + bounds.size.width > from;
+          on_screen = bounds.origin.x < value + page && bounds.origin.x + bounds.size.width > value;
+        }
 
-      vigil_board_column_set_active (self->columns[i], in_view);
+      if (!in_view)
+        vigil_board_column_set_active (self->columns[i], FALSE);
+      else if (!vigil_board_column_get_active (self->columns[i]))
+        {
+          waiting++;
+          if (next == NULL || (on_screen && !next_on_screen))
+            {
+              next = self->columns[i];
+              next_on_screen = on_screen;
+            }
+        }
     }
 
+  if (next != NULL)
+    vigil_board_column_set_active (next, TRUE);
+
+  if (waiting > 1)
+    return G_SOURCE_CONTINUE;
+
+  self->in_view_idle_id = 0;
   return G_SOURCE_REMOVE;
 }
 
