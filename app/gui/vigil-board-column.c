@@ -17,7 +17,8 @@ struct _VigilBoardColumn
   GtkWidget           parent_instance;
 
   guint               step;
-  GtkFilterListModel *incidents;
+  GtkFilterListModel *in_step;     /* the board's incidents in this step */
+  GtkFilterListModel *incidents;   /* ...that the board's filter lets through */
   GtkSliceListModel  *shown;       /* what the list view gets: all, or the first few */
 
   GtkWidget          *header;
@@ -29,6 +30,10 @@ struct _VigilBoardColumn
   GtkListView        *list_view;
 
   gboolean            filtering;
+
+  /* Cards the list let go of, for the next rows it makes */
+  GPtrArray          *spare_cards;
+  guint               prepare_cards_id;
 };
 
 G_DEFINE_FINAL_TYPE (VigilBoardColumn, vigil_board_column, GTK_TYPE_WIDGET)
@@ -46,6 +51,14 @@ static GParamSpec *properties[N_PROPS];
  * to be reached with the keyboard; the board gives the columns in view all
  * of theirs. */
 #define PREVIEW_ROWS 16
+
+/* GTK 4.8's list makes a new row widget for every item that comes into its
+ * range and destroys the rows of items that leave it. A search keystroke
+ * can swap a few hundred rows per column, and building a card from its
+ * template and destroying it cost more than binding it: the column keeps
+ * the cards of destroyed rows for the rows it makes next. Enough for a
+ * whole list's rows. */
+#define MAX_SPARE_CARDS 256
 
 static gboolean
 filter_by_step (gpointer item,
@@ -145,10 +158,22 @@ on_drag_end_cb (GtkDragSource     *source,
   gtk_widget_remove_css_class (GTK_WIDGET (card), "dragged");
 }
 
+/* The list gives no card back: it unparents it when it destroys the row
+ * (after its factory's teardown), and the column keeps it then. */
 static void
-on_factory_setup_cb (GtkSignalListItemFactory *factory,
-                     GtkListItem              *list_item,
-                     gpointer                  user_data)
+on_card_parent_cb (GtkWidget        *card,
+                   GParamSpec       *pspec,
+                   VigilBoardColumn *self)
+{
+  if (gtk_widget_get_parent (card) != NULL || self->spare_cards == NULL ||
+      self->spare_cards->len >= MAX_SPARE_CARDS)
+    return;
+
+  g_ptr_array_add (self->spare_cards, g_object_ref (card));
+}
+
+static GtkWidget *
+create_card (VigilBoardColumn *self)
 {
   GtkWidget *card = vigil_incident_card_new ();
   GtkDragSource *source = gtk_drag_source_new ();
@@ -160,7 +185,42 @@ on_factory_setup_cb (GtkSignalListItemFactory *factory,
   g_signal_connect (source, "drag-end", G_CALLBACK (on_drag_end_cb), card);
   gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (source));
 
+  g_signal_connect_object (card, "notify::parent", G_CALLBACK (on_card_parent_cb), self, 0);
+  return card;
+}
+
+static void
+on_factory_setup_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item,
+                     VigilBoardColumn         *self)
+{
+  g_autoptr(GtkWidget) card = NULL;
+
+  if (self->spare_cards != NULL && self->spare_cards->len > 0)
+    card = g_ptr_array_steal_index_fast (self->spare_cards, self->spare_cards->len - 1);
+  else
+    card = g_object_ref_sink (create_card (self));
+
   gtk_list_item_set_child (list_item, card);
+}
+
+/* While the store is read in a worker thread, the main thread has time to
+ * build the cards of the first rows, one per idle call so as not to hold
+ * up a frame. */
+static gboolean
+prepare_cards_cb (gpointer user_data)
+{
+  VigilBoardColumn *self = user_data;
+
+  if (self->spare_cards->len >= PREVIEW_ROWS ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->shown)) > 0)
+    {
+      self->prepare_cards_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  g_ptr_array_add (self->spare_cards, g_object_ref_sink (create_card (self)));
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -257,9 +317,13 @@ vigil_board_column_dispose (GObject *object)
 {
   VigilBoardColumn *self = VIGIL_BOARD_COLUMN (object);
 
+  /* The list's rows go with it, and their cards with them. */
+  g_clear_handle_id (&self->prepare_cards_id, g_source_remove);
+  g_clear_pointer (&self->spare_cards, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_BOARD_COLUMN);
   g_clear_object (&self->shown);
   g_clear_object (&self->incidents);
+  g_clear_object (&self->in_step);
 
   G_OBJECT_CLASS (vigil_board_column_parent_class)->dispose (object);
 }
@@ -353,17 +417,18 @@ vigil_board_column_init (VigilBoardColumn *self)
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
 
-  /* Non-incremental: the column must be exact at once (counts, tests); the
-   * filter is a cheap integer comparison. */
-  self->incidents = gtk_filter_list_model_new (NULL,
-                                               GTK_FILTER (gtk_custom_filter_new (filter_by_step,
-                                                                                  self, NULL)));
+  /* Non-incremental: the column must be exact at once (counts, tests). */
+  self->in_step = gtk_filter_list_model_new (NULL,
+                                             GTK_FILTER (gtk_custom_filter_new (filter_by_step,
+                                                                                self, NULL)));
+  self->incidents = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->in_step)), NULL);
   g_signal_connect_object (self->incidents, "items-changed",
                            G_CALLBACK (on_incidents_items_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
+  self->spare_cards = g_ptr_array_new_with_free_func (g_object_unref);
   factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), NULL);
+  g_signal_connect_object (factory, "setup", G_CALLBACK (on_factory_setup_cb), self, 0);
   g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
@@ -373,6 +438,7 @@ vigil_board_column_init (VigilBoardColumn *self)
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
+  self->prepare_cards_id = g_idle_add_full (G_PRIORITY_LOW, prepare_cards_cb, self, NULL);
 
   /* Enter on a focused card, or a click, opens the incident. */
   g_signal_connect_object (self->list_view, "activate",
@@ -414,7 +480,24 @@ vigil_board_column_set_model (VigilBoardColumn *self,
   g_return_if_fail (VIGIL_IS_BOARD_COLUMN (self));
   g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
 
-  gtk_filter_list_model_set_model (self->incidents, model);
+  gtk_filter_list_model_set_model (self->in_step, model);
+}
+
+/* The column shows the incidents of @model in its step that @filter lets
+ * through. The step is sorted out first, once per change of the model;
+ * the board's filter then runs over the column's own incidents only.
+ * Filtering the board's filtered model instead was slower: an item of a
+ * filter model is found by counting through its bitset, and fifteen
+ * columns did that for every incident whenever the board's filter
+ * changed. */
+void
+vigil_board_column_set_board_filter (VigilBoardColumn *self,
+                                     GtkFilter        *filter)
+{
+  g_return_if_fail (VIGIL_IS_BOARD_COLUMN (self));
+  g_return_if_fail (filter == NULL || GTK_IS_FILTER (filter));
+
+  gtk_filter_list_model_set_filter (self->incidents, filter);
 }
 
 GListModel *

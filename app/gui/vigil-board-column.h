@@ -16,6 +16,8 @@ GtkWidget         *vigil_board_column_new                 (guint             ste
 guint              vigil_board_column_get_step            (VigilBoardColumn *self);
 void               vigil_board_column_set_model           (VigilBoardColumn *self,
                                                            GListModel       *model);
+void               vigil_board_column_set_board_filter    (VigilBoardColumn *self,
+                                                           GtkFilter        *filter);
 GListModel        *vigil_board_column_get_incidents       (VigilBoardColumn *self);
 void               vigil_board_column_set_filtering       (VigilBoardColumn *self,
                                                            gboolean          filtering);

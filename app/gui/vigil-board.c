@@ -17,9 +17,9 @@
 
 /* The board: one column per step of the process table, grouped by phase
  * under a coloured band, all in one horizontal scroller. Above it a search
- * bar with filters. The workspace's one incident model goes through one
- * filter (search and filters), and each column is a view of that filtered
- * model for its step. */
+ * bar with filters. Each column is a view of the workspace's one incident
+ * model: the incidents of its step, through the board's one filter (search
+ * and filters); the filtered model is the columns' views together. */
 struct _VigilBoard
 {
   GtkWidget           parent_instance;
@@ -27,7 +27,8 @@ struct _VigilBoard
   VigilWorkspace     *workspace;
   GListModel         *model;
   GtkCustomFilter    *filter;
-  GtkFilterListModel *filtered;
+  GListStore          *column_models;
+  GtkFlattenListModel *filtered;       /* what the columns show, column by column */
   VigilBoardColumn   *columns[VIGIL_N_STEPS];
   GtkWidget          *groups[VIGIL_N_PHASES];
   GCancellable       *cancellable;
@@ -588,7 +589,10 @@ vigil_board_create_phase_group (VigilBoard *self,
 
       g_assert (step >= 1 && step <= VIGIL_N_STEPS);
       self->columns[step - 1] = VIGIL_BOARD_COLUMN (column);
-      vigil_board_column_set_model (self->columns[step - 1], G_LIST_MODEL (self->filtered));
+      vigil_board_column_set_board_filter (self->columns[step - 1], GTK_FILTER (self->filter));
+      vigil_board_column_set_model (self->columns[step - 1], self->model);
+      g_list_store_append (self->column_models,
+                           vigil_board_column_get_incidents (self->columns[step - 1]));
       gtk_box_append (GTK_BOX (columns_box), column);
     }
 
@@ -597,7 +601,9 @@ vigil_board_create_phase_group (VigilBoard *self,
 }
 
 /* Gives the columns in view (and a quarter screen either side) all their
- * rows, the others only their first. */
+ * rows, the others only their first. A column given all its rows builds
+ * some 200 of them: one column per idle call, those on screen first, so
+ * that frames and input go on in between. */
 static gboolean
 update_columns_in_view_cb (gpointer user_data)
 {
@@ -607,22 +613,44 @@ update_columns_in_view_cb (gpointer user_data)
   double page = gtk_adjustment_get_page_size (adjustment);
   double from = value - page / 4;
   double to = value + page * 1.25;
-
-  self->in_view_idle_id = 0;
+  VigilBoardColumn *next = NULL;
+  gboolean next_on_screen = FALSE;
+  guint waiting = 0;
 
   for (guint i = 0; i < VIGIL_N_STEPS; i++)
     {
       GtkWidget *column = GTK_WIDGET (self->columns[i]);
       graphene_rect_t bounds;
       gboolean in_view = FALSE;
+      gboolean on_screen = FALSE;
 
       if (gtk_widget_is_visible (column) && page > 0 &&
           gtk_widget_compute_bounds (column, GTK_WIDGET (self->groups_box), &bounds))
-        in_view = bounds.origin.x < to && bounds.origin.x + bounds.size.width > from;
+        {
+          in_view = bounds.origin.x < to && bounds.origin.x + bounds.size.width > from;
+          on_screen = bounds.origin.x < value + page && bounds.origin.x + bounds.size.width > value;
+        }
 
-      vigil_board_column_set_active (self->columns[i], in_view);
+      if (!in_view)
+        vigil_board_column_set_active (self->columns[i], FALSE);
+      else if (!vigil_board_column_get_active (self->columns[i]))
+        {
+          waiting++;
+          if (next == NULL || (on_screen && !next_on_screen))
+            {
+              next = self->columns[i];
+              next_on_screen = on_screen;
+            }
+        }
     }
 
+  if (next != NULL)
+    vigil_board_column_set_active (next, TRUE);
+
+  if (waiting > 1)
+    return G_SOURCE_CONTINUE;
+
+  self->in_view_idle_id = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -692,6 +720,7 @@ vigil_board_dispose (GObject *object)
   memset (self->columns, 0, sizeof self->columns);
   memset (self->groups, 0, sizeof self->groups);
   g_clear_object (&self->filtered);
+  g_clear_object (&self->column_models);
   g_clear_object (&self->filter);
   g_clear_object (&self->model);
   g_clear_object (&self->workspace);
@@ -868,10 +897,12 @@ vigil_board_init (VigilBoard *self)
   self->phase = -1;
   self->cancellable = g_cancellable_new ();
 
-  /* Non-incremental: counts must be right at once; the filter reads a
-   * cached folded text, cheap enough for 10,000 incidents per keystroke. */
+  /* The columns filter at once (counts must be right at once); the filter
+   * reads a cached folded text. What passes is the columns' incidents
+   * together: no second pass of the filter over the whole model. */
   self->filter = gtk_custom_filter_new (board_filter_func, self, NULL);
-  self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (g_object_ref (self->filter)));
+  self->column_models = g_list_store_new (G_TYPE_LIST_MODEL);
+  self->filtered = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->column_models)));
   g_signal_connect_object (self->filtered, "items-changed",
                            G_CALLBACK (on_filtered_items_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -956,7 +987,9 @@ vigil_board_set_model (VigilBoard *self,
     g_signal_connect_object (model, "items-changed",
                              G_CALLBACK (vigil_board_update_summary), self,
                              G_CONNECT_SWAPPED);
-  gtk_filter_list_model_set_model (self->filtered, model);
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    if (self->columns[i] != NULL)
+      vigil_board_column_set_model (self->columns[i], model);
   vigil_board_update_summary (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);

@@ -191,6 +191,18 @@ get_age_start (VigilIncident *incident)
   return detected != NULL ? detected : vigil_incident_get_created_at (incident);
 }
 
+/* g_date_time_to_local() looks the zone up anew (a readlink of
+ * /etc/localtime) on every call; a card binds many times a second. */
+static GTimeZone *
+get_local_zone (void)
+{
+  static GTimeZone *zone;
+
+  if (g_once_init_enter (&zone))
+    g_once_init_leave (&zone, g_time_zone_new_local ());
+  return zone;
+}
+
 /* Returns: the age shown, for the accessible label */
 static char *
 update_age (VigilIncidentCard *self)
@@ -210,7 +222,7 @@ update_age (VigilIncidentCard *self)
 
   now = g_date_time_new_now_utc ();
   age = vigil_incident_card_format_age (since, now);
-  local = g_date_time_to_local (since);
+  local = g_date_time_to_timezone (since, get_local_zone ());
   /* Translators: date and time format of the age tooltip on a card */
   when = g_date_time_format (local, _("%e %B %Y, %H:%M"));
   /* Translators: tooltip of an incident's age, %s is a date and time */
@@ -286,7 +298,13 @@ vigil_incident_card_update (VigilIncidentCard *self)
   /* A long title is cut after two lines; the tooltip has all of it. */
   set_tip (&self->tip_title, *title ? title : NULL);
 
-  gtk_image_set_from_icon_name (self->type_icon, vigil_incident_card_get_type_icon_name (type));
+  {
+    const char *icon = vigil_incident_card_get_type_icon_name (type);
+
+    /* Setting the same icon again clears and reloads it. */
+    if (g_strcmp0 (gtk_image_get_icon_name (self->type_icon), icon) != 0)
+      gtk_image_set_from_icon_name (self->type_icon, icon);
+  }
   set_tip (&self->tip_type, type_label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->type_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, type_label ? type_label : "",
@@ -527,11 +545,24 @@ vigil_incident_card_set_incident (VigilIncidentCard *self,
 
   /* The core updates incidents in place; any property may show on the card. */
   if (incident != NULL)
-    g_signal_connect_object (incident, "notify",
-                             G_CALLBACK (on_incident_notify_cb), self,
-                             G_CONNECT_SWAPPED);
-
-  vigil_incident_card_update (self);
+    {
+      g_signal_connect_object (incident, "notify",
+                               G_CALLBACK (on_incident_notify_cb), self,
+                               G_CONNECT_SWAPPED);
+      vigil_incident_card_update (self);
+    }
+  else
+    {
+      /* A card without an incident is one the list has let go of, about to
+       * be bound again or dropped: only what could still be asked of it is
+       * cleared, the labels wait for the next incident. */
+      g_clear_pointer (&self->tip_type, g_free);
+      g_clear_pointer (&self->tip_age, g_free);
+      g_clear_pointer (&self->tip_title, g_free);
+      g_clear_pointer (&self->tip_severity, g_free);
+      g_clear_pointer (&self->tip_approval, g_free);
+      g_clear_pointer (&self->tip_owner, g_free);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INCIDENT]);
 }
 
