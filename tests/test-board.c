@@ -14,8 +14,8 @@
 #include "vigil-incident-card.h"
 #include "vigil-window.h"
 #include "vigil-sample.h"
+#include "test-gui-util.h"
 
-#define WAIT_SECONDS 20
 #define N_SAMPLE 1000
 
 typedef struct {
@@ -28,42 +28,6 @@ typedef struct {
 } Fixture;
 
 /* Helpers */
-
-static gboolean
-on_wait_timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out after %d s waiting for %s", WAIT_SECONDS, (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(cond, what)                                                   \
-  G_STMT_START {                                                                 \
-    guint _guard = g_timeout_add_seconds (WAIT_SECONDS, on_wait_timeout_cb,      \
-                                          (gpointer) (what));                    \
-    while (!(cond))                                                              \
-      g_main_context_iteration (NULL, TRUE);                                     \
-    g_source_remove (_guard);                                                    \
-  } G_STMT_END
-
-static GtkWidget *
-find_by_id (GtkWidget  *root,
-            const char *id)
-{
-  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *hit = find_by_id (child, id);
-
-      if (hit != NULL)
-        return hit;
-    }
-
-  return NULL;
-}
 
 /* A label under @root whose text contains @text, e.g. in a toast. */
 static GtkWidget *
@@ -92,7 +56,7 @@ find_row (VigilBoard    *board,
           guint          step,
           VigilIncident *incident)
 {
-  GtkWidget *list = find_by_id (vigil_board_get_column (board, step), "list_view");
+  GtkWidget *list = test_gui_find_by_id (vigil_board_get_column (board, step), "list_view");
 
   g_assert_nonnull (list);
   for (GtkWidget *row = gtk_widget_get_first_child (list);
@@ -121,7 +85,7 @@ static const char *
 column_count_label (VigilBoard *board,
                     guint       step)
 {
-  GtkWidget *label = find_by_id (vigil_board_get_column (board, step), "count_label");
+  GtkWidget *label = test_gui_find_by_id (vigil_board_get_column (board, step), "count_label");
 
   g_assert_nonnull (label);
   return gtk_label_get_label (GTK_LABEL (label));
@@ -309,7 +273,7 @@ archive_incident (Fixture    *fixture,
 static const char *
 window_page (VigilWindow *window)
 {
-  GtkWidget *stack = find_by_id (GTK_WIDGET (window), "main_stack");
+  GtkWidget *stack = test_gui_find_by_id (GTK_WIDGET (window), "main_stack");
 
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
 }
@@ -529,7 +493,7 @@ assert_refused (Fixture       *fixture,
                 guint          to,
                 const char    *reason)
 {
-  GtkWidget *overlay = find_by_id (GTK_WIDGET (fixture->window), "toast_overlay");
+  GtkWidget *overlay = test_gui_find_by_id (GTK_WIDGET (fixture->window), "toast_overlay");
   guint step = vigil_incident_get_step (incident);
   gint64 revision = vigil_incident_get_revision (incident);
   guint calls = failed->calls;
@@ -669,7 +633,7 @@ n_shown (Fixture *fixture)
 static guint
 n_chips (Fixture *fixture)
 {
-  GtkWidget *chips = find_by_id (GTK_WIDGET (fixture->board), "chips_box");
+  GtkWidget *chips = test_gui_find_by_id (GTK_WIDGET (fixture->board), "chips_box");
   guint n = 0;
 
   for (GtkWidget *chip = gtk_widget_get_first_child (chips); chip != NULL;
@@ -681,14 +645,14 @@ n_chips (Fixture *fixture)
 static const char *
 summary (Fixture *fixture)
 {
-  return gtk_label_get_label (GTK_LABEL (find_by_id (GTK_WIDGET (fixture->board),
+  return gtk_label_get_label (GTK_LABEL (test_gui_find_by_id (GTK_WIDGET (fixture->board),
                                                      "summary_label")));
 }
 
 static gboolean
 filters_shown (Fixture *fixture)
 {
-  return gtk_revealer_get_reveal_child (GTK_REVEALER (find_by_id (GTK_WIDGET (fixture->board),
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (test_gui_find_by_id (GTK_WIDGET (fixture->board),
                                                                   "filters_revealer")));
 }
 
@@ -714,16 +678,16 @@ test_board_filters (Fixture       *fixture,
   g_assert_false (vigil_board_get_filtering (fixture->board));
 
   /* Ctrl+F opens the search bar, with the focus in the entry. */
-  entry = find_by_id (GTK_WIDGET (fixture->board), "search_entry");
+  entry = test_gui_find_by_id (GTK_WIDGET (fixture->board), "search_entry");
   press_shortcut (GTK_WIDGET (fixture->window), GDK_KEY_f, GDK_CONTROL_MASK);
-  g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (find_by_id (GTK_WIDGET (fixture->board),
+  g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (test_gui_find_by_id (GTK_WIDGET (fixture->board),
                                                                              "search_bar"))));
   WAIT_UNTIL (gtk_widget_is_focus (entry) ||
               gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)), entry),
               "the focus in the search entry");
 
   /* A type, picked in the drop-down as a user would. */
-  type_dropdown = find_by_id (GTK_WIDGET (fixture->board), "type_dropdown");
+  type_dropdown = test_gui_find_by_id (GTK_WIDGET (fixture->board), "type_dropdown");
   gtk_drop_down_set_selected (GTK_DROP_DOWN (type_dropdown), 2);   /* All, Malware, Phishing */
   assert_columns (fixture->board, pass_type, "phishing");
   g_assert_true (filters_shown (fixture));
@@ -741,7 +705,7 @@ test_board_filters (Fixture       *fixture,
   g_assert_cmpuint (n_chips (fixture), ==, 2);
 
   /* Removing one filter by its chip (the first is the type's). */
-  chip = gtk_widget_get_first_child (find_by_id (GTK_WIDGET (fixture->board), "chips_box"));
+  chip = gtk_widget_get_first_child (test_gui_find_by_id (GTK_WIDGET (fixture->board), "chips_box"));
   g_signal_emit_by_name (chip, "clicked");
   assert_columns (fixture->board, pass_severity, "high");
   g_assert_cmpuint (n_chips (fixture), ==, 1);
@@ -794,7 +758,7 @@ test_board_filters (Fixture       *fixture,
   assert_columns (fixture->board, NULL, NULL);
 
   /* Mine: the incidents that carol owns. */
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_by_id (GTK_WIDGET (fixture->board),
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (test_gui_find_by_id (GTK_WIDGET (fixture->board),
                                                                "mine_button")), TRUE);
   assert_columns (fixture->board, pass_owner, "carol");
   g_assert_cmpuint (g_list_model_get_n_items (vigil_board_get_filtered_model (fixture->board)),
@@ -853,8 +817,8 @@ test_board_load_sample (Fixture       *fixture,
     VigilBoardColumn *first = VIGIL_BOARD_COLUMN (vigil_board_get_column (fixture->board, 1));
     VigilBoardColumn *last = VIGIL_BOARD_COLUMN (vigil_board_get_column (fixture->board,
                                                                          VIGIL_N_STEPS));
-    GtkListView *first_list = GTK_LIST_VIEW (find_by_id (GTK_WIDGET (first), "list_view"));
-    GtkListView *last_list = GTK_LIST_VIEW (find_by_id (GTK_WIDGET (last), "list_view"));
+    GtkListView *first_list = GTK_LIST_VIEW (test_gui_find_by_id (GTK_WIDGET (first), "list_view"));
+    GtkListView *last_list = GTK_LIST_VIEW (test_gui_find_by_id (GTK_WIDGET (last), "list_view"));
     g_autoptr(VigilIncident) deep = NULL;
     GtkWidget *row;
 
