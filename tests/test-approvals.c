@@ -225,6 +225,12 @@ test_reject_needs_comment (Fixture       *f,
   g_assert_cmpstr (vigil_incident_get_decision_comment (after), ==,
                    "The timeline misses the first alert.");
   g_assert_cmpuint (vigil_incident_get_step (after), <, 8);
+
+  /* The analyst sees why on the card itself. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-view", "s", "board");
+  WAIT_UNTIL (test_gui_find_label (GTK_WIDGET (f->window),
+                                   "“The timeline misses the first alert.”") != NULL,
+              "the comment on the card");
   close_window (f);
 
   /* Resubmitted after a change: the pane says what changed. */

@@ -54,3 +54,23 @@ test_gui_find_by_type (GtkWidget *root,
     }
   return NULL;
 }
+
+GtkWidget *
+test_gui_find_label (GtkWidget  *root,
+                     const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *hit = test_gui_find_label (child, text);
+
+      if (hit != NULL)
+        return hit;
+    }
+  return NULL;
+}

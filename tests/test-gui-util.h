@@ -31,5 +31,8 @@ GtkWidget *test_gui_find_by_id      (GtkWidget  *root,
                                      const char *id);
 GtkWidget *test_gui_find_by_type    (GtkWidget  *root,
                                      GType       type);
+/* A visible label below @root whose text is @text. */
+GtkWidget *test_gui_find_label      (GtkWidget  *root,
+                                     const char *text);
 
 G_END_DECLS

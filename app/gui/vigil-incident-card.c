@@ -21,6 +21,7 @@ struct _VigilIncidentCard
   GtkLabel      *reference_label;
   GtkLabel      *age_label;
   GtkLabel      *title_label;
+  GtkLabel      *rejection_label;
   GtkLabel      *severity_label;
   GtkLabel      *approval_label;
   GtkLabel      *owner_label;
@@ -339,6 +340,21 @@ vigil_incident_card_update (VigilIncidentCard *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->approval_label), approval_text != NULL);
 
+  {
+    const char *comment = self->incident && approval_id != NULL &&
+                          g_str_equal (approval_id, "rejected")
+                          ? vigil_incident_get_decision_comment (self->incident) : NULL;
+
+    if (comment != NULL)
+      {
+        /* Translators: the lead's reason on a rejected card, in quotes */
+        g_autofree char *text = g_strdup_printf (_("“%s”"), comment);
+
+        gtk_label_set_label (self->rejection_label, text);
+      }
+    gtk_widget_set_visible (GTK_WIDGET (self->rejection_label), comment != NULL);
+  }
+
   if (owner != NULL)
     {
       /* Translators: tooltip of the owner's initials on a card */
@@ -478,6 +494,7 @@ vigil_incident_card_class_init (VigilIncidentCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, reference_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, age_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, title_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, rejection_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, severity_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, approval_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, owner_label);
