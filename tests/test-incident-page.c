@@ -1097,6 +1097,18 @@ test_page_screenshots (Fixture       *fixture,
   open_incident (fixture, id, 6);
   shoot (fixture, "step6-empty");
 
+  /* Every other step as a new incident shows it. */
+  for (guint step = 3; step <= VIGIL_N_STEPS; step++)
+    {
+      g_autofree char *name = g_strdup_printf ("step%u-empty", step);
+
+      if (step == 4 || step == 6)
+        continue;
+      vigil_incident_page_select_step (fixture->page, step);
+      shoot (fixture, name);
+    }
+  vigil_incident_page_select_step (fixture->page, 6);
+
   set_field_text (fixture, "summary", "The payroll share was encrypted by ransomware that came "
                   "in through a phished VPN account without a second factor.");
   set_field_text (fixture, "involved_assets", "FS-PAY-01, VPN gateway, DC-02");
