@@ -340,6 +340,8 @@ test_kind_strings (void)
     { VIGIL_OP_ITEM_ADD,        "item.add" },
     { VIGIL_OP_ITEM_UPDATE,     "item.update" },
     { VIGIL_OP_ITEM_REMOVE,     "item.remove" },
+    { VIGIL_OP_DORA_CLASSIFY,   "dora.classify" },
+    { VIGIL_OP_DORA_REPORT_SUBMITTED, "dora.report_submitted" },
   };
   static const char * const bad[] = {
     "", "incident", "incident.delete", "Incident.Create", "approval.decide ", "evidence.add",
@@ -952,6 +954,25 @@ make_valid_op (guint           kind,
                            ? "{'form':'collect','collection':'evidence','id':'ev1',"
                              "'fields':{'location':'//evidence/42'}}"
                            : "{'form':'collect','collection':'evidence','id':'ev1'}");
+      }
+      break;
+    case VIGIL_OP_DORA_CLASSIFY:
+      *incident = new_created ();
+      *op = make_op_for ("dora.classify", *incident, actor, T0,
+                         "{'criteria':{'critical_services':{'malicious_access':true},"
+                         "'data_losses':{'intrusion':true}}}");
+      break;
+    case VIGIL_OP_DORA_REPORT_SUBMITTED:
+      {
+        g_autoptr(VigilIncident) created = new_created ();
+        g_autoptr(VigilOp) classify = make_op_for ("dora.classify", created, ANALYST, T0,
+                                                   "{'criteria':{'critical_services':"
+                                                   "{'malicious_access':true},"
+                                                   "'data_losses':{'intrusion':true}}}");
+
+        *incident = apply_ok (classify, created, VIGIL_ROLE_ANALYST);
+        *op = make_op_for ("dora.report_submitted", *incident, actor, T0,
+                           "{'report':'initial','at':'" T0 "','authority':'BaFin'}");
       }
       break;
     default:

@@ -45,6 +45,7 @@ struct _VigilIncident
   char      *decision_comment;
 
   JsonObject *forms;
+  JsonObject *dora;
 
   char       *search_text;   /* folded, built on first search */
 };
@@ -257,6 +258,7 @@ vigil_incident_finalize (GObject *object)
   g_clear_pointer (&self->decided_at, g_date_time_unref);
   g_free (self->decision_comment);
   g_clear_pointer (&self->forms, json_object_unref);
+  g_clear_pointer (&self->dora, json_object_unref);
   g_free (self->search_text);
 
   G_OBJECT_CLASS (vigil_incident_parent_class)->finalize (object);
@@ -559,6 +561,18 @@ vigil_incident_update_from (VigilIncident *self,
       g_clear_pointer (&self->search_text, g_free);
     }
 
+  g_clear_pointer (&a, json_node_unref);
+  g_clear_pointer (&b, json_node_unref);
+  if (src->dora == NULL)
+    g_clear_pointer (&self->dora, json_object_unref);
+  else if (self->dora == NULL ||
+           !json_node_equal ((a = json_node_init_object (json_node_alloc (), self->dora)),
+                             (b = json_node_init_object (json_node_alloc (), src->dora))))
+    {
+      g_clear_pointer (&self->dora, json_object_unref);
+      self->dora = copy_object (src->dora);
+    }
+
   /* Step and revision last: views re-filter on them. */
   vigil_incident_set_step (self, src->step);
   vigil_incident_set_revision (self, src->revision);
@@ -836,6 +850,216 @@ vigil_incident_set_forms (VigilIncident *self,
   g_clear_pointer (&self->search_text, g_free);
 }
 
+/* DORA record */
+
+JsonObject *
+vigil_incident_get_dora (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  return self->dora;
+}
+
+void
+vigil_incident_set_dora (VigilIncident *self,
+                         JsonObject    *dora)
+{
+  g_return_if_fail (VIGIL_IS_INCIDENT (self));
+
+  if (dora == self->dora)
+    return;
+  g_clear_pointer (&self->dora, json_object_unref);
+  if (dora != NULL)
+    self->dora = json_object_ref (dora);
+}
+
+gboolean
+vigil_incident_get_dora_major (VigilIncident *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), FALSE);
+
+  if (self->dora == NULL ||
+      (node = json_object_get_member (self->dora, "result")) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  return json_object_get_boolean_member_with_default (json_node_get_object (node), "major", FALSE);
+}
+
+static GDateTime *
+dup_time_member (JsonObject *object,
+                 const char *name)
+{
+  const char *text;
+
+  if (object == NULL)
+    return NULL;
+  text = json_object_get_string_member_with_default (object, name, NULL);
+  return text != NULL ? vigil_time_from_iso (text) : NULL;
+}
+
+GDateTime *
+vigil_incident_dup_dora_classified_at (VigilIncident *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  return dup_time_member (self->dora, "classified_at");
+}
+
+const VigilDoraEntity *
+vigil_incident_get_default_dora_entity (void)
+{
+  static const VigilDoraEntity entity = {
+    .types = VIGIL_DORA_ENTITY_CREDIT_INSTITUTION,
+    .member_state = "DE",
+    .time_zone = "Europe/Berlin",
+  };
+
+  return &entity;
+}
+
+static const char * const report_kinds[] = { "initial", "intermediate", "final" };
+
+/* Submission times of the reports: the first of each kind, and the latest
+ * intermediate one. */
+static void
+get_report_times (VigilIncident  *self,
+                  GDateTime     **submitted)
+{
+  JsonNode *node = self->dora ? json_object_get_member (self->dora, "reports") : NULL;
+  JsonArray *reports;
+
+  for (guint k = 0; k < G_N_ELEMENTS (report_kinds); k++)
+    submitted[k] = NULL;
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+
+  reports = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (reports); i++)
+    {
+      JsonObject *report = json_array_get_object_element (reports, i);
+      const char *kind = json_object_get_string_member_with_default (report, "report", "");
+      g_autoptr(GDateTime) at = dup_time_member (report, "at");
+
+      for (guint k = 0; k < G_N_ELEMENTS (report_kinds); k++)
+        {
+          if (at == NULL || !g_str_equal (kind, report_kinds[k]))
+            continue;
+          if (submitted[k] == NULL ||
+              (k == VIGIL_DORA_REPORT_INTERMEDIATE && g_date_time_compare (at, submitted[k]) > 0))
+            {
+              g_clear_pointer (&submitted[k], g_date_time_unref);
+              submitted[k] = g_date_time_ref (at);
+            }
+        }
+    }
+}
+
+GPtrArray *
+vigil_incident_compute_dora_deadlines (VigilIncident         *self,
+                                       const VigilDoraEntity *entity,
+                                       VigilCalendar         *calendar)
+{
+  g_autoptr(GPtrArray) deadlines = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_dora_deadline_free);
+  g_autoptr(GDateTime) classified_at = NULL;
+  g_autoptr(GDateTime) computed_at = NULL;
+  g_autoptr(VigilCalendar) no_holidays = NULL;
+  GDateTime *submitted[G_N_ELEMENTS (report_kinds)];
+  VigilDoraReportTimes times = { 0 };
+
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+
+  if (entity == NULL)
+    entity = vigil_incident_get_default_dora_entity ();
+  if (calendar == NULL)
+    calendar = no_holidays = vigil_calendar_new ();
+
+  classified_at = vigil_incident_dup_dora_classified_at (self);
+  get_report_times (self, submitted);
+
+  /* Classified, never major: nothing to report. */
+  if (self->dora != NULL && classified_at == NULL && json_object_has_member (self->dora, "result"))
+    goto out;
+
+  if (classified_at != NULL && !vigil_incident_get_dora_major (self))
+    {
+      JsonNode *result = json_object_get_member (self->dora, "result");
+
+      if (result != NULL && JSON_NODE_HOLDS_OBJECT (result))
+        computed_at = dup_time_member (json_node_get_object (result), "computed_at");
+    }
+
+  times.aware_at = self->aware_at;
+  times.classified_at = classified_at;
+  times.initial_submitted_at = submitted[VIGIL_DORA_REPORT_INITIAL];
+  times.last_intermediate_submitted_at = submitted[VIGIL_DORA_REPORT_INTERMEDIATE];
+  times.reclassified_at = computed_at;
+
+  for (guint k = 0; k < G_N_ELEMENTS (report_kinds); k++)
+    {
+      VigilDoraDeadline *deadline;
+
+      /* Submitted: that limit no longer runs; the final report ends them all. */
+      if (submitted[k] != NULL || submitted[VIGIL_DORA_REPORT_FINAL] != NULL)
+        continue;
+      deadline = vigil_dora_deadline_compute (k, &times, entity, calendar);
+      if (deadline != NULL)
+        g_ptr_array_add (deadlines, deadline);
+    }
+
+out:
+  for (guint k = 0; k < G_N_ELEMENTS (report_kinds); k++)
+    g_clear_pointer (&submitted[k], g_date_time_unref);
+  return g_steal_pointer (&deadlines);
+}
+
+JsonNode *
+vigil_incident_dora_deadlines_to_json (VigilIncident         *self,
+                                       const VigilDoraEntity *entity,
+                                       VigilCalendar         *calendar,
+                                       GDateTime             *now)
+{
+  static const char * const levels[] = { "later", "soon", "urgent", "overdue" };
+  g_autoptr(GPtrArray) deadlines = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  deadlines = vigil_incident_compute_dora_deadlines (self, entity, calendar);
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < deadlines->len; i++)
+    {
+      VigilDoraDeadline *deadline = g_ptr_array_index (deadlines, i);
+      g_autofree char *legal = vigil_time_to_iso (deadline->legal_due);
+      g_autofree char *relieved = vigil_time_to_iso (deadline->relieved_due);
+      GTimeSpan left = 0;
+      VigilDoraDueLevel level = vigil_dora_due_status (deadline->relieved_due, now, &left);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "report");
+      json_builder_add_string_value (builder, report_kinds[deadline->kind]);
+      json_builder_set_member_name (builder, "pending");
+      json_builder_add_boolean_value (builder, deadline->pending);
+      json_builder_set_member_name (builder, "legal_due");
+      json_builder_add_string_value (builder, legal);
+      json_builder_set_member_name (builder, "relief_applies");
+      json_builder_add_boolean_value (builder, deadline->relief_applies);
+      json_builder_set_member_name (builder, "relieved_due");
+      json_builder_add_string_value (builder, relieved);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, levels[level]);
+      json_builder_set_member_name (builder, "seconds_left");
+      json_builder_add_int_value (builder, left / G_TIME_SPAN_SECOND);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  return json_builder_get_root (builder);
+}
+
 /* Search */
 
 static char *
@@ -1068,6 +1292,9 @@ vigil_incident_to_json (VigilIncident *self)
 
   json_object_set_object_member (json_node_get_object (root), "forms",
                                  copy_object (self->forms));
+  if (self->dora != NULL)
+    json_object_set_object_member (json_node_get_object (root), "dora",
+                                   copy_object (self->dora));
   return root;
 }
 
@@ -1267,6 +1494,168 @@ read_approval (VigilIncident  *self,
   return TRUE;
 }
 
+static gboolean
+read_dora_object (JsonObject  *object,
+                  const char  *name,
+                  JsonObject **out,
+                  GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                   _("The field “%s” must be an object"), name);
+      return FALSE;
+    }
+  *out = json_node_get_object (node);
+  return TRUE;
+}
+
+/* Checks the DORA record; the computed "deadlines" are dropped. */
+static gboolean
+read_dora (VigilIncident  *self,
+           JsonObject     *object,
+           GError        **error)
+{
+  static const char * const known[] = {
+    "criteria", "result", "classified_at", "reports", "deadlines", NULL
+  };
+  static const char * const report_known[] = {
+    "report", "at", "authority", "reference", NULL
+  };
+  g_autoptr(GDateTime) classified_at = NULL;
+  g_autoptr(GDateTime) computed_at = NULL;
+  g_autoptr(JsonObject) dora = NULL;
+  JsonObject *criteria = NULL, *result = NULL;
+  JsonNode *node;
+
+  if (!check_known_members (object, "dora.", known, error) ||
+      !read_time (object, "dora.", "classified_at", &classified_at, error))
+    return FALSE;
+
+  node = json_object_get_member (object, "criteria");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      g_autoptr(VigilDoraCriteria) parsed = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      parsed = vigil_dora_criteria_new_from_json (node, &local_error);
+      if (parsed == NULL)
+        {
+          g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                       _("The field “dora.criteria” is not valid: %s"), local_error->message);
+          return FALSE;
+        }
+      criteria = json_node_get_object (node);
+    }
+
+  node = json_object_get_member (object, "result");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      JsonNode *major;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                       _("The field “%s” must be an object"), "dora.result");
+          return FALSE;
+        }
+      result = json_node_get_object (node);
+      major = json_object_get_member (result, "major");
+      if (major == NULL || !JSON_NODE_HOLDS_VALUE (major) ||
+          json_node_get_value_type (major) != G_TYPE_BOOLEAN)
+        {
+          g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                       _("The field “%s” must be true or false"), "dora.result.major");
+          return FALSE;
+        }
+      if (!read_time (result, "dora.result.", "computed_at", &computed_at, error))
+        return FALSE;
+    }
+
+  if ((criteria == NULL) != (result == NULL))
+    {
+      g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_MISSING_FIELD,
+                   _("The field “%s” is missing"),
+                   criteria == NULL ? "dora.criteria" : "dora.result");
+      return FALSE;
+    }
+  if (classified_at != NULL && result == NULL)
+    {
+      g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_MISSING_FIELD,
+                   _("The field “%s” is missing"), "dora.result");
+      return FALSE;
+    }
+
+  node = json_object_get_member (object, "reports");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      JsonArray *reports;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        {
+          g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                       _("The field “%s” must be a list"), "dora.reports");
+          return FALSE;
+        }
+      reports = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (reports); i++)
+        {
+          JsonNode *item = json_array_get_element (reports, i);
+          g_autofree char *kind = NULL;
+          g_autofree char *authority = NULL;
+          g_autofree char *reference = NULL;
+          g_autoptr(GDateTime) at = NULL;
+          JsonObject *report;
+
+          if (!JSON_NODE_HOLDS_OBJECT (item))
+            {
+              g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                           _("The field “%s” must be a list of objects"), "dora.reports");
+              return FALSE;
+            }
+          report = json_node_get_object (item);
+          if (!check_known_members (report, "dora.reports.", report_known, error) ||
+              !read_string (report, "dora.reports.", "report", TRUE, &kind, error) ||
+              !read_time (report, "dora.reports.", "at", &at, error) ||
+              !read_string (report, "dora.reports.", "authority", TRUE, &authority, error) ||
+              !read_string (report, "dora.reports.", "reference", FALSE, &reference, error))
+            return FALSE;
+          if (!g_strv_contains (report_kinds, kind))
+            {
+              g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                           _("The field “dora.reports.report” has an unknown value “%s”"), kind);
+              return FALSE;
+            }
+          if (at == NULL)
+            {
+              g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_MISSING_FIELD,
+                           _("The field “%s” is missing"), "dora.reports.at");
+              return FALSE;
+            }
+        }
+      if (json_array_get_length (reports) > 0 && classified_at == NULL)
+        {
+          g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_MISSING_FIELD,
+                       _("The field “%s” is missing"), "dora.classified_at");
+          return FALSE;
+        }
+    }
+
+  if (result == NULL)
+    return TRUE;
+
+  dora = copy_object (object);
+  json_object_remove_member (dora, "deadlines");
+  g_clear_pointer (&self->dora, json_object_unref);
+  self->dora = g_steal_pointer (&dora);
+  return TRUE;
+}
+
 VigilIncident *
 vigil_incident_new_from_json (JsonNode  *node,
                               GError   **error)
@@ -1275,7 +1664,7 @@ vigil_incident_new_from_json (JsonNode  *node,
     "id", "reference", "revision", "step", "title", "description", "type", "type_other",
     "severity", "detection_method", "detected_at", "aware_at", "reporter",
     "affected_systems", "owner", "created_by", "created_at", "updated_at", "approval",
-    "forms", NULL
+    "forms", "dora", NULL
   };
   g_autoptr(VigilIncident) self = NULL;
   g_autofree char *id = NULL;
@@ -1386,6 +1775,14 @@ vigil_incident_new_from_json (JsonNode  *node,
       g_clear_pointer (&self->forms, json_object_unref);
       self->forms = copy_object (json_node_get_object (member));
     }
+
+  {
+    JsonObject *dora = NULL;
+
+    if (!read_dora_object (object, "dora", &dora, error) ||
+        (dora != NULL && !read_dora (self, dora, error)))
+      return NULL;
+  }
 
   /* Normalise empty strings to NULL, as the setters do. */
   set_string (&self->reference, self->reference);

@@ -44,6 +44,8 @@ static const char *kind_names[VIGIL_N_OP_KINDS] = {
   [VIGIL_OP_ITEM_ADD] = "item.add",
   [VIGIL_OP_ITEM_UPDATE] = "item.update",
   [VIGIL_OP_ITEM_REMOVE] = "item.remove",
+  [VIGIL_OP_DORA_CLASSIFY] = "dora.classify",
+  [VIGIL_OP_DORA_REPORT_SUBMITTED] = "dora.report_submitted",
 };
 
 /* Field ids are lower-case words (with digits after the first letter)
@@ -1004,6 +1006,283 @@ apply_decide (Apply      *apply,
   return TRUE;
 }
 
+/* DORA classification and reports */
+
+static JsonNode *
+bool_node (gboolean value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_boolean (node, value);
+  return node;
+}
+
+static JsonObject *
+copy_dora (JsonObject *dora)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) copy = NULL;
+
+  if (dora == NULL)
+    return json_object_new ();
+  node = json_node_init_object (json_node_alloc (), dora);
+  copy = vigil_json_node_deep_copy (node);
+  return json_object_ref (json_node_get_object (copy));
+}
+
+/* The codec's message names the field in quotes; the refusal names it
+ * below "criteria" so that a form can mark the right row. */
+static gboolean
+invalid_criteria (GError       **error,
+                  const GError  *dora_error)
+{
+  const char *start = strstr (dora_error->message, "“");
+  const char *end = start ? strstr (start, "”") : NULL;
+  g_autofree char *field = NULL;
+
+  if (start != NULL && end != NULL && end > start + strlen ("“"))
+    field = g_strdup_printf ("criteria.%.*s", (int) (end - start - strlen ("“")),
+                             start + strlen ("“"));
+
+  g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID, "%s: %s",
+               field ? field : "criteria", dora_error->message);
+  return FALSE;
+}
+
+static gboolean
+apply_dora_classify (Apply   *apply,
+                     GError **error)
+{
+  static const char * const known[] = { "criteria", NULL };
+  JsonObject *payload = vigil_op_get_payload (apply->op);
+  VigilApprovalState state = vigil_incident_get_approval_state (apply->result);
+  JsonObject *old = vigil_incident_get_dora (apply->result);
+  JsonNode *node = json_object_get_member (payload, "criteria");
+  g_autoptr(VigilDoraCriteria) criteria = NULL;
+  g_autoptr(VigilDoraResult) result = NULL;
+  g_autoptr(JsonNode) record = NULL;
+  g_autoptr(JsonNode) old_criteria = NULL;
+  g_autoptr(JsonNode) new_criteria = NULL;
+  g_autoptr(JsonObject) dora = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GDateTime) classified_at = NULL;
+  g_autofree char *computed_at = NULL;
+  JsonObject *summary;
+  JsonNode *old_triggers = NULL;
+  gboolean had_result, old_major, major;
+
+  if (!check_payload_members (payload, known, error))
+    return FALSE;
+
+  /* The classification is part of step 5: while the lead decides on steps
+   * 1-7 it stays as submitted. */
+  if (state == VIGIL_APPROVAL_PENDING)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_READ_ONLY,
+                   _("%s: steps 1 to 7 are waiting for the lead’s decision and cannot be "
+                     "changed; withdraw the submission first"), "criteria");
+      return FALSE;
+    }
+
+  if (node == NULL)
+    return invalid (error, "criteria", _("the classification criteria are missing"));
+  criteria = vigil_dora_criteria_new_from_json (node, &local_error);
+  if (criteria == NULL)
+    return invalid_criteria (error, local_error);
+
+  /* Computed here, on every classification; never taken from the client. */
+  result = vigil_dora_classify (criteria, NULL, vigil_op_get_at (apply->op));
+  record = vigil_dora_result_to_json (result);
+  summary = json_object_get_object_member (json_node_get_object (record), "result");
+  computed_at = vigil_time_to_iso (vigil_op_get_at (apply->op));
+  json_object_set_string_member (summary, "computed_at", computed_at);
+  json_object_set_member (summary, "options",
+                          json_node_copy (json_object_get_member (json_node_get_object (record),
+                                                                  "options")));
+  major = result->major;
+
+  had_result = old != NULL && json_object_has_member (old, "result");
+  old_major = vigil_incident_get_dora_major (apply->result);
+  if (had_result)
+    {
+      JsonObject *old_result = json_object_get_object_member (old, "result");
+
+      old_criteria = json_node_copy (json_object_get_member (old, "criteria"));
+      old_triggers = json_object_get_member (old_result, "triggers");
+    }
+  new_criteria = vigil_dora_criteria_to_json (criteria);
+
+  /* The first major result proposes the classification time; it is kept
+   * through later reclassifications (ITS 2.3). */
+  classified_at = vigil_incident_dup_dora_classified_at (apply->result);
+
+  dora = copy_dora (old);
+  json_object_set_member (dora, "criteria", json_node_copy (new_criteria));
+  json_object_set_object_member (dora, "result", json_object_ref (summary));
+  if (classified_at == NULL && major)
+    {
+      json_object_set_string_member (dora, "classified_at", computed_at);
+      record_change (apply, "dora.classified_at", NULL, string_node (computed_at));
+    }
+  else if (classified_at == NULL)
+    json_object_set_null_member (dora, "classified_at");
+
+  if (old_criteria == NULL || !json_node_equal (old_criteria, new_criteria))
+    record_change (apply, "dora.criteria", g_steal_pointer (&old_criteria),
+                   json_node_copy (new_criteria));
+  if (!had_result || old_major != major)
+    record_change (apply, "dora.result.major", had_result ? bool_node (old_major) : NULL,
+                   bool_node (major));
+  if (old_triggers == NULL ||
+      !json_node_equal (old_triggers, json_object_get_member (summary, "triggers")))
+    record_change (apply, "dora.result.triggers",
+                   old_triggers ? json_node_copy (old_triggers) : NULL,
+                   json_node_copy (json_object_get_member (summary, "triggers")));
+
+  vigil_incident_set_dora (apply->result, dora);
+  return TRUE;
+}
+
+static gboolean
+read_report_text (JsonObject  *payload,
+                  const char  *name,
+                  gboolean     required,
+                  const char **out,
+                  GError     **error)
+{
+  JsonNode *node = json_object_get_member (payload, name);
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        return invalid (error, name, _("this field must be filled in"));
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return invalid (error, name, _("must be text"));
+  *out = json_node_get_string (node);
+  if (required && g_utf8_strlen (*out, -1) == 0)
+    return invalid (error, name, _("this field must be filled in"));
+  if (g_utf8_strlen (*out, -1) > MAX_TITLE_LENGTH)
+    return invalid (error, name, _("is too long"));
+  if (**out == '\0')
+    *out = NULL;
+  return TRUE;
+}
+
+static gboolean
+apply_dora_report (Apply   *apply,
+                   GError **error)
+{
+  static const char * const known[] = { "report", "at", "authority", "reference", NULL };
+  static const char * const kinds[] = { "initial", "intermediate", "final", NULL };
+  JsonObject *payload = vigil_op_get_payload (apply->op);
+  JsonObject *old = vigil_incident_get_dora (apply->result);
+  const char *kind, *at_text, *authority, *reference;
+  g_autoptr(GDateTime) at = NULL;
+  g_autoptr(GDateTime) limit = NULL;
+  g_autoptr(GDateTime) classified_at = NULL;
+  g_autoptr(JsonObject) dora = NULL;
+  g_autofree char *field = NULL;
+  g_autofree char *at_iso = NULL;
+  GDateTime *previous[3] = { NULL, NULL, NULL };
+  JsonObject *report;
+  JsonArray *reports;
+  guint k;
+
+  if (!check_payload_members (payload, known, error) ||
+      !read_report_text (payload, "report", TRUE, &kind, error) ||
+      !read_report_text (payload, "at", TRUE, &at_text, error) ||
+      !read_report_text (payload, "authority", TRUE, &authority, error) ||
+      !read_report_text (payload, "reference", FALSE, &reference, error))
+    return FALSE;
+
+  for (k = 0; kinds[k] != NULL && !g_str_equal (kinds[k], kind); k++)
+    ;
+  if (kinds[k] == NULL)
+    return invalid (error, "report", _("choose initial, intermediate or final"));
+
+  at = vigil_time_from_iso (at_text);
+  if (at == NULL)
+    return invalid (error, "at", _("is not a date and time"));
+  limit = g_date_time_add (vigil_op_get_at (apply->op), CLOCK_SKEW_TOLERANCE);
+  if (g_date_time_compare (at, limit) > 0)
+    return invalid (error, "at", _("must not be in the future"));
+  if (vigil_incident_get_aware_at (apply->result) != NULL &&
+      g_date_time_compare (at, vigil_incident_get_aware_at (apply->result)) < 0)
+    return invalid (error, "at", _("must not be before the time of awareness"));
+
+  classified_at = vigil_incident_dup_dora_classified_at (apply->result);
+  if (classified_at == NULL)
+    return invalid (error, "report",
+                    _("the incident was never classified as major; classify it first"));
+
+  dora = copy_dora (old);
+  if (!json_object_has_member (dora, "reports"))
+    json_object_set_array_member (dora, "reports", json_array_new ());
+  reports = json_object_get_array_member (dora, "reports");
+
+  for (guint i = 0; i < json_array_get_length (reports); i++)
+    {
+      JsonObject *item = json_array_get_object_element (reports, i);
+      const char *item_kind = json_object_get_string_member_with_default (item, "report", "");
+
+      for (guint j = 0; kinds[j] != NULL; j++)
+        if (g_str_equal (item_kind, kinds[j]))
+          previous[j] = vigil_time_from_iso (json_object_get_string_member (item, "at"));
+    }
+
+  if (k != VIGIL_DORA_REPORT_INTERMEDIATE && previous[k] != NULL)
+    {
+      invalid (error, "report", k == VIGIL_DORA_REPORT_INITIAL
+               ? _("the initial notification was submitted already")
+               : _("the final report was submitted already"));
+      goto fail;
+    }
+  if (k > 0 && previous[k - 1] == NULL)
+    {
+      invalid (error, "report", k == VIGIL_DORA_REPORT_INTERMEDIATE
+               ? _("submit the initial notification first")
+               : _("submit an intermediate report first"));
+      goto fail;
+    }
+  if (k > 0 && g_date_time_compare (at, previous[k - 1]) < 0)
+    {
+      invalid (error, "at", _("must not be before the previous report"));
+      goto fail;
+    }
+  if (previous[VIGIL_DORA_REPORT_FINAL] != NULL)
+    {
+      invalid (error, "report", _("the final report was submitted already"));
+      goto fail;
+    }
+
+  at_iso = vigil_time_to_iso (at);
+  report = json_object_new ();
+  json_object_set_string_member (report, "report", kind);
+  json_object_set_string_member (report, "at", at_iso);
+  json_object_set_string_member (report, "authority", authority);
+  if (reference != NULL)
+    json_object_set_string_member (report, "reference", reference);
+  else
+    json_object_set_null_member (report, "reference");
+  json_array_add_object_element (reports, report);
+
+  field = g_strdup_printf ("dora.reports.%s", kind);
+  record_change (apply, field, NULL, string_node (at_iso));
+  vigil_incident_set_dora (apply->result, dora);
+
+  for (guint j = 0; j < G_N_ELEMENTS (previous); j++)
+    g_clear_pointer (&previous[j], g_date_time_unref);
+  return TRUE;
+
+fail:
+  for (guint j = 0; j < G_N_ELEMENTS (previous); j++)
+    g_clear_pointer (&previous[j], g_date_time_unref);
+  return FALSE;
+}
+
 VigilIncident *
 vigil_op_apply (VigilOp        *self,
                 VigilIncident  *incident,
@@ -1104,6 +1383,12 @@ vigil_op_apply (VigilOp        *self,
     case VIGIL_OP_ITEM_UPDATE:
     case VIGIL_OP_ITEM_REMOVE:
       ok = vigil_forms_apply_op (self, result, change_list, error);
+      break;
+    case VIGIL_OP_DORA_CLASSIFY:
+      ok = apply_dora_classify (&apply, error);
+      break;
+    case VIGIL_OP_DORA_REPORT_SUBMITTED:
+      ok = apply_dora_report (&apply, error);
       break;
     default:
       g_assert_not_reached ();

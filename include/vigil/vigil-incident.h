@@ -4,6 +4,8 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "vigil-dora.h"
+
 G_BEGIN_DECLS
 
 #define VIGIL_INCIDENT_ERROR (vigil_incident_error_quark ())
@@ -138,6 +140,82 @@ void                vigil_incident_set_forms           (VigilIncident  *self,
  * Returns: (transfer full): the hex SHA-256 of the canonical JSON of the
  *   fields that belong to steps 1-7, i.e. what a lead approves.
  */
+/**
+ * vigil_incident_get_dora:
+ *
+ * The DORA record of the incident, %NULL until it was first classified:
+ * {"criteria": the classification inputs (vigil_dora_criteria_to_json()),
+ * "result": the core's result of the latest "dora.classify" ("computed_at",
+ * "options", "gate", "t1" to "t6", "n_thresholds", "major", "triggers",
+ * "figures", "reasons"), "classified_at": the first time the result was
+ * major (ITS 2.3, kept on reclassification) or %NULL, "reports": the
+ * reports submitted to the authority, oldest first ({"report": "initial" |
+ * "intermediate" | "final", "at", "authority", "reference"})}. The history
+ * of classifications is the operation log.
+ *
+ * Returns: (transfer none) (nullable): the record; do not modify it
+ */
+JsonObject         *vigil_incident_get_dora            (VigilIncident  *self);
+/* Replaces the record; @dora is taken as is (see vigil_op_apply()). */
+void                vigil_incident_set_dora            (VigilIncident  *self,
+                                                        JsonObject     *dora);
+/* Whether the latest classification found the incident major. */
+gboolean            vigil_incident_get_dora_major      (VigilIncident  *self);
+/* Returns: (transfer full) (nullable): dora.classified_at */
+GDateTime          *vigil_incident_dup_dora_classified_at (VigilIncident *self);
+
+/**
+ * vigil_incident_get_default_dora_entity:
+ *
+ * The entity profile the deadlines are computed for until the workspace
+ * has its own: a credit institution in Germany (time zone Europe/Berlin),
+ * not known as an essential or important entity under NIS2. As a credit
+ * institution it has no weekend relief for the initial and intermediate
+ * reports (TR 2025/301 Art. 5(5)), which is also the strictest reading for
+ * any other entity; the final report keeps the relief.
+ *
+ * Returns: (transfer none): the profile
+ */
+const VigilDoraEntity *vigil_incident_get_default_dora_entity (void);
+
+/**
+ * vigil_incident_compute_dora_deadlines:
+ * @entity: (nullable): the entity, %NULL for the default profile
+ * @calendar: (nullable): bank holidays, %NULL for none
+ *
+ * The reporting deadlines of the incident (TR 2025/301 Art. 5) from its
+ * awareness time, dora.classified_at and the reports submitted. While the
+ * incident was never found major, only the initial report's 24-hour cap is
+ * returned, as a pending reminder. [INTERP] Once the latest classification
+ * is no longer major, the incident counts as reclassified non-major at that
+ * classification's time and no deadline runs; telling the authority about
+ * the reclassification is still the entity's task.
+ *
+ * Returns: (transfer full) (element-type VigilDoraDeadline): the deadlines
+ *   that still run (a report submitted has none), in the order initial,
+ *   intermediate, final
+ */
+GPtrArray          *vigil_incident_compute_dora_deadlines (VigilIncident         *self,
+                                                           const VigilDoraEntity *entity,
+                                                           VigilCalendar         *calendar);
+
+/**
+ * vigil_incident_dora_deadlines_to_json:
+ * @now: the time the countdowns are measured against
+ *
+ * The deadlines as a JSON array of {"report", "pending", "legal_due",
+ * "relief_applies", "relieved_due", "status" ("later", "soon", "urgent",
+ * "overdue", measured on the relieved limit), "seconds_left"}. The server
+ * adds it to its incident answers as "dora.deadlines"; the incident reader
+ * accepts and drops that member, as it is computed, never stored.
+ *
+ * Returns: (transfer full): the array node
+ */
+JsonNode           *vigil_incident_dora_deadlines_to_json (VigilIncident         *self,
+                                                           const VigilDoraEntity *entity,
+                                                           VigilCalendar         *calendar,
+                                                           GDateTime             *now);
+
 char               *vigil_incident_dup_snapshot_hash   (VigilIncident  *self);
 
 /**

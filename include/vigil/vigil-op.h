@@ -81,6 +81,13 @@ gboolean    vigil_role_from_string (const char *str,
  * @VIGIL_OP_ITEM_UPDATE: "item.update": payload {"form", "collection",
  *   "id", "fields": {field: value}}
  * @VIGIL_OP_ITEM_REMOVE: "item.remove": payload {"form", "collection", "id"}
+ * @VIGIL_OP_DORA_CLASSIFY: "dora.classify": payload {"criteria": the DORA
+ *   classification inputs (vigil_dora_criteria_new_from_json())}; the core
+ *   computes the result (see vigil_incident_get_dora())
+ * @VIGIL_OP_DORA_REPORT_SUBMITTED: "dora.report_submitted": payload
+ *   {"report": "initial"|"intermediate"|"final", "at": time, "authority":
+ *   text, "reference": text or null}; records a report sent to the
+ *   competent authority, which starts the next deadline
  */
 typedef enum {
   VIGIL_OP_INCIDENT_CREATE,
@@ -92,6 +99,8 @@ typedef enum {
   VIGIL_OP_ITEM_ADD,
   VIGIL_OP_ITEM_UPDATE,
   VIGIL_OP_ITEM_REMOVE,
+  VIGIL_OP_DORA_CLASSIFY,
+  VIGIL_OP_DORA_REPORT_SUBMITTED,
   VIGIL_N_OP_KINDS
 } VigilOpKind;
 
