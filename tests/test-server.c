@@ -1659,6 +1659,112 @@ test_live (Fixture       *f,
   live_clear (&refused);
 }
 
+/* DORA: the incident answers carry the classification and the deadlines */
+
+static void
+test_incident_dora_deadlines (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) aware = g_date_time_add_hours (now, -2);
+  g_autofree char *aware_text = vigil_time_to_iso (aware);
+  g_autofree char *payload = g_strdup_printf ("{'title': 'Payments down', 'type': 'malware', "
+                                              "'detected_at': '%s', 'aware_at': '%s'}",
+                                              aware_text, aware_text);
+  g_autofree char *create = test_op ("incident.create", id, 0, payload);
+  g_autofree char *classify = test_op ("dora.classify", id, 1,
+                                       "{'criteria': {'critical_services': "
+                                       "{'malicious_access': true}, "
+                                       "'data_losses': {'intrusion': true}}}");
+  g_autofree char *path = g_strconcat (API "incidents/", id, NULL);
+  g_autoptr(TestReply) created = test_post_op (f->ts, f->analyst, create);
+  g_autoptr(TestReply) before = NULL;
+  g_autoptr(TestReply) classified = NULL;
+  g_autoptr(TestReply) get = NULL;
+  g_autoptr(TestReply) list = NULL;
+  g_autoptr(GDateTime) classified_at = NULL;
+  g_autoptr(GDateTime) due = NULL;
+  g_autoptr(GDateTime) expected = NULL;
+  g_autoptr(VigilIncident) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *dora, *deadline, *listed;
+  JsonArray *deadlines;
+
+  g_assert_cmpuint (created->status, ==, 200);
+
+  /* Not classified yet: the 24-hour cap after awareness, as a reminder. */
+  before = test_request (f->ts, "GET", path, f->manager, NULL);
+  g_assert_cmpuint (before->status, ==, 200);
+  dora = json_object_get_object_member (test_reply_object (before), "dora");
+  g_assert_nonnull (dora);
+  g_assert_false (json_object_has_member (dora, "result"));
+  deadlines = json_object_get_array_member (dora, "deadlines");
+  g_assert_cmpuint (json_array_get_length (deadlines), ==, 1);
+  deadline = json_array_get_object_element (deadlines, 0);
+  g_assert_cmpstr (json_object_get_string_member (deadline, "report"), ==, "initial");
+  g_assert_true (json_object_get_boolean_member (deadline, "pending"));
+  due = vigil_time_from_iso (json_object_get_string_member (deadline, "legal_due"));
+  expected = g_date_time_add_hours (aware, 24);
+  g_assert_true (g_date_time_equal (due, expected));
+
+  classified = test_post_op (f->ts, f->analyst, classify);
+  g_assert_cmpuint (classified->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (test_reply_result (classified, 0), "status"),
+                   ==, "applied");
+
+  get = test_request (f->ts, "GET", path, f->manager, NULL);
+  g_assert_cmpuint (get->status, ==, 200);
+  dora = json_object_get_object_member (test_reply_object (get), "dora");
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (dora, "result"),
+                                                 "major"));
+  classified_at = vigil_time_from_iso (json_object_get_string_member (dora, "classified_at"));
+  g_assert_nonnull (classified_at);
+  deadlines = json_object_get_array_member (dora, "deadlines");
+  g_assert_cmpuint (json_array_get_length (deadlines), ==, 1);
+  deadline = json_array_get_object_element (deadlines, 0);
+  g_assert_false (json_object_get_boolean_member (deadline, "pending"));
+  /* Classified two hours after awareness: four hours from classification. */
+  g_clear_pointer (&due, g_date_time_unref);
+  g_clear_pointer (&expected, g_date_time_unref);
+  due = vigil_time_from_iso (json_object_get_string_member (deadline, "legal_due"));
+  expected = g_date_time_add_hours (classified_at, 4);
+  g_assert_true (g_date_time_equal (due, expected));
+  /* A credit institution has no weekend relief for the initial report. */
+  g_assert_false (json_object_get_boolean_member (deadline, "relief_applies"));
+  g_assert_cmpstr (json_object_get_string_member (deadline, "relieved_due"), ==,
+                   json_object_get_string_member (deadline, "legal_due"));
+  g_assert_cmpint (json_object_get_int_member (deadline, "seconds_left"), >, 3 * 3600);
+  g_assert_cmpstr (json_object_get_string_member (deadline, "status"), ==, "soon");
+
+  /* The answer is still an incident the strict reader takes. */
+  parsed = vigil_incident_new_from_json (get->json, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_incident_get_dora_major (parsed));
+  g_assert_false (json_object_has_member (vigil_incident_get_dora (parsed), "deadlines"));
+
+  list = test_request (f->ts, "GET", API "incidents", f->admin, NULL);
+  g_assert_cmpuint (list->status, ==, 200);
+  listed = json_array_get_object_element (json_object_get_array_member (test_reply_object (list),
+                                                                        "incidents"), 0);
+  dora = json_object_get_object_member (listed, "dora");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (dora, "deadlines")), ==,
+                    1);
+
+  {
+    g_autoptr(TestReply) changes = test_request (f->ts, "GET", API "changes?since=0", f->lead,
+                                                 NULL);
+    JsonArray *incidents;
+
+    g_assert_cmpuint (changes->status, ==, 200);
+    incidents = json_object_get_array_member (test_reply_object (changes), "incidents");
+    g_assert_cmpuint (json_array_get_length (incidents), ==, 1);
+    dora = json_object_get_object_member (json_array_get_object_element (incidents, 0), "dora");
+    g_assert_true (json_object_has_member (dora, "deadlines"));
+    g_assert_true (json_object_has_member (dora, "criteria"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1693,6 +1799,7 @@ main (int    argc,
   ADD ("/vigil/server/bad/chunked", test_bad_chunked_body);
   ADD ("/vigil/server/bad/raw", test_bad_raw);
   ADD ("/vigil/server/live", test_live);
+  ADD ("/vigil/server/incidents/dora-deadlines", test_incident_dora_deadlines);
   g_test_add_func ("/vigil/server/tls", test_tls);
   g_test_add_func ("/vigil/server/openapi", test_openapi);
 

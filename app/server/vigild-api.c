@@ -32,16 +32,42 @@ append_node (GString  *out,
   json_node_unref (node);
 }
 
+/* The incident as stored, plus what the core computes from it for other
+ * tools: the DORA reporting deadlines, for the default entity profile and
+ * no bank holidays, measured against @now. */
+static JsonNode *
+incident_answer (VigilIncident *incident,
+                 GDateTime     *now)
+{
+  JsonNode *node = vigil_incident_to_json (incident);
+  JsonObject *object = json_node_get_object (node);
+  g_autoptr(JsonNode) deadlines = NULL;
+  JsonObject *dora;
+
+  deadlines = vigil_incident_dora_deadlines_to_json (incident, NULL, NULL, now);
+  if (json_array_get_length (json_node_get_array (deadlines)) == 0 &&
+      !json_object_has_member (object, "dora"))
+    return node;
+
+  if (!json_object_has_member (object, "dora"))
+    json_object_set_object_member (object, "dora", json_object_new ());
+  dora = json_object_get_object_member (object, "dora");
+  json_object_set_member (dora, "deadlines", g_steal_pointer (&deadlines));
+  return node;
+}
+
 static void
 append_incidents (GString   *out,
                   GPtrArray *incidents)
 {
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
   g_string_append_c (out, '[');
   for (guint i = 0; i < incidents->len; i++)
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      append_node (out, vigil_incident_to_json (g_ptr_array_index (incidents, i)));
+      append_node (out, incident_answer (g_ptr_array_index (incidents, i), now));
     }
   g_string_append_c (out, ']');
 }
@@ -388,6 +414,7 @@ vigild_api_list_changes (VigilStore *store,
   g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GPtrArray) incident_ids = NULL;
   g_autoptr(GString) out = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   guint64 since, limit;
   gint64 newest, cursor;
   guint remaining, n_entries = 0, n_incidents = 0;
@@ -451,7 +478,7 @@ vigild_api_list_changes (VigilStore *store,
         continue;
       if (n_incidents++ > 0)
         g_string_append_c (out, ',');
-      append_node (out, vigil_incident_to_json (incident));
+      append_node (out, incident_answer (incident, now));
     }
 
   /* The writer's counter can trail a commit that readers see already. */
@@ -513,11 +540,12 @@ vigild_api_get_incident (VigilStore *store,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilIncident) incident = vigil_store_get_incident (store, id, &error);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
   if (incident == NULL)
     return vigild_response_new_from_error (error);
 
-  return vigild_response_new (SOUP_STATUS_OK, vigil_incident_to_json (incident));
+  return vigild_response_new (SOUP_STATUS_OK, incident_answer (incident, now));
 }
 
 VigildResponse *
