@@ -252,6 +252,32 @@ row_subtitle (Fixture    *fixture,
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+        return l->data;
+    }
+  return NULL;
+}
+
+static guint
+choice_index (VigilChoiceList  list,
+              const char      *id)
+{
+  guint n_choices;
+  const VigilChoice *choices = vigil_process_get_choices (list, &n_choices);
+
+  for (guint i = 0; i < n_choices; i++)
+    if (g_str_equal (choices[i].id, id))
+      return i;
+  g_assert_not_reached ();
+}
+
 static gboolean
 gaps_contain (VigilNotificationComposer *composer,
               const char                *name)
@@ -331,11 +357,9 @@ test_compose_and_send (Fixture       *fixture,
   g_autofree char *md_path = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(JsonObject) item = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) sent_at = g_date_time_add_minutes (now, -10);
   g_autoptr(GError) error = NULL;
-  const char * const recipients[] = { "ceo@example.com", "cfo@example.com", NULL };
   VigilNotificationComposer *composer;
+  AdwMessageDialog *dialog;
   GtkWidget *add, *gaps_label;
   JsonObject *payload, *fields;
   g_autoptr(VigilIncident) refused = NULL;
@@ -409,8 +433,26 @@ test_compose_and_send (Fixture       *fixture,
                    "We contained it. Next update Tuesday.");
   g_clear_pointer (&item, json_object_unref);
 
-  /* Mark as Sent: one update with channel, time and recipients */
-  vigil_notification_composer_mark_sent (composer, "email", sent_at, recipients);
+  /* Mark as Sent…: one update with channel, time and recipients */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.mark-sent", NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  {
+    GtkWidget *time_entry = find_by_name (GTK_WIDGET (dialog), "sent-at");
+    GtkWidget *to = find_by_name (GTK_WIDGET (dialog), "sent-recipients");
+    g_autofree char *when = NULL;
+
+    /* The time is now unless changed, the recipients those of the draft */
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (to)), ==,
+                     "ceo@example.com, cfo@example.com");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (time_entry)), !=, "");
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (find_by_name (GTK_WIDGET (dialog), "channel")),
+                                choice_index (VIGIL_CHOICES_CHANNEL, "email"));
+    gtk_editable_set_text (GTK_EDITABLE (to), "ceo@example.com; board@example.com");
+    /* As its button does: respond, then close */
+    adw_message_dialog_response (dialog, "sent");
+    gtk_window_close (GTK_WINDOW (dialog));
+  }
   wait_idle (composer);
   g_assert_null (vigil_notification_composer_get_problem (composer));
   item = stored_item (fixture, id, item_id);
@@ -418,6 +460,12 @@ test_compose_and_send (Fixture       *fixture,
   g_assert_false (JSON_NODE_HOLDS_NULL (json_object_get_member (item, "sent")));
   g_assert_cmpstr (json_object_get_string_member (item, "channel"), ==, "email");
   g_assert_true (json_object_has_member (item, "sent_at"));
+  {
+    JsonArray *to = json_object_get_array_member (item, "recipients");
+
+    g_assert_cmpuint (json_array_get_length (to), ==, 2);
+    g_assert_cmpstr (json_array_get_string_element (to, 1), ==, "board@example.com");
+  }
   g_clear_pointer (&item, json_object_unref);
   g_assert_false (vigil_notification_composer_get_editable (composer));
   g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (find_by_name (GTK_WIDGET (composer),
@@ -437,7 +485,7 @@ test_compose_and_send (Fixture       *fixture,
   }
   g_assert_true (g_file_get_contents (eml_path, &contents, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (contents, "To: ceo@example.com, cfo@example.com\r\n"));
+  g_assert_true (g_str_has_prefix (contents, "To: ceo@example.com, board@example.com\r\n"));
   g_assert_nonnull (strstr (contents, "\r\nX-Unsent: 1\r\n\r\n"));
   g_assert_nonnull (strstr (contents, "\r\nSubject: "));
   g_clear_pointer (&contents, g_free);
@@ -531,6 +579,8 @@ test_user_templates (Fixture       *fixture,
   vigil_notification_composer_set_extra (composer, "contact", "Dana, +49 30 1234");
   body = vigil_notification_composer_dup_body (composer);
   g_assert_nonnull (strstr (body, "Contact: Dana, +49 30 1234"));
+  g_unlink (good);
+  g_unlink (bad);
 }
 
 /* Screenshots, to look at: only with VIGIL_SHOT_DIR set. */
@@ -617,6 +667,9 @@ test_screenshots (Fixture       *fixture,
   vigil_notification_composer_set_recipients (composer, "board@example.com");
   shoot (GTK_WINDOW (composer), "composer-draft");
   item_id = g_strdup (vigil_notification_composer_get_item_id (composer));
+  gtk_widget_activate_action (GTK_WIDGET (composer), "composer.mark-sent", NULL);
+  shoot (GTK_WINDOW (find_message_dialog ()), "composer-mark-sent");
+  gtk_window_close (GTK_WINDOW (find_message_dialog ()));
   vigil_notification_composer_mark_sent (composer, "email", now, recipients);
   wait_idle (composer);
   shoot (GTK_WINDOW (composer), "composer-sent");

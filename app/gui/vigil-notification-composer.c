@@ -42,6 +42,7 @@ struct _VigilNotificationComposer
   GtkWidget      *gaps_label;
   GtkWidget      *status_label;
   GtkWidget      *error_label;
+  GtkWidget      *details_group;
   GtkWidget      *save_button;
   GtkWidget      *sent_button;
 };
@@ -225,7 +226,7 @@ update_gaps (VigilNotificationComposer *self)
   g_ptr_array_add (names, NULL);
   self->gaps = (GStrv) g_ptr_array_steal (names, NULL);
 
-  if (self->gaps[0] == NULL)
+  if (self->gaps[0] == NULL || !self->editable)
     gtk_widget_set_visible (self->gaps_label, FALSE);
   else
     {
@@ -529,6 +530,9 @@ mark_sent_action (GtkWidget  *widget,
   data->channel = GTK_DROP_DOWN (labelled (box, _("_Channel"),
                                            gtk_drop_down_new (G_LIST_MODEL (g_object_ref (channels)),
                                                               NULL)));
+  gtk_widget_set_name (GTK_WIDGET (data->channel), "channel");
+  gtk_widget_set_name (time_entry, "sent-at");
+  gtk_widget_set_name (recipients_entry, "sent-recipients");
   gtk_editable_set_text (GTK_EDITABLE (time_entry), now_text);
   gtk_entry_set_activates_default (GTK_ENTRY (time_entry), TRUE);
   data->time = GTK_EDITABLE (labelled (box, _("_Sent at"), time_entry));
@@ -689,6 +693,8 @@ vigil_notification_composer_update_state (VigilNotificationComposer *self)
   gtk_editable_set_editable (GTK_EDITABLE (self->subject_row), can_edit);
   gtk_text_view_set_editable (self->body_view, can_edit);
   gtk_text_view_set_cursor_visible (self->body_view, self->editable);
+  gtk_widget_set_visible (self->details_group, self->editable);
+  gtk_widget_set_visible (self->gaps_label, self->editable && self->gaps[0] != NULL);
   gtk_widget_set_visible (self->save_button, self->editable);
   gtk_widget_set_visible (self->sent_button, self->editable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.save-draft", can_edit);
@@ -902,14 +908,15 @@ vigil_notification_composer_build (VigilNotificationComposer *self)
   /* Values the incident does not hold */
   group = new_group (box, _("Details"),
                      _("Filled into the template where it asks for them."));
+  self->details_group = group;
   self->next_update_row = new_entry_row (group, "next_update", _("_Next update by"));
   self->contact_row = new_entry_row (group, "contact", _("_Contact"));
-  self->recipients_row = new_entry_row (group, "recipients", _("_Recipients"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->recipients_row),
-                               _("Names or addresses, separated by commas"));
 
   /* The message */
   group = new_group (box, _("Message"), NULL);
+  self->recipients_row = new_entry_row (group, "recipients", _("_Recipients"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->recipients_row),
+                               _("Names or addresses, separated by commas"));
   self->subject_row = new_entry_row (group, "subject", _("S_ubject"));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->gaps_label = gtk_label_new (NULL)));
   gtk_widget_set_name (self->gaps_label, "gaps");
