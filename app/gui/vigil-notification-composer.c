@@ -755,76 +755,9 @@ on_text_changed_cb (VigilNotificationComposer *self)
 
 /* Building */
 
-static GtkWidget *
-new_group (GtkWidget  *box,
-           const char *title,
-           const char *description)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-
-  if (title != NULL)
-    adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
-  if (description != NULL)
-    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
-  gtk_box_append (GTK_BOX (box), group);
-  return group;
-}
-
-static AdwEntryRow *
-new_entry_row (GtkWidget  *group,
-               const char *name,
-               const char *title)
-{
-  GtkWidget *row = adw_entry_row_new ();
-
-  gtk_widget_set_name (row, name);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  return ADW_ENTRY_ROW (row);
-}
-
-static GtkWidget *
-new_note (GtkWidget  *box,
-          const char *name,
-          const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_widget_set_name (label, name);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, css_class);
-  gtk_widget_set_visible (label, FALSE);
-  gtk_box_append (GTK_BOX (box), label);
-  return label;
-}
-
-static GtkWidget *
-new_button (const char *label,
-            const char *action,
-            const char *tooltip)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  if (tooltip != NULL)
-    gtk_widget_set_tooltip_text (button, tooltip);
-  return button;
-}
-
 static void
-vigil_notification_composer_build (VigilNotificationComposer *self)
+vigil_notification_composer_setup (VigilNotificationComposer *self)
 {
-  GtkWidget *view = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  GtkWidget *group;
-  GtkWidget *frame;
-  GtkWidget *exports = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *body_label;
   g_autoptr(GtkStringList) audiences = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
   g_autofree char *user_dir = vigil_templates_dup_user_dir ();
@@ -832,46 +765,9 @@ vigil_notification_composer_build (VigilNotificationComposer *self)
   guint n_choices;
   const VigilChoice *choices = vigil_process_get_choices (VIGIL_CHOICES_AUDIENCE, &n_choices);
 
-  gtk_window_set_default_size (GTK_WINDOW (self), 640, 760);
-  gtk_window_set_title (GTK_WINDOW (self), _("Notification"));
-
-  self->save_button = new_button (_("Save _Draft"), "composer.save-draft",
-                                  _("Keep the notification as a draft (Ctrl+S)"));
-  gtk_widget_set_name (self->save_button, "save-draft");
-  gtk_widget_add_css_class (self->save_button, "suggested-action");
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->save_button);
-  self->sent_button = new_button (_("Mark as _Sent…"), "composer.mark-sent",
-                                  _("Record the channel, time and recipients it was sent to"));
-  gtk_widget_set_name (self->sent_button, "mark-sent");
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->sent_button);
-  gtk_box_append (GTK_BOX (view), header);
-
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-  adw_clamp_set_child (ADW_CLAMP (clamp), box);
-  gtk_widget_set_margin_top (box, 18);
-  gtk_widget_set_margin_bottom (box, 18);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_box_append (GTK_BOX (view), scrolled);
-
-  self->status_label = new_note (box, "status", "dim-label");
-  self->error_label = new_note (box, "problem", "error");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->error_label),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Problem"), -1);
-
-  /* Audience and template */
-  group = new_group (box, _("Template"), NULL);
   for (guint i = 0; i < n_choices; i++)
     gtk_string_list_append (audiences, vigil_choice_get_label (&choices[i]));
-  self->audience_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->audience_row), "audience");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->audience_row), _("_Audience"));
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->audience_row), TRUE);
   adw_combo_row_set_model (self->audience_row, G_LIST_MODEL (audiences));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->audience_row));
 
   self->templates = vigil_templates_list (user_dir, &problems);
   gtk_string_list_append (titles, _("None (blank)"));
@@ -885,14 +781,8 @@ vigil_notification_composer_build (VigilNotificationComposer *self)
                                  : g_strdup_printf (_("%s (own template)"), template_->title);
       gtk_string_list_append (titles, title);
     }
-  self->template_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->template_row), "template");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->template_row), _("_Template"));
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->template_row), TRUE);
   adw_combo_row_set_model (self->template_row, G_LIST_MODEL (titles));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->template_row));
 
-  self->template_problems = new_note (box, "template-problems", "warning");
   if (problems != NULL && problems[0] != NULL)
     {
       g_autofree char *joined = g_strjoinv ("\n", problems);
@@ -905,60 +795,10 @@ vigil_notification_composer_build (VigilNotificationComposer *self)
       gtk_widget_set_visible (self->template_problems, TRUE);
     }
 
-  /* Values the incident does not hold */
-  group = new_group (box, _("Details"),
-                     _("Filled into the template where it asks for them."));
-  self->details_group = group;
-  self->next_update_row = new_entry_row (group, "next_update", _("_Next update by"));
-  self->contact_row = new_entry_row (group, "contact", _("_Contact"));
-
-  /* The message */
-  group = new_group (box, _("Message"), NULL);
-  self->recipients_row = new_entry_row (group, "recipients", _("_Recipients"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->recipients_row),
-                               _("Names or addresses, separated by commas"));
-  self->subject_row = new_entry_row (group, "subject", _("S_ubject"));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->gaps_label = gtk_label_new (NULL)));
-  gtk_widget_set_name (self->gaps_label, "gaps");
-  gtk_label_set_wrap (GTK_LABEL (self->gaps_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->gaps_label), 0);
-  gtk_widget_add_css_class (self->gaps_label, "warning");
-  gtk_widget_set_visible (self->gaps_label, FALSE);
-
-  body_label = gtk_label_new_with_mnemonic (_("Message _text"));
-  gtk_label_set_xalign (GTK_LABEL (body_label), 0);
-  gtk_widget_add_css_class (body_label, "heading");
-  gtk_box_append (GTK_BOX (box), body_label);
-  self->body_view = GTK_TEXT_VIEW (gtk_text_view_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->body_view), "body");
-  gtk_text_view_set_wrap_mode (self->body_view, GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_top_margin (self->body_view, 12);
-  gtk_text_view_set_bottom_margin (self->body_view, 12);
-  gtk_text_view_set_left_margin (self->body_view, 12);
-  gtk_text_view_set_right_margin (self->body_view, 12);
-  gtk_widget_set_size_request (GTK_WIDGET (self->body_view), -1, 280);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (body_label), GTK_WIDGET (self->body_view));
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->body_view),
-                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, body_label, NULL, -1);
   self->gap_tag = gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->body_view), "gap",
                                               "weight", PANGO_WEIGHT_BOLD,
                                               "underline", PANGO_UNDERLINE_ERROR,
                                               NULL);
-  frame = gtk_frame_new (NULL);
-  gtk_widget_add_css_class (frame, "view");
-  gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->body_view));
-  gtk_box_append (GTK_BOX (box), frame);
-
-  gtk_box_append (GTK_BOX (exports), new_button (_("C_opy"), "composer.copy",
-                                                 _("Copy the subject and message")));
-  gtk_box_append (GTK_BOX (exports), new_button (_("Save as ._eml…"), "composer.save-eml",
-                                                 _("An e-mail draft to open in a mail client")));
-  gtk_box_append (GTK_BOX (exports), new_button (_("Save as _Markdown…"),
-                                                 "composer.save-markdown", NULL));
-  gtk_widget_set_halign (exports, GTK_ALIGN_END);
-  gtk_box_append (GTK_BOX (box), exports);
-
-  adw_window_set_content (ADW_WINDOW (self), view);
 
   g_signal_connect_swapped (self->template_row, "notify::selected",
                             G_CALLBACK (on_template_selected_cb), self);
@@ -1011,6 +851,7 @@ vigil_notification_composer_dispose (GObject *object)
 {
   VigilNotificationComposer *self = VIGIL_NOTIFICATION_COMPOSER (object);
 
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_NOTIFICATION_COMPOSER);
   g_clear_object (&self->workspace);
   g_clear_object (&self->incident);
   G_OBJECT_CLASS (vigil_notification_composer_parent_class)->dispose (object);
@@ -1038,6 +879,23 @@ vigil_notification_composer_class_init (VigilNotificationComposerClass *klass)
   object_class->dispose = vigil_notification_composer_dispose;
   object_class->finalize = vigil_notification_composer_finalize;
 
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/vigil/Vigil/ui/vigil-notification-composer.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, audience_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, template_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, template_problems);
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, details_group);
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, next_update_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, contact_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, recipients_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, subject_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, body_view);
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, gaps_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, status_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, error_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, save_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, sent_button);
+
   gtk_widget_class_install_action (widget_class, "composer.save-draft", NULL, save_draft_action);
   gtk_widget_class_install_action (widget_class, "composer.mark-sent", NULL, mark_sent_action);
   gtk_widget_class_install_action (widget_class, "composer.copy", NULL, copy_action);
@@ -1053,7 +911,8 @@ static void
 vigil_notification_composer_init (VigilNotificationComposer *self)
 {
   self->gaps = g_new0 (char *, 1);
-  vigil_notification_composer_build (self);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  vigil_notification_composer_setup (self);
 }
 
 GtkWidget *
