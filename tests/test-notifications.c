@@ -386,13 +386,20 @@ test_compose_and_send (Fixture       *fixture,
   g_assert_true (gtk_widget_get_visible (gaps_label));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gaps_label)), "next update"));
 
-  /* Filling the value in renders it and clears the gap */
-  vigil_notification_composer_set_extra (composer, "next_update", "Tuesday 09:00 CET");
-  g_assert_false (gaps_contain (composer, "next_update"));
+  /* Once the text is changed by hand, a value typed in Details fills its
+   * gaps and keeps the rest */
   {
     g_autofree char *body = vigil_notification_composer_dup_body (composer);
+    g_autofree char *edited = g_strconcat ("Please read at once.\n", body, NULL);
+    g_autofree char *shown = NULL;
 
-    g_assert_nonnull (strstr (body, "Tuesday 09:00 CET"));
+    vigil_notification_composer_set_body (composer, edited);
+    vigil_notification_composer_set_extra (composer, "next_update", "Tuesday 09:00 CET");
+    g_assert_false (gaps_contain (composer, "next_update"));
+    shown = vigil_notification_composer_dup_body (composer);
+    g_assert_true (g_str_has_prefix (shown, "Please read at once.\n"));
+    g_assert_nonnull (strstr (shown, "Tuesday 09:00 CET"));
+    g_assert_null (strstr (shown, "[to fill in: next_update]"));
   }
 
   /* Save Draft adds the entry */

@@ -25,6 +25,7 @@ struct _VigilNotificationComposer
   gboolean        editable;
   gboolean        busy;
   gboolean        filling;    /* text set by the composer, not typed */
+  gboolean        edited;     /* the text was changed by hand since rendered */
   GPtrArray      *templates;  /* VigilTemplate; index + 1 in the template row */
   GStrv           gaps;
   char           *problem;
@@ -291,6 +292,7 @@ render (VigilNotificationComposer *self)
   gtk_editable_set_text (GTK_EDITABLE (self->subject_row), subject);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->body_view), body, -1);
   self->filling = FALSE;
+  self->edited = FALSE;
   update_gaps (self);
 }
 
@@ -736,11 +738,49 @@ on_template_selected_cb (VigilNotificationComposer *self)
   render (self);
 }
 
-static void
-on_extra_changed_cb (VigilNotificationComposer *self)
+static char *
+replace_gap (const char *text,
+             const char *name,
+             const char *value)
 {
-  if (!self->filling)
-    render (self);
+  g_autofree char *marker = g_strdup_printf (GAP_PREFIX "%s]", name);
+  g_auto(GStrv) parts = g_strsplit (text, marker, -1);
+
+  return g_strjoinv (value, parts);
+}
+
+/* A value typed in Details: the text is written again from the template,
+ * unless it was changed by hand; then only the gaps it fills are replaced. */
+static void
+on_extra_changed_cb (GtkEditable               *row,
+                     VigilNotificationComposer *self)
+{
+  const char *name = gtk_widget_get_name (GTK_WIDGET (row));
+  const char *value = gtk_editable_get_text (row);
+  g_autofree char *body = NULL;
+  g_autofree char *new_body = NULL;
+  g_autofree char *new_subject = NULL;
+
+  if (self->filling || !self->editable)
+    return;
+  if (!self->edited)
+    {
+      render (self);
+      return;
+    }
+  if (*value == '\0')
+    return;
+
+  body = dup_body (self);
+  new_body = replace_gap (body, name, value);
+  new_subject = replace_gap (gtk_editable_get_text (GTK_EDITABLE (self->subject_row)), name,
+                             value);
+  self->filling = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->subject_row), new_subject);
+  if (!g_str_equal (body, new_body))
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->body_view), new_body, -1);
+  self->filling = FALSE;
+  update_gaps (self);
 }
 
 static void
@@ -748,6 +788,7 @@ on_text_changed_cb (VigilNotificationComposer *self)
 {
   if (!self->filling)
     {
+      self->edited = TRUE;
       update_gaps (self);
       set_status (self, NULL);
     }
@@ -802,10 +843,8 @@ vigil_notification_composer_setup (VigilNotificationComposer *self)
 
   g_signal_connect_swapped (self->template_row, "notify::selected",
                             G_CALLBACK (on_template_selected_cb), self);
-  g_signal_connect_swapped (self->next_update_row, "changed",
-                            G_CALLBACK (on_extra_changed_cb), self);
-  g_signal_connect_swapped (self->contact_row, "changed",
-                            G_CALLBACK (on_extra_changed_cb), self);
+  g_signal_connect (self->next_update_row, "changed", G_CALLBACK (on_extra_changed_cb), self);
+  g_signal_connect (self->contact_row, "changed", G_CALLBACK (on_extra_changed_cb), self);
   g_signal_connect_swapped (self->subject_row, "changed",
                             G_CALLBACK (on_text_changed_cb), self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->body_view), "changed",
@@ -843,6 +882,7 @@ vigil_notification_composer_load (VigilNotificationComposer *self,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->body_view),
                             json_object_get_string_member_with_default (item, "body", ""), -1);
   self->filling = FALSE;
+  self->edited = TRUE;
   update_gaps (self);
 }
 
