@@ -693,6 +693,9 @@ vigil_notification_composer_update_state (VigilNotificationComposer *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->contact_row), can_edit);
   gtk_editable_set_editable (GTK_EDITABLE (self->recipients_row), can_edit);
   gtk_editable_set_editable (GTK_EDITABLE (self->subject_row), can_edit);
+  /* Read-only rows look like the other fixed values, not like fields. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->recipients_row), self->editable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->subject_row), self->editable);
   gtk_text_view_set_editable (self->body_view, can_edit);
   gtk_text_view_set_cursor_visible (self->body_view, self->editable);
   gtk_widget_set_visible (self->details_group, self->editable);
