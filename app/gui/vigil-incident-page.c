@@ -8,6 +8,7 @@
 #include "vigil-incident-page.h"
 #include "vigil-field-editor.h"
 #include "vigil-item-dialog.h"
+#include "vigil-notification-composer.h"
 #include "vigil-window.h"
 
 /* Typing is sent this long after the last key, and at once when leaving. */
@@ -580,8 +581,12 @@ on_add_clicked_cb (GtkButton *button,
   const VigilCollectionInfo *collection = g_object_get_data (G_OBJECT (button), "collection");
   GtkWidget *dialog;
 
-  dialog = vigil_item_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                  self->workspace, self->incident, form, collection, NULL, TRUE);
+  if (g_str_equal (collection->id, "notifications"))
+    dialog = vigil_notification_composer_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                              self->workspace, self->incident, NULL, TRUE);
+  else
+    dialog = vigil_item_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                    self->workspace, self->incident, form, collection, NULL, TRUE);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -859,6 +864,13 @@ fill_collection (VigilIncidentPage *self,
                                                        : reason);
     }
 
+  /* Notifications are written in their own composer. */
+  if (g_str_equal (collection->id, "notifications"))
+    {
+      vigil_notification_fill_list (view->list, self->workspace, self->incident, editable);
+      return;
+    }
+
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (view->list))) != NULL)
     gtk_list_box_remove (view->list, child);
 
@@ -1107,7 +1119,9 @@ vigil_incident_page_build_step (VigilIncidentPage *self)
               adw_button_content_set_icon_name (
                 ADW_BUTTON_CONTENT (gtk_button_get_child (GTK_BUTTON (add))), "list-add-symbolic");
               adw_button_content_set_label (
-                ADW_BUTTON_CONTENT (gtk_button_get_child (GTK_BUTTON (add))), _("_Add…"));
+                ADW_BUTTON_CONTENT (gtk_button_get_child (GTK_BUTTON (add))),
+                g_str_equal (collection->id, "notifications") ? _("_New Notification…")
+                                                               : _("_Add…"));
               adw_button_content_set_use_underline (
                 ADW_BUTTON_CONTENT (gtk_button_get_child (GTK_BUTTON (add))), TRUE);
               gtk_widget_add_css_class (add, "flat");

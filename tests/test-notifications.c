@@ -1,0 +1,721 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include <vigil/vigil.h>
+
+#include "vigil-incident-page.h"
+#include "vigil-notification-composer.h"
+#include "vigil-window.h"
+#include "test-gui-util.h"
+
+typedef struct {
+  char              *dir;
+  char              *db_path;
+  VigilStore        *store;
+  VigilWorkspace    *workspace;
+  VigilWindow       *window;
+  VigilIncidentPage *page;
+} Fixture;
+
+/* Helpers */
+
+static GtkWidget *
+find_by_name (GtkWidget  *root,
+              const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *hit = find_by_name (child, name);
+
+      if (hit != NULL)
+        return hit;
+    }
+  return NULL;
+}
+
+static VigilIncident *
+apply (Fixture     *fixture,
+       VigilOpKind  kind,
+       const char  *incident_id,
+       JsonObject  *payload,
+       GError     **error)
+{
+  g_autoptr(VigilOp) op = NULL;
+  gint64 rev = 0;
+
+  if (incident_id != NULL)
+    {
+      g_autoptr(VigilIncident) current = vigil_store_get_incident (fixture->store, incident_id,
+                                                                    NULL);
+      g_assert_nonnull (current);
+      rev = vigil_incident_get_revision (current);
+    }
+  op = vigil_op_new (kind, incident_id, "analyst1", rev, payload);
+  return vigil_store_apply (fixture->store, op, VIGIL_ROLE_ANALYST, NULL, NULL, error);
+}
+
+static void approve (Fixture    *fixture,
+                     const char *incident_id);
+
+static char *
+add_incident (Fixture    *fixture,
+              const char *title)
+{
+  JsonObject *payload = json_object_new ();
+  g_autoptr(VigilIncident) incident = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) earlier = g_date_time_add_hours (now, -3);
+  g_autofree char *when = vigil_time_to_iso (earlier);
+  g_autoptr(GError) error = NULL;
+  char *id;
+
+  json_object_set_string_member (payload, "title", title);
+  json_object_set_string_member (payload, "type", "malware");
+  json_object_set_string_member (payload, "detected_at", when);
+  json_object_set_string_member (payload, "aware_at", when);
+  incident = apply (fixture, VIGIL_OP_INCIDENT_CREATE, NULL, payload, &error);
+  g_assert_no_error (error);
+  id = g_strdup (vigil_incident_get_id (incident));
+  approve (fixture, id);
+  return id;
+}
+
+static void
+update_form (Fixture    *fixture,
+             const char *incident_id,
+             const char *form,
+             JsonObject *fields)
+{
+  JsonObject *payload = json_object_new ();
+  g_autoptr(VigilIncident) incident = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_string_member (payload, "form", form);
+  json_object_set_object_member (payload, "fields", fields);
+  incident = apply (fixture, VIGIL_OP_FORM_UPDATE, incident_id, payload, &error);
+  g_assert_no_error (error);
+}
+
+/* Steps 9 to 11 open once a lead has approved the analysis. */
+static void
+approve (Fixture    *fixture,
+         const char *incident_id)
+{
+  JsonObject *payload = json_object_new ();
+  JsonObject *fields;
+  g_autoptr(VigilIncident) updated = NULL;
+  g_autoptr(VigilIncident) submitted = NULL;
+  g_autoptr(VigilIncident) decided = NULL;
+  g_autoptr(VigilOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_string_member (payload, "severity", "medium");
+  updated = apply (fixture, VIGIL_OP_INCIDENT_UPDATE, incident_id, payload, &error);
+  g_assert_no_error (error);
+  fields = json_object_new ();
+  json_object_set_string_member (fields, "summary", "Encrypted shares on one file server");
+  update_form (fixture, incident_id, "findings", fields);
+  fields = json_object_new ();
+  json_object_set_boolean_member (fields, "escalate", FALSE);
+  update_form (fixture, incident_id, "escalate", fields);
+  submitted = apply (fixture, VIGIL_OP_APPROVAL_SUBMIT, incident_id, json_object_new (), &error);
+  g_assert_no_error (error);
+
+  payload = json_object_new ();
+  json_object_set_string_member (payload, "decision", "approve");
+  json_object_set_string_member (payload, "comment", "Go ahead.");
+  op = vigil_op_new (VIGIL_OP_APPROVAL_DECIDE, incident_id, "lead1",
+                     vigil_incident_get_revision (submitted), payload);
+  decided = vigil_store_apply (fixture->store, op, VIGIL_ROLE_LEAD, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+add_notification (Fixture    *fixture,
+                  const char *incident_id,
+                  const char *template_id,
+                  const char *subject)
+{
+  JsonObject *payload = json_object_new ();
+  JsonObject *item = json_object_new ();
+  g_autofree char *item_id = g_uuid_string_random ();
+  g_autoptr(VigilIncident) incident = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_string_member (item, "id", item_id);
+  json_object_set_string_member (item, "audience", "other");
+  json_object_set_string_member (item, "template", template_id);
+  json_object_set_string_member (item, "subject", subject);
+  json_object_set_string_member (payload, "form", "notify");
+  json_object_set_string_member (payload, "collection", "notifications");
+  json_object_set_object_member (payload, "item", item);
+  incident = apply (fixture, VIGIL_OP_ITEM_ADD, incident_id, payload, &error);
+  g_assert_no_error (error);
+}
+
+static JsonObject *
+stored_item (Fixture    *fixture,
+             const char *incident_id,
+             const char *item_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIncident) incident = vigil_store_get_incident (fixture->store, incident_id,
+                                                                 &error);
+  JsonObject *item;
+
+  g_assert_no_error (error);
+  item = vigil_incident_find_item (incident, "notify", "notifications", item_id);
+  return item ? json_object_ref (item) : NULL;
+}
+
+static const char *
+window_page (VigilWindow *window)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (test_gui_find_by_id (GTK_WIDGET (window),
+                                                                           "main_stack")));
+}
+
+static void
+open_incident (Fixture    *fixture,
+               const char *id)
+{
+  fixture->workspace = vigil_workspace_new (fixture->store, "analyst1", VIGIL_ROLE_ANALYST);
+  fixture->window = g_object_ref_sink (vigil_window_new (NULL, fixture->workspace));
+  fixture->page = VIGIL_INCIDENT_PAGE (test_gui_find_by_id (GTK_WIDGET (fixture->window),
+                                                            "incident_page"));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to load");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-incident",
+                                             "s", id));
+  vigil_incident_page_select_step (fixture->page, 10);
+  g_assert_cmpuint (vigil_incident_page_get_step (fixture->page), ==, 10);
+}
+
+static VigilNotificationComposer *
+find_composer (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      if (VIGIL_IS_NOTIFICATION_COMPOSER (l->data) && gtk_widget_get_visible (l->data))
+        return l->data;
+    }
+  return NULL;
+}
+
+static void
+close_composer (VigilNotificationComposer *composer)
+{
+  g_object_add_weak_pointer (G_OBJECT (composer), (gpointer *) &composer);
+  gtk_window_destroy (GTK_WINDOW (composer));
+  WAIT_UNTIL (composer == NULL, "the composer to go");
+}
+
+/* Opens the composer as the step 10 list does. */
+static VigilNotificationComposer *
+click_open (Fixture    *fixture,
+            const char *item_id)
+{
+  GtkWidget *list = find_by_name (GTK_WIDGET (fixture->page), "notifications-list");
+  GtkWidget *row = find_by_name (list, item_id);
+  GtkWidget *open;
+
+  g_assert_nonnull (row);
+  open = find_by_name (row, "open");
+  g_assert_nonnull (open);
+  g_signal_emit_by_name (open, "clicked");
+  g_assert_nonnull (find_composer ());
+  return find_composer ();
+}
+
+static const char *
+row_subtitle (Fixture    *fixture,
+              const char *item_id)
+{
+  GtkWidget *list = find_by_name (GTK_WIDGET (fixture->page), "notifications-list");
+  GtkWidget *row = find_by_name (list, item_id);
+
+  g_assert_nonnull (row);
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+        return l->data;
+    }
+  return NULL;
+}
+
+static guint
+choice_index (VigilChoiceList  list,
+              const char      *id)
+{
+  guint n_choices;
+  const VigilChoice *choices = vigil_process_get_choices (list, &n_choices);
+
+  for (guint i = 0; i < n_choices; i++)
+    if (g_str_equal (choices[i].id, id))
+      return i;
+  g_assert_not_reached ();
+}
+
+static gboolean
+gaps_contain (VigilNotificationComposer *composer,
+              const char                *name)
+{
+  return g_strv_contains (vigil_notification_composer_get_gaps (composer), name);
+}
+
+static void
+wait_idle (VigilNotificationComposer *composer)
+{
+  WAIT_UNTIL (!vigil_notification_composer_get_busy (composer), "the notification to be saved");
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("vigil-test-notify-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->db_path = g_build_filename (fixture->dir, "vigil.db", NULL);
+  fixture->store = vigil_store_open (fixture->db_path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  VigilNotificationComposer *composer;
+
+  while ((composer = find_composer ()) != NULL)
+    close_composer (composer);
+  if (fixture->window != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (fixture->window));
+      g_assert_finalize_object (fixture->window);
+      g_assert_finalize_object (fixture->workspace);
+    }
+  vigil_store_close (fixture->store);
+  g_assert_finalize_object (fixture->store);
+  remove_tree (fixture->dir);
+  g_free (fixture->db_path);
+  g_free (fixture->dir);
+}
+
+/* Tests */
+
+static void
+test_compose_and_send (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Ransomware on file server");
+  g_autofree char *reference = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *item_id = NULL;
+  g_autofree char *eml_path = NULL;
+  g_autofree char *md_path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonObject) item = NULL;
+  g_autoptr(GError) error = NULL;
+  VigilNotificationComposer *composer;
+  AdwMessageDialog *dialog;
+  GtkWidget *add, *gaps_label;
+  JsonObject *payload, *fields;
+  g_autoptr(VigilIncident) refused = NULL;
+
+  open_incident (fixture, id);
+  reference = g_strdup (vigil_incident_get_reference (vigil_incident_page_get_incident (
+                                                        fixture->page)));
+
+  /* New Notification… opens the composer */
+  add = find_by_name (GTK_WIDGET (fixture->page), "notifications");
+  g_assert_nonnull (add);
+  g_assert_true (gtk_widget_get_sensitive (add));
+  g_signal_emit_by_name (add, "clicked");
+  composer = find_composer ();
+  g_assert_nonnull (composer);
+  g_assert_true (vigil_notification_composer_get_editable (composer));
+
+  /* A template fills the subject from the incident and lists its gaps */
+  g_assert_true (vigil_notification_composer_select_template (composer, "executive"));
+  subject = vigil_notification_composer_dup_subject (composer);
+  g_assert_nonnull (strstr (subject, reference));
+  g_assert_true (gaps_contain (composer, "next_update"));
+  gaps_label = find_by_name (GTK_WIDGET (composer), "gaps");
+  g_assert_true (gtk_widget_get_visible (gaps_label));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gaps_label)), "next update"));
+
+  /* Once the text is changed by hand, a value typed in Details fills its
+   * gaps and keeps the rest */
+  {
+    g_autofree char *body = vigil_notification_composer_dup_body (composer);
+    g_autofree char *edited = g_strconcat ("Please read at once.\n", body, NULL);
+    g_autofree char *shown = NULL;
+
+    vigil_notification_composer_set_body (composer, edited);
+    vigil_notification_composer_set_extra (composer, "next_update", "Tuesday 09:00 CET");
+    g_assert_false (gaps_contain (composer, "next_update"));
+    shown = vigil_notification_composer_dup_body (composer);
+    g_assert_true (g_str_has_prefix (shown, "Please read at once.\n"));
+    g_assert_nonnull (strstr (shown, "Tuesday 09:00 CET"));
+    g_assert_null (strstr (shown, "[to fill in: next_update]"));
+  }
+
+  /* Save Draft adds the entry */
+  vigil_notification_composer_set_recipients (composer, "ceo@example.com, cfo@example.com");
+  item_id = g_strdup (vigil_notification_composer_get_item_id (composer));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.save-draft",
+                                             NULL));
+  wait_idle (composer);
+  g_assert_null (vigil_notification_composer_get_problem (composer));
+  item = stored_item (fixture, id, item_id);
+  g_assert_nonnull (item);
+  g_assert_cmpstr (json_object_get_string_member (item, "audience"), ==, "executive");
+  g_assert_cmpstr (json_object_get_string_member (item, "template"), ==, "executive");
+  g_assert_cmpstr (json_object_get_string_member (item, "subject"), ==, subject);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (item, "recipients")),
+                    ==, 2);
+  g_assert_false (json_object_has_member (item, "sent"));
+  g_clear_pointer (&item, json_object_unref);
+  close_composer (composer);
+
+  /* The list shows the draft; reopened, it edits the same entry */
+  WAIT_UNTIL (find_by_name (GTK_WIDGET (fixture->page), item_id) != NULL, "the draft in the list");
+  g_assert_nonnull (strstr (row_subtitle (fixture, item_id), "Draft"));
+  composer = click_open (fixture, item_id);
+  g_assert_true (vigil_notification_composer_get_editable (composer));
+  {
+    g_autofree char *shown = vigil_notification_composer_dup_subject (composer);
+
+    g_assert_cmpstr (shown, ==, subject);
+  }
+  vigil_notification_composer_set_body (composer, "We contained it. Next update Tuesday.");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.save-draft",
+                                             NULL));
+  wait_idle (composer);
+  g_assert_null (vigil_notification_composer_get_problem (composer));
+  item = stored_item (fixture, id, item_id);
+  g_assert_cmpstr (json_object_get_string_member (item, "body"), ==,
+                   "We contained it. Next update Tuesday.");
+  g_clear_pointer (&item, json_object_unref);
+
+  /* Mark as Sent…: one update with channel, time and recipients */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.mark-sent", NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  {
+    GtkWidget *time_entry = find_by_name (GTK_WIDGET (dialog), "sent-at");
+    GtkWidget *to = find_by_name (GTK_WIDGET (dialog), "sent-recipients");
+    g_autofree char *when = NULL;
+
+    /* The time is now unless changed, the recipients those of the draft */
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (to)), ==,
+                     "ceo@example.com, cfo@example.com");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (time_entry)), !=, "");
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (find_by_name (GTK_WIDGET (dialog), "channel")),
+                                choice_index (VIGIL_CHOICES_CHANNEL, "email"));
+    gtk_editable_set_text (GTK_EDITABLE (to), "ceo@example.com; board@example.com");
+    /* As its button does: respond, then close */
+    adw_message_dialog_response (dialog, "sent");
+    gtk_window_close (GTK_WINDOW (dialog));
+  }
+  wait_idle (composer);
+  g_assert_null (vigil_notification_composer_get_problem (composer));
+  item = stored_item (fixture, id, item_id);
+  g_assert_true (json_object_has_member (item, "sent"));
+  g_assert_false (JSON_NODE_HOLDS_NULL (json_object_get_member (item, "sent")));
+  g_assert_cmpstr (json_object_get_string_member (item, "channel"), ==, "email");
+  g_assert_true (json_object_has_member (item, "sent_at"));
+  {
+    JsonArray *to = json_object_get_array_member (item, "recipients");
+
+    g_assert_cmpuint (json_array_get_length (to), ==, 2);
+    g_assert_cmpstr (json_array_get_string_element (to, 1), ==, "board@example.com");
+  }
+  g_clear_pointer (&item, json_object_unref);
+  g_assert_false (vigil_notification_composer_get_editable (composer));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (find_by_name (GTK_WIDGET (composer),
+                                                                         "subject"))));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (find_by_name (GTK_WIDGET (composer),
+                                                                         "status"))),
+                            "correction"));
+
+  /* Export: an e-mail draft that starts with its headers, and Markdown */
+  eml_path = g_build_filename (fixture->dir, "notification.eml", NULL);
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (eml_path);
+
+    g_assert_true (vigil_notification_composer_export (composer, VIGIL_NOTIFICATION_EML, file,
+                                                       &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (g_file_get_contents (eml_path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "To: ceo@example.com, board@example.com\r\n"));
+  g_assert_nonnull (strstr (contents, "\r\nX-Unsent: 1\r\n\r\n"));
+  g_assert_nonnull (strstr (contents, "\r\nSubject: "));
+  g_clear_pointer (&contents, g_free);
+  md_path = g_build_filename (fixture->dir, "notification.md", NULL);
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (md_path);
+
+    g_assert_true (vigil_notification_composer_export (composer, VIGIL_NOTIFICATION_MARKDOWN,
+                                                       file, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (g_file_get_contents (md_path, &contents, NULL, &error));
+  g_assert_nonnull (strstr (contents, "We contained it."));
+  close_composer (composer);
+
+  /* The list shows it sent; it opens read-only */
+  WAIT_UNTIL (strstr (row_subtitle (fixture, item_id), "Sent on") != NULL, "the sent state");
+  g_assert_nonnull (strstr (row_subtitle (fixture, item_id), "E-mail"));
+  composer = click_open (fixture, item_id);
+  g_assert_false (vigil_notification_composer_get_editable (composer));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (find_by_name (GTK_WIDGET (composer),
+                                                                         "subject"))));
+  g_assert_false (gtk_widget_get_visible (find_by_name (GTK_WIDGET (composer), "save-draft")));
+  close_composer (composer);
+
+  /* And the core refuses a change */
+  payload = json_object_new ();
+  fields = json_object_new ();
+  json_object_set_string_member (fields, "subject", "Rewritten afterwards");
+  json_object_set_string_member (payload, "form", "notify");
+  json_object_set_string_member (payload, "collection", "notifications");
+  json_object_set_string_member (payload, "id", item_id);
+  json_object_set_object_member (payload, "fields", fields);
+  refused = apply (fixture, VIGIL_OP_ITEM_UPDATE, id, payload, &error);
+  g_assert_null (refused);
+  g_assert_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_READ_ONLY);
+}
+
+static void
+test_update_number (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Phishing wave");
+  g_autofree char *subject = NULL;
+  VigilNotificationComposer *composer;
+
+  add_notification (fixture, id, "update", "First update");
+  add_notification (fixture, id, "executive", "To the board");
+  add_notification (fixture, id, "update", "Second update");
+
+  open_incident (fixture, id);
+  g_signal_emit_by_name (find_by_name (GTK_WIDGET (fixture->page), "notifications"), "clicked");
+  composer = find_composer ();
+  g_assert_true (vigil_notification_composer_select_template (composer, "update"));
+  subject = vigil_notification_composer_dup_subject (composer);
+  g_assert_nonnull (strstr (subject, "Update 3"));
+}
+
+static void
+test_user_templates (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Lost laptop");
+  g_autofree char *user_dir = vigil_templates_dup_user_dir ();
+  g_autofree char *good = g_build_filename (user_dir, "board-brief.txt", NULL);
+  g_autofree char *bad = g_build_filename (user_dir, "broken.txt", NULL);
+  g_autofree char *subject = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GError) error = NULL;
+  VigilNotificationComposer *composer;
+  GtkWidget *problems;
+
+  g_assert_cmpint (g_mkdir_with_parents (user_dir, 0700), ==, 0);
+  g_file_set_contents (good, "Audience: executive\nTitle: Board brief\n"
+                       "Subject: Brief on {{reference}}\n\nNext: {{next_update}}\nContact: {{contact}}\n", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (bad, "No header at all\n", -1, &error);
+  g_assert_no_error (error);
+
+  open_incident (fixture, id);
+  g_signal_emit_by_name (find_by_name (GTK_WIDGET (fixture->page), "notifications"), "clicked");
+  composer = find_composer ();
+  problems = find_by_name (GTK_WIDGET (composer), "template-problems");
+  g_assert_true (gtk_widget_get_visible (problems));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problems)), "broken"));
+
+  g_assert_true (vigil_notification_composer_select_template (composer, "board-brief"));
+  subject = vigil_notification_composer_dup_subject (composer);
+  g_assert_true (g_str_has_prefix (subject, "Brief on "));
+  g_assert_true (gaps_contain (composer, "next_update"));
+  vigil_notification_composer_set_extra (composer, "contact", "Dana, +49 30 1234");
+  body = vigil_notification_composer_dup_body (composer);
+  g_assert_nonnull (strstr (body, "Contact: Dana, +49 30 1234"));
+  g_unlink (good);
+  g_unlink (bad);
+}
+
+/* Screenshots, to look at: only with VIGIL_SHOT_DIR set. */
+
+static void
+on_after_paint_cb (GdkFrameClock *clock,
+                   gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static gboolean
+on_pause_done_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+shoot_window (GtkWindow  *window,
+              const char *name)
+{
+  const char *dir = g_getenv ("VIGIL_SHOT_DIR");
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  gboolean painted = FALSE;
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb),
+                                     &painted);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/%s.png", dir, name);
+  int width, height;
+
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  WAIT_UNTIL (painted, "a frame");
+  g_signal_handler_disconnect (clock, handler);
+  painted = FALSE;
+  g_timeout_add (300, on_pause_done_cb, &painted);
+  WAIT_UNTIL (painted, "a pause");
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+shoot (GtkWindow  *window,
+       const char *name)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autofree char *dark = g_strconcat (name, "-dark", NULL);
+
+  shoot_window (window, name);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  shoot_window (window, dark);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+test_screenshots (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char * const recipients[] = { "board@example.com", NULL };
+  VigilNotificationComposer *composer;
+  g_autofree char *item_id = NULL;
+
+  if (g_getenv ("VIGIL_SHOT_DIR") == NULL)
+    {
+      g_test_skip ("Set VIGIL_SHOT_DIR to take screenshots");
+      return;
+    }
+
+  id = add_incident (fixture, "Ransomware on file server");
+  open_incident (fixture, id);
+  g_signal_emit_by_name (find_by_name (GTK_WIDGET (fixture->page), "notifications"), "clicked");
+  composer = find_composer ();
+  vigil_notification_composer_select_template (composer, "executive");
+  vigil_notification_composer_set_recipients (composer, "board@example.com");
+  shoot (GTK_WINDOW (composer), "composer-draft");
+  item_id = g_strdup (vigil_notification_composer_get_item_id (composer));
+  gtk_widget_activate_action (GTK_WIDGET (composer), "composer.mark-sent", NULL);
+  shoot (GTK_WINDOW (find_message_dialog ()), "composer-mark-sent");
+  gtk_window_close (GTK_WINDOW (find_message_dialog ()));
+  vigil_notification_composer_mark_sent (composer, "email", now, recipients);
+  wait_idle (composer);
+  shoot (GTK_WINDOW (composer), "composer-sent");
+  close_composer (composer);
+  WAIT_UNTIL (find_by_name (GTK_WIDGET (fixture->page), item_id) != NULL, "the list");
+  shoot (GTK_WINDOW (fixture->window), "step10");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *config = g_dir_make_tmp ("vigil-test-config-XXXXXX", NULL);
+  int status;
+
+  /* The user's own templates come from here: start with none. */
+  g_assert_nonnull (config);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      if (g_getenv ("CI") != NULL)
+        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
+      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
+      return 0;
+    }
+  adw_init ();
+
+  g_test_add ("/vigil/notifications/compose-and-send", Fixture, NULL,
+              fixture_setup, test_compose_and_send, fixture_teardown);
+  g_test_add ("/vigil/notifications/update-number", Fixture, NULL,
+              fixture_setup, test_update_number, fixture_teardown);
+  g_test_add ("/vigil/notifications/user-templates", Fixture, NULL,
+              fixture_setup, test_user_templates, fixture_teardown);
+  g_test_add ("/vigil/notifications/screenshots", Fixture, NULL,
+              fixture_setup, test_screenshots, fixture_teardown);
+
+  status = g_test_run ();
+  remove_tree (config);
+  return status;
+}
