@@ -594,20 +594,32 @@ vigil_figures_compute_from_store (VigilStore  *store,
   return vigil_figures_compute (incidents, log, now);
 }
 
+typedef struct {
+  VigilStore *store;
+  GDateTime  *now;
+} ComputeData;
+
+static void
+compute_data_free (ComputeData *data)
+{
+  g_clear_object (&data->store);
+  g_clear_pointer (&data->now, g_date_time_unref);
+  g_free (data);
+}
+
 static void
 compute_thread (GTask        *task,
                 gpointer      source_object,
                 gpointer      task_data,
                 GCancellable *cancellable)
 {
-  VigilStore *store = g_task_get_task_data (task);
-  GDateTime *now = g_object_get_data (G_OBJECT (task), "vigil-figures-now");
+  ComputeData *data = task_data;
   GError *error = NULL;
   VigilFigures *figures;
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  figures = vigil_figures_compute_from_store (store, now, &error);
+  figures = vigil_figures_compute_from_store (data->store, data->now, &error);
   if (figures != NULL)
     g_task_return_pointer (task, figures, (GDestroyNotify) vigil_figures_free);
   else
@@ -622,15 +634,18 @@ vigil_figures_compute_async (VigilStore          *store,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  ComputeData *data;
 
   g_return_if_fail (VIGIL_IS_STORE (store));
   g_return_if_fail (now != NULL);
 
+  data = g_new0 (ComputeData, 1);
+  data->store = g_object_ref (store);
+  data->now = g_date_time_ref (now);
+
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, vigil_figures_compute_async);
-  g_task_set_task_data (task, g_object_ref (store), g_object_unref);
-  g_object_set_data_full (G_OBJECT (task), "vigil-figures-now", g_date_time_ref (now),
-                          (GDestroyNotify) g_date_time_unref);
+  g_task_set_task_data (task, data, (GDestroyNotify) compute_data_free);
   g_task_run_in_thread (task, compute_thread);
 }
 

@@ -48,8 +48,14 @@ typedef enum {
   VIGIL_TIMELINE_ARCHIVED,
 } VigilTimelineMarkerKind;
 
+/* A stable id for @kind, e.g. "approved". */
 const char *vigil_timeline_marker_kind_to_string (VigilTimelineMarkerKind kind);
 
+/**
+ * VigilTimelineMarker:
+ * @kind: what happened
+ * @at: when
+ */
 typedef struct {
   VigilTimelineMarkerKind  kind;
   GDateTime               *at;
