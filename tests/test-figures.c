@@ -485,6 +485,34 @@ test_timeline_partial (Fixture       *f,
   g_object_unref (incident);
 }
 
+/* An operation stamped before the previous one (a workstation clock that
+ * was wrong offline) starts its interval at the previous time instead. */
+static void
+test_timeline_clock_skew (Fixture       *f,
+                          gconstpointer  data)
+{
+  VigilIncident *incident;
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(VigilIncidentTimeline) timeline = NULL;
+
+  incident = create (f, "2025-03-03T09:00:00Z", "Skewed", "'type':'malware'");
+  move (f, &incident, "2025-03-03T10:00:00Z", 2);
+  move (f, &incident, "2025-03-03T09:30:00Z", 3);
+  move (f, &incident, "2025-03-03T11:00:00Z", 4);
+
+  log = list_log (f, vigil_incident_get_id (incident));
+  timeline = vigil_incident_timeline_new (incident, log);
+
+  assert_intervals (timeline->steps, (const char *[]) {
+    "1 2025-03-03T09:00:00Z 2025-03-03T10:00:00Z",
+    "2 2025-03-03T10:00:00Z 2025-03-03T10:00:00Z",
+    "3 2025-03-03T10:00:00Z 2025-03-03T11:00:00Z",
+    "4 2025-03-03T11:00:00Z -",
+    NULL });
+
+  g_object_unref (incident);
+}
+
 static void
 test_figures_counts_and_means (Fixture       *f,
                                gconstpointer  data)
@@ -874,6 +902,7 @@ main (int   argc,
   ADD ("timeline/full", test_timeline_full);
   ADD ("timeline/open", test_timeline_open);
   ADD ("timeline/partial", test_timeline_partial);
+  ADD ("timeline/clock-skew", test_timeline_clock_skew);
   ADD ("figures/counts-and-means", test_figures_counts_and_means);
   ADD ("figures/weeks", test_figures_weeks);
   ADD ("figures/async", test_async);
