@@ -17,5 +17,6 @@
 #include "vigil-session.h"
 #include "vigil-report.h"
 #include "vigil-archive.h"
+#include "vigil-figures.h"
 
 #undef VIGIL_INSIDE
