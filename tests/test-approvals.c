@@ -307,6 +307,49 @@ test_empty (Fixture       *f,
   g_assert_null (vigil_approvals_view_get_shown (f->view));
 }
 
+/* A major incident waits on top, and its card shows the flag and the
+ * countdown of its first report. */
+static void
+test_major_first (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *older = submit_incident (f, "Older, not major");
+  g_autofree char *major = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) aware = g_date_time_add_hours (now, -2);
+  g_autofree char *aware_text = vigil_time_to_iso (aware);
+  g_autofree char *payload = NULL;
+  g_autoptr(VigilIncident) created = NULL;
+  g_autoptr(VigilIncident) classified = NULL;
+  GtkWidget *countdown;
+
+  payload = g_strdup_printf ("{\"title\": \"Payments down, data taken\", \"type\": \"data_breach\", "
+                             "\"severity\": \"critical\", \"aware_at\": \"%s\"}", aware_text);
+  created = apply (f->store, VIGIL_OP_INCIDENT_CREATE, NULL, "ana", VIGIL_ROLE_ANALYST, payload);
+  major = g_strdup (vigil_incident_get_id (created));
+  classified = apply (f->store, VIGIL_OP_DORA_CLASSIFY, major, "ana", VIGIL_ROLE_ANALYST,
+                      "{\"criteria\": {\"critical_services\": {\"malicious_access\": true}, "
+                      "\"data_losses\": {\"intrusion\": true}}}");
+  g_assert_true (vigil_incident_get_dora_major (classified));
+  fill_for_approval (f->store, major, "ana", VIGIL_ROLE_ANALYST);
+  g_object_unref (apply (f->store, VIGIL_OP_APPROVAL_SUBMIT, major, "ana", VIGIL_ROLE_ANALYST,
+                         NULL));
+
+  open_window (f, "lea", VIGIL_ROLE_LEAD);
+  g_assert_cmpuint (vigil_approvals_view_get_n_pending (f->view), ==, 2);
+  g_assert_cmpstr (vigil_incident_get_id (vigil_approvals_view_get_shown (f->view)), ==, major);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-view", "s", "board");
+  WAIT_UNTIL (test_gui_find_label (GTK_WIDGET (f->window), "DORA major") != NULL,
+              "the major flag on the card");
+  /* Classified now, aware two hours ago: the initial report is due within
+   * four hours of classification, capped at 24 h after awareness. */
+  countdown = test_gui_find_label (GTK_WIDGET (f->window), "3 h 59 left");
+  if (countdown == NULL)
+    countdown = test_gui_find_label (GTK_WIDGET (f->window), "4 h 00 left");
+  g_assert_nonnull (countdown);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -329,6 +372,8 @@ main (int   argc,
   g_test_add ("/vigil/approvals/who-may-decide", Fixture, NULL, fixture_set_up,
               test_who_may_decide, fixture_tear_down);
   g_test_add ("/vigil/approvals/empty", Fixture, NULL, fixture_set_up, test_empty,
+              fixture_tear_down);
+  g_test_add ("/vigil/approvals/major-first", Fixture, NULL, fixture_set_up, test_major_first,
               fixture_tear_down);
 
   return g_test_run ();

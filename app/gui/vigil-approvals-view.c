@@ -762,7 +762,8 @@ is_pending (gpointer item,
   return vigil_incident_get_approval_state (item) == VIGIL_APPROVAL_PENDING;
 }
 
-/* Oldest submission first. */
+/* DORA major incidents first (their reporting clock runs), then the oldest
+ * submission first. */
 static int
 compare_submitted (gconstpointer a,
                    gconstpointer b,
@@ -770,6 +771,11 @@ compare_submitted (gconstpointer a,
 {
   GDateTime *x = vigil_incident_get_submitted_at ((VigilIncident *) a);
   GDateTime *y = vigil_incident_get_submitted_at ((VigilIncident *) b);
+  gboolean major_a = vigil_incident_get_dora_major ((VigilIncident *) a);
+  gboolean major_b = vigil_incident_get_dora_major ((VigilIncident *) b);
+
+  if (major_a != major_b)
+    return major_a ? -1 : 1;
 
   if (x == NULL || y == NULL)
     return (x == NULL) - (y == NULL);

@@ -20,6 +20,10 @@ struct _VigilIncidentCard
   GtkImage      *type_icon;
   GtkLabel      *reference_label;
   GtkLabel      *age_label;
+  GtkLabel      *deadline_label;
+  GtkLabel      *major_label;
+  char          *deadline_class;
+  char          *tip_deadline;
   GtkLabel      *title_label;
   GtkLabel      *rejection_label;
   GtkLabel      *severity_label;
@@ -167,6 +171,8 @@ on_query_tooltip_cb (GtkWidget         *widget,
 
   if (widget == GTK_WIDGET (self->type_icon))
     text = self->tip_type;
+  else if (widget == GTK_WIDGET (self->deadline_label))
+    text = self->tip_deadline;
   else if (widget == GTK_WIDGET (self->age_label))
     text = self->tip_age;
   else if (widget == GTK_WIDGET (self->title_label))
@@ -204,6 +210,78 @@ get_local_zone (void)
   return zone;
 }
 
+/* A major incident's next report, counting down; nothing for others. */
+static void
+update_deadline (VigilIncidentCard *self)
+{
+  g_autoptr(GPtrArray) deadlines = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *due_text = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  VigilDoraDeadline *next;
+  const char *status;
+  const char *report;
+  GTimeSpan left;
+  gint64 minutes;
+
+  if (self->incident == NULL || !vigil_incident_get_dora_major (self->incident) ||
+      vigil_incident_is_archived (self->incident))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->major_label),
+                              self->incident != NULL &&
+                              vigil_incident_get_dora_major (self->incident));
+      gtk_widget_set_visible (GTK_WIDGET (self->deadline_label), FALSE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->major_label), TRUE);
+
+  deadlines = vigil_incident_compute_dora_deadlines (self->incident, NULL, NULL);
+  if (deadlines == NULL || deadlines->len == 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->deadline_label), FALSE);
+      return;
+    }
+
+  next = g_ptr_array_index (deadlines, 0);
+  now = g_date_time_new_now_utc ();
+  left = g_date_time_difference (next->relieved_due, now);
+  minutes = ABS (left) / G_TIME_SPAN_MINUTE;
+  report = next->kind == VIGIL_DORA_REPORT_INITIAL ? _("Initial report")
+           : next->kind == VIGIL_DORA_REPORT_INTERMEDIATE ? _("Intermediate report")
+           : _("Final report");
+
+  if (left < 0)
+    {
+      status = "overdue";
+      /* Translators: on a card, e.g. "Overdue 2 h 05" */
+      text = g_strdup_printf (_("Overdue %" G_GINT64_FORMAT " h %02" G_GINT64_FORMAT),
+                              minutes / 60, minutes % 60);
+    }
+  else
+    {
+      status = left < G_TIME_SPAN_HOUR ? "urgent" : left < 12 * G_TIME_SPAN_HOUR ? "soon" : "later";
+      if (minutes >= 48 * 60)
+        /* Translators: time left before a report is due, in days */
+        text = g_strdup_printf (_("%" G_GINT64_FORMAT " d left"), minutes / (24 * 60));
+      else
+        /* Translators: time left before a report is due, e.g. "3 h 12 left" */
+        text = g_strdup_printf (_("%" G_GINT64_FORMAT " h %02" G_GINT64_FORMAT " left"),
+                                minutes / 60, minutes % 60);
+    }
+
+  local = g_date_time_to_timezone (next->relieved_due, get_local_zone ());
+  due_text = g_date_time_format (local, "%Y-%m-%d %H:%M");
+  /* Translators: tooltip of a card's countdown: "Initial report due 2026-11-29 14:00" */
+  tooltip = g_strdup_printf (_("%s due %s"), report, due_text);
+
+  swap_css_class (GTK_WIDGET (self->deadline_label), &self->deadline_class, "deadline-", status);
+  gtk_label_set_label (self->deadline_label, text);
+  set_tip (&self->tip_deadline, tooltip);
+  gtk_widget_set_visible (GTK_WIDGET (self->deadline_label), TRUE);
+}
+
 /* Returns: the age shown, for the accessible label */
 static char *
 update_age (VigilIncidentCard *self)
@@ -214,6 +292,9 @@ update_age (VigilIncidentCard *self)
   g_autofree char *when = NULL;
   g_autofree char *tooltip = NULL;
   char *age;
+
+  /* The countdown is refreshed with the age, every minute. */
+  update_deadline (self);
 
   if (since == NULL)
     {
@@ -427,6 +508,8 @@ vigil_incident_card_finalize (GObject *object)
   g_free (self->tip_title);
   g_free (self->tip_severity);
   g_free (self->tip_approval);
+  g_free (self->tip_deadline);
+  g_free (self->deadline_class);
   g_free (self->tip_owner);
 
   G_OBJECT_CLASS (vigil_incident_card_parent_class)->finalize (object);
@@ -493,6 +576,8 @@ vigil_incident_card_class_init (VigilIncidentCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, type_icon);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, reference_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, age_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, deadline_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, major_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, title_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, rejection_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentCard, severity_label);
@@ -514,6 +599,7 @@ vigil_incident_card_init (VigilIncidentCard *self)
   {
     GtkWidget *with_tips[] = {
       GTK_WIDGET (self->type_icon), GTK_WIDGET (self->age_label),
+      GTK_WIDGET (self->deadline_label),
       GTK_WIDGET (self->title_label), GTK_WIDGET (self->severity_label),
       GTK_WIDGET (self->approval_label), GTK_WIDGET (self->owner_label),
     };
