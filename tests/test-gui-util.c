@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <adwaita.h>
+
 #include "test-gui-util.h"
 
 gboolean
@@ -73,4 +75,79 @@ test_gui_find_label (GtkWidget  *root,
         return hit;
     }
   return NULL;
+}
+
+static gboolean
+on_pause_done_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+test_gui_pause_ms (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, on_pause_done_cb, &done);
+  WAIT_UNTIL (done, "a pause");
+}
+
+static void
+on_after_paint_cb (GdkFrameClock *clock,
+                   gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+void
+test_gui_wait_painted (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean painted = FALSE;
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb),
+                                     &painted);
+
+  gtk_widget_queue_draw (widget);
+  WAIT_UNTIL (painted, "a frame");
+  g_signal_handler_disconnect (clock, handler);
+}
+
+static void
+save_png (GtkWindow  *window,
+          const char *dir,
+          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/%s.png", dir, name);
+  int width, height;
+
+  test_gui_wait_painted (GTK_WIDGET (window));
+  test_gui_pause_ms (300);
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+void
+test_gui_shoot (GtkWindow  *window,
+                const char *name)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  const char *dir = g_getenv ("VIGIL_SHOT_DIR");
+  g_autofree char *dark = g_strconcat (name, "-dark", NULL);
+
+  if (dir == NULL)
+    return;
+  save_png (window, dir, name);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  save_png (window, dir, dark);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }

@@ -35,4 +35,13 @@ GtkWidget *test_gui_find_by_type    (GtkWidget  *root,
 GtkWidget *test_gui_find_label      (GtkWidget  *root,
                                      const char *text);
 
+/* Lets the main loop run for @ms. */
+void       test_gui_pause_ms        (guint       ms);
+/* Waits until @widget's window painted a frame. */
+void       test_gui_wait_painted    (GtkWidget  *widget);
+/* Saves @window as $VIGIL_SHOT_DIR/@name.png after a paint; then, in the
+ * dark style, as @name-dark.png. Nothing without VIGIL_SHOT_DIR. */
+void       test_gui_shoot           (GtkWindow  *window,
+                                     const char *name);
+
 G_END_DECLS

@@ -29,23 +29,6 @@ typedef struct {
 
 /* Helpers */
 
-static gboolean
-on_pause_done_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets the main loop run for @ms, e.g. past the autosave delay. */
-static void
-pause_ms (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, on_pause_done_cb, &done);
-  WAIT_UNTIL (done, "a pause");
-}
-
 /* Field rows and lists are named after their field or collection. */
 static GtkWidget *
 find_by_name (GtkWidget  *root,
@@ -479,7 +462,7 @@ test_page_findings (Fixture       *fixture,
     g_assert_nonnull (confirm);
     adw_message_dialog_response (confirm, "cancel");
     gtk_window_destroy (GTK_WINDOW (confirm));
-    pause_ms (100);
+    test_gui_pause_ms (100);
     g_assert_cmpuint (json_array_get_length (vigil_incident_get_items (incident, "findings",
                                                                        "timeline")), ==, 1);
 
@@ -551,7 +534,7 @@ test_page_invalid (Fixture       *fixture,
   /* A detection in the future. */
   set_field_text (fixture, "detected_at", future_text);
   g_assert_nonnull (strstr (field_problem (fixture, "detected_at"), "future"));
-  pause_ms (1000);
+  test_gui_pause_ms (1000);
   vigil_incident_page_flush (fixture->page);
   wait_saved (fixture);
   g_assert_cmpint (vigil_incident_get_revision (incident), ==, revision);
@@ -906,59 +889,10 @@ test_page_evidence (Fixture       *fixture,
 /* Screenshots, to look at: only with VIGIL_SHOT_DIR set. */
 
 static void
-on_after_paint_cb (GdkFrameClock *clock,
-                   gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static void
-wait_painted (Fixture *fixture)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture->window));
-  gboolean painted = FALSE;
-  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb),
-                                     &painted);
-
-  gtk_widget_queue_draw (GTK_WIDGET (fixture->window));
-  WAIT_UNTIL (painted, "a frame");
-  g_signal_handler_disconnect (clock, handler);
-}
-
-static void
-shoot_window (GtkWindow  *window,
-              const char *name)
-{
-  const char *dir = g_getenv ("VIGIL_SHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_strdup_printf ("%s/%s.png", dir, name);
-  int width = gtk_widget_get_width (GTK_WIDGET (window));
-  int height = gtk_widget_get_height (GTK_WIDGET (window));
-
-  pause_ms (300);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-static void
 shoot (Fixture    *fixture,
        const char *name)
 {
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  g_autofree char *dark = g_strconcat (name, "-dark", NULL);
-
-  wait_painted (fixture);
-  shoot_window (GTK_WINDOW (fixture->window), name);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  wait_painted (fixture);
-  shoot_window (GTK_WINDOW (fixture->window), dark);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  test_gui_shoot (GTK_WINDOW (fixture->window), name);
 }
 
 static void
@@ -1125,7 +1059,7 @@ test_page_screenshots (Fixture       *fixture,
   vigil_incident_page_select_step (fixture->page, 2);
   shoot (fixture, "step2");
   vigil_incident_page_select_step (fixture->page, 4);
-  pause_ms (300);
+  test_gui_pause_ms (300);
   {
     GtkWidget *scroller = test_gui_find_by_id (GTK_WIDGET (fixture->page), "forms_scroller");
     GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
@@ -1145,8 +1079,7 @@ test_page_screenshots (Fixture       *fixture,
     vigil_item_dialog_attach (dialog, file);
     WAIT_UNTIL (!vigil_item_dialog_get_busy (dialog), "the hashing");
   }
-  wait_painted (fixture);
-  shoot_window (GTK_WINDOW (dialog), "evidence-dialog");
+  test_gui_shoot (GTK_WINDOW (dialog), "evidence-dialog");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   vigil_incident_page_show_history (fixture->page);

@@ -593,64 +593,6 @@ test_user_templates (Fixture       *fixture,
 /* Screenshots, to look at: only with VIGIL_SHOT_DIR set. */
 
 static void
-on_after_paint_cb (GdkFrameClock *clock,
-                   gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static gboolean
-on_pause_done_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-shoot_window (GtkWindow  *window,
-              const char *name)
-{
-  const char *dir = g_getenv ("VIGIL_SHOT_DIR");
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  gboolean painted = FALSE;
-  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb),
-                                     &painted);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_strdup_printf ("%s/%s.png", dir, name);
-  int width, height;
-
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-  WAIT_UNTIL (painted, "a frame");
-  g_signal_handler_disconnect (clock, handler);
-  painted = FALSE;
-  g_timeout_add (300, on_pause_done_cb, &painted);
-  WAIT_UNTIL (painted, "a pause");
-  width = gtk_widget_get_width (GTK_WIDGET (window));
-  height = gtk_widget_get_height (GTK_WIDGET (window));
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-static void
-shoot (GtkWindow  *window,
-       const char *name)
-{
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  g_autofree char *dark = g_strconcat (name, "-dark", NULL);
-
-  shoot_window (window, name);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  shoot_window (window, dark);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
-}
-
-static void
 test_screenshots (Fixture       *fixture,
                   gconstpointer  data)
 {
@@ -672,17 +614,17 @@ test_screenshots (Fixture       *fixture,
   composer = find_composer ();
   vigil_notification_composer_select_template (composer, "executive");
   vigil_notification_composer_set_recipients (composer, "board@example.com");
-  shoot (GTK_WINDOW (composer), "composer-draft");
+  test_gui_shoot (GTK_WINDOW (composer), "composer-draft");
   item_id = g_strdup (vigil_notification_composer_get_item_id (composer));
   gtk_widget_activate_action (GTK_WIDGET (composer), "composer.mark-sent", NULL);
-  shoot (GTK_WINDOW (find_message_dialog ()), "composer-mark-sent");
+  test_gui_shoot (GTK_WINDOW (find_message_dialog ()), "composer-mark-sent");
   gtk_window_close (GTK_WINDOW (find_message_dialog ()));
   vigil_notification_composer_mark_sent (composer, "email", now, recipients);
   wait_idle (composer);
-  shoot (GTK_WINDOW (composer), "composer-sent");
+  test_gui_shoot (GTK_WINDOW (composer), "composer-sent");
   close_composer (composer);
   WAIT_UNTIL (find_by_name (GTK_WIDGET (fixture->page), item_id) != NULL, "the list");
-  shoot (GTK_WINDOW (fixture->window), "step10");
+  test_gui_shoot (GTK_WINDOW (fixture->window), "step10");
 }
 
 int
