@@ -256,19 +256,19 @@ update_deadline (VigilIncidentCard *self)
     {
       status = "overdue";
       /* Translators: on a card, e.g. "Overdue 2 h 05" */
-      text = g_strdup_printf (_("Overdue %" G_GINT64_FORMAT " h %02" G_GINT64_FORMAT),
-                              minutes / 60, minutes % 60);
+      text = g_strdup_printf (_("Overdue %u h %02u"), (guint) (minutes / 60),
+                              (guint) (minutes % 60));
     }
   else
     {
       status = left < G_TIME_SPAN_HOUR ? "urgent" : left < 12 * G_TIME_SPAN_HOUR ? "soon" : "later";
       if (minutes >= 48 * 60)
         /* Translators: time left before a report is due, in days */
-        text = g_strdup_printf (_("%" G_GINT64_FORMAT " d left"), minutes / (24 * 60));
+        text = g_strdup_printf (_("%u d left"), (guint) (minutes / (24 * 60)));
       else
         /* Translators: time left before a report is due, e.g. "3 h 12 left" */
-        text = g_strdup_printf (_("%" G_GINT64_FORMAT " h %02" G_GINT64_FORMAT " left"),
-                                minutes / 60, minutes % 60);
+        text = g_strdup_printf (_("%u h %02u left"), (guint) (minutes / 60),
+                                (guint) (minutes % 60));
     }
 
   local = g_date_time_to_timezone (next->relieved_due, get_local_zone ());

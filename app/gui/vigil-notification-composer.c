@@ -280,7 +280,7 @@ render (VigilNotificationComposer *self)
     {
       g_autofree char *message = NULL;
 
-      /* Translators: %s is the reason, %s the template's name */
+      /* Translators: the first %s is the template's name, the second the reason */
       message = g_strdup_printf (_("The template “%s” cannot be used: %s Correct the file or "
                                    "pick another template."), template_->title, error->message);
       set_problem (self, message);
