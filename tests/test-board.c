@@ -29,27 +29,6 @@ typedef struct {
 
 /* Helpers */
 
-/* A label under @root whose text contains @text, e.g. in a toast. */
-static GtkWidget *
-find_label_containing (GtkWidget  *root,
-                       const char *text)
-{
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *hit = find_label_containing (child, text);
-
-      if (hit != NULL)
-        return hit;
-    }
-
-  return NULL;
-}
-
 /* The list row that shows @incident in the column of @step, once laid out. */
 static GtkWidget *
 find_row (VigilBoard    *board,
@@ -507,7 +486,7 @@ assert_refused (Fixture       *fixture,
   g_assert_true (failed->incident == incident);
   g_assert_nonnull (strstr (failed->message, reason));
   g_assert_true (g_str_has_prefix (failed->message, "Not moved: "));
-  g_assert_nonnull (find_label_containing (overlay, reason));
+  g_assert_nonnull (test_gui_find_label_containing (overlay, reason));
 
   /* ...and the card stays where it was, unchanged. */
   g_assert_cmpuint (vigil_incident_get_step (incident), ==, step);
@@ -697,7 +676,7 @@ test_board_filters (Fixture       *fixture,
   g_assert_cmpuint (shown, <, N_SAMPLE);
   text = g_strdup_printf ("Showing %u of %u incidents", shown, N_SAMPLE);
   g_assert_cmpstr (summary (fixture), ==, text);
-  g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->board), "Type: Phishing Attempt"));
+  g_assert_nonnull (test_gui_find_label_containing (GTK_WIDGET (fixture->board), "Type: Phishing Attempt"));
 
   /* Two filters narrow further. */
   vigil_board_set_severity_filter (fixture->board, "high");
@@ -746,12 +725,12 @@ test_board_filters (Fixture       *fixture,
     vigil_board_set_search_text (fixture->board, "INC-2026-0007");
     assert_columns (fixture->board, pass_search, "INC-2026-0007");
     g_assert_cmpuint (n_shown (fixture), ==, 1);
-    g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->board), "“INC-2026-0007”"));
+    g_assert_nonnull (test_gui_find_label_containing (GTK_WIDGET (fixture->board), "“INC-2026-0007”"));
 
     vigil_board_set_search_text (fixture->board, "no such thing anywhere");
     assert_columns (fixture->board, pass_search, "no such thing anywhere");
     g_assert_cmpuint (n_shown (fixture), ==, 0);
-    g_assert_nonnull (find_label_containing (vigil_board_get_column (fixture->board, 1),
+    g_assert_nonnull (test_gui_find_label_containing (vigil_board_get_column (fixture->board, 1),
                                              "No matching incidents"));
     vigil_board_set_search_text (fixture->board, NULL);
   }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 
 #include "test-gui-util.h"
@@ -150,4 +152,42 @@ test_gui_shoot (GtkWindow  *window,
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   save_png (window, dir, dark);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+GtkWidget *
+test_gui_find_label_containing (GtkWidget  *root,
+                                const char *text)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *hit = test_gui_find_label_containing (child, text);
+
+      if (hit != NULL)
+        return hit;
+    }
+  return NULL;
+}
+
+GtkWidget *
+test_gui_find_by_name (GtkWidget  *root,
+                       const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *hit = test_gui_find_by_name (child, name);
+
+      if (hit != NULL)
+        return hit;
+    }
+  return NULL;
 }

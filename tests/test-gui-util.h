@@ -31,6 +31,12 @@ GtkWidget *test_gui_find_by_id      (GtkWidget  *root,
                                      const char *id);
 GtkWidget *test_gui_find_by_type    (GtkWidget  *root,
                                      GType       type);
+/* The first label whose text contains @text, and the first widget named
+ * @name (gtk_widget_set_name()). */
+GtkWidget *test_gui_find_label_containing (GtkWidget  *root,
+                                           const char *text);
+GtkWidget *test_gui_find_by_name    (GtkWidget  *root,
+                                     const char *name);
 /* A visible label below @root whose text is @text. */
 GtkWidget *test_gui_find_label      (GtkWidget  *root,
                                      const char *text);

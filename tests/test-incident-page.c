@@ -29,50 +29,11 @@ typedef struct {
 
 /* Helpers */
 
-/* Field rows and lists are named after their field or collection. */
-static GtkWidget *
-find_by_name (GtkWidget  *root,
-              const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *hit = find_by_name (child, name);
-
-      if (hit != NULL)
-        return hit;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_label_containing (GtkWidget  *root,
-                       const char *text)
-{
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *hit = find_label_containing (child, text);
-
-      if (hit != NULL)
-        return hit;
-    }
-  return NULL;
-}
-
 static GtkWidget *
 field_row (Fixture    *fixture,
            const char *field_id)
 {
-  GtkWidget *row = find_by_name (GTK_WIDGET (fixture->page), field_id);
+  GtkWidget *row = test_gui_find_by_name (GTK_WIDGET (fixture->page), field_id);
 
   g_assert_nonnull (row);
   return row;
@@ -381,11 +342,11 @@ test_page_findings (Fixture       *fixture,
   open_incident (fixture, id, 1);
 
   /* The header says which incident this is and where it stands. */
-  g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->page),
+  g_assert_nonnull (test_gui_find_label_containing (GTK_WIDGET (fixture->page),
                                            "Ransomware on the payroll file server"));
-  g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->page),
+  g_assert_nonnull (test_gui_find_label_containing (GTK_WIDGET (fixture->page),
                                            vigil_incident_get_reference (incident)));
-  g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->page), "Step 1 · "));
+  g_assert_nonnull (test_gui_find_label_containing (GTK_WIDGET (fixture->page), "Step 1 · "));
   g_assert_null (vigil_incident_page_get_read_only_reason (fixture->page));
 
   /* Step 6: the findings, typed; nothing goes out before the pause. */
@@ -423,7 +384,7 @@ test_page_findings (Fixture       *fixture,
 
   /* A timeline entry through the entry dialog. */
   open_incident (fixture, id, 6);
-  add = find_by_name (GTK_WIDGET (fixture->page), "timeline");
+  add = test_gui_find_by_name (GTK_WIDGET (fixture->page), "timeline");
   g_assert_true (GTK_IS_BUTTON (add));
   g_signal_emit_by_name (add, "clicked");
   dialog = find_item_dialog ();
@@ -447,13 +408,13 @@ test_page_findings (Fixture       *fixture,
   timeline = vigil_incident_get_items (incident, "findings", "timeline");
   g_assert_nonnull (timeline);
   g_assert_cmpuint (json_array_get_length (timeline), ==, 1);
-  WAIT_UNTIL (find_label_containing (find_by_name (GTK_WIDGET (fixture->page), "timeline-list"),
+  WAIT_UNTIL (test_gui_find_label_containing (test_gui_find_by_name (GTK_WIDGET (fixture->page), "timeline-list"),
                                      "First files renamed") != NULL, "the entry in the list");
 
   /* Removing asks first; cancelling keeps the entry. */
   {
     AdwMessageDialog *confirm;
-    GtkWidget *remove = find_by_name (find_by_name (GTK_WIDGET (fixture->page), "timeline-list"),
+    GtkWidget *remove = test_gui_find_by_name (test_gui_find_by_name (GTK_WIDGET (fixture->page), "timeline-list"),
                                       "remove");
 
     g_assert_nonnull (remove);
@@ -466,14 +427,14 @@ test_page_findings (Fixture       *fixture,
     g_assert_cmpuint (json_array_get_length (vigil_incident_get_items (incident, "findings",
                                                                        "timeline")), ==, 1);
 
-    remove = find_by_name (find_by_name (GTK_WIDGET (fixture->page), "timeline-list"), "remove");
+    remove = test_gui_find_by_name (test_gui_find_by_name (GTK_WIDGET (fixture->page), "timeline-list"), "remove");
     g_signal_emit_by_name (remove, "clicked");
     confirm = find_message_dialog ();
     adw_message_dialog_response (confirm, "remove");
     gtk_window_destroy (GTK_WINDOW (confirm));
     WAIT_UNTIL (vigil_incident_get_items (incident, "findings", "timeline") == NULL,
                 "the entry to be removed");
-    WAIT_UNTIL (find_label_containing (find_by_name (GTK_WIDGET (fixture->page),
+    WAIT_UNTIL (test_gui_find_label_containing (test_gui_find_by_name (GTK_WIDGET (fixture->page),
                                                      "timeline-list"), "No entries yet") != NULL,
                 "the empty list");
   }
@@ -501,8 +462,8 @@ test_page_findings (Fixture       *fixture,
   g_assert_cmpstr (summary, ==, "Payroll share encrypted through a phished VPN account.");
   assets = dup_field_text (fixture, "involved_assets");
   g_assert_cmpstr (assets, ==, "FS-PAY-01, VPN gateway");
-  g_assert_null (find_label_containing (GTK_WIDGET (fixture->page), "First files renamed"));
-  g_assert_nonnull (find_label_containing (find_by_name (GTK_WIDGET (fixture->page),
+  g_assert_null (test_gui_find_label_containing (GTK_WIDGET (fixture->page), "First files renamed"));
+  g_assert_nonnull (test_gui_find_label_containing (test_gui_find_by_name (GTK_WIDGET (fixture->page),
                                                          "timeline-list"), "No entries yet"));
 }
 
@@ -592,11 +553,11 @@ test_page_frozen (Fixture       *fixture,
                             "waiting for the lead"));
   banner = test_gui_find_by_id (GTK_WIDGET (fixture->page), "banner");
   g_assert_true (gtk_widget_get_visible (banner));
-  g_assert_nonnull (find_label_containing (banner, "waiting for the lead"));
+  g_assert_nonnull (test_gui_find_label_containing (banner, "waiting for the lead"));
   g_assert_false (gtk_widget_get_sensitive (field_row (fixture, "involved_assets")));
   g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (
                     test_gui_find_by_type (field_row (fixture, "summary"), GTK_TYPE_TEXT_VIEW))));
-  g_assert_false (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (fixture->page),
+  g_assert_false (gtk_widget_get_sensitive (test_gui_find_by_name (GTK_WIDGET (fixture->page),
                                                           "timeline")));
 
   vigil_incident_page_select_step (fixture->page, 1);
@@ -611,9 +572,9 @@ test_page_frozen (Fixture       *fixture,
   /* The chain of custody is not part of what is approved... but it needs
    * evidence to refer to; its Add stays available. */
   vigil_incident_page_select_step (fixture->page, 2);
-  g_assert_false (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (fixture->page),
+  g_assert_false (gtk_widget_get_sensitive (test_gui_find_by_name (GTK_WIDGET (fixture->page),
                                                           "evidence")));
-  g_assert_true (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (fixture->page),
+  g_assert_true (gtk_widget_get_sensitive (test_gui_find_by_name (GTK_WIDGET (fixture->page),
                                                          "handovers")));
 }
 
@@ -651,11 +612,11 @@ test_page_sign_off (Fixture       *fixture,
   incident = vigil_workspace_lookup (fixture->workspace, id);
   open_incident (fixture, id, 9);
   g_assert_null (vigil_incident_page_get_read_only_reason (fixture->page));
-  g_assert_true (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (fixture->page), "actions")));
+  g_assert_true (gtk_widget_get_sensitive (test_gui_find_by_name (GTK_WIDGET (fixture->page), "actions")));
 
   vigil_incident_page_select_step (fixture->page, 14);
   row = field_row (fixture, "sign_off");
-  g_assert_nonnull (find_label_containing (row, "Not signed off yet"));
+  g_assert_nonnull (test_gui_find_label_containing (row, "Not signed off yet"));
   button = test_gui_find_by_type (row, GTK_TYPE_BUTTON);
   while (button != NULL && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)),
                                       "_Sign Off") != 0)
@@ -670,7 +631,7 @@ test_page_sign_off (Fixture       *fixture,
   g_assert_true (JSON_NODE_HOLDS_OBJECT (signature));
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (signature), "by"), ==,
                    "analyst1");
-  WAIT_UNTIL (find_label_containing (row, "analyst1, ") != NULL, "who signed off");
+  WAIT_UNTIL (test_gui_find_label_containing (row, "analyst1, ") != NULL, "who signed off");
 }
 
 /* Opening another incident while changes wait: they go to the first one. */
@@ -725,7 +686,7 @@ test_page_manager (Fixture       *fixture,
   g_assert_false (gtk_widget_get_sensitive (field_row (fixture, "title")));
   vigil_incident_page_select_step (fixture->page, 6);
   g_assert_nonnull (vigil_incident_page_get_read_only_reason (fixture->page));
-  g_assert_false (gtk_widget_get_sensitive (find_by_name (GTK_WIDGET (fixture->page),
+  g_assert_false (gtk_widget_get_sensitive (test_gui_find_by_name (GTK_WIDGET (fixture->page),
                                                           "timeline")));
 
   /* Escape goes back to the board. */
@@ -755,12 +716,12 @@ test_page_history (Fixture       *fixture,
 
   /* Newest first: the form change, who made it and what changed. */
   first = gtk_widget_get_first_child (history);
-  g_assert_nonnull (find_label_containing (first, "analyst1"));
-  g_assert_nonnull (find_label_containing (first, "Changed a form"));
-  g_assert_nonnull (find_label_containing (first,
+  g_assert_nonnull (test_gui_find_label_containing (first, "analyst1"));
+  g_assert_nonnull (test_gui_find_label_containing (first, "Changed a form"));
+  g_assert_nonnull (test_gui_find_label_containing (first,
                                            "Analysis › Analysis notes: — → Beaconing every 60 s"));
-  g_assert_nonnull (find_label_containing (history, "Recorded the incident"));
-  g_assert_nonnull (find_label_containing (GTK_WIDGET (fixture->page), "2 changes"));
+  g_assert_nonnull (test_gui_find_label_containing (history, "Recorded the incident"));
+  g_assert_nonnull (test_gui_find_label_containing (GTK_WIDGET (fixture->page), "2 changes"));
 }
 
 
@@ -816,7 +777,7 @@ test_page_evidence (Fixture       *fixture,
   open_incident (fixture, id, 2);
 
   /* Attach: size and SHA-256 from a worker thread, name and place filled in. */
-  g_signal_emit_by_name (find_by_name (GTK_WIDGET (fixture->page), "evidence"), "clicked");
+  g_signal_emit_by_name (test_gui_find_by_name (GTK_WIDGET (fixture->page), "evidence"), "clicked");
   dialog = find_item_dialog ();
   g_assert_nonnull (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
@@ -824,7 +785,7 @@ test_page_evidence (Fixture       *fixture,
   g_assert_true (vigil_item_dialog_get_busy (dialog));
   g_assert_false (gtk_widget_is_sensitive (test_gui_find_by_id (GTK_WIDGET (dialog), "save_button")));
   WAIT_UNTIL (!vigil_item_dialog_get_busy (dialog), "the hashing");
-  g_assert_nonnull (find_label_containing (GTK_WIDGET (dialog), expected));
+  g_assert_nonnull (test_gui_find_label_containing (GTK_WIDGET (dialog), expected));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "item.save", NULL));
   WAIT_UNTIL (dialog == NULL, "the evidence to be saved");
 
@@ -841,7 +802,7 @@ test_page_evidence (Fixture       *fixture,
   vigil_incident_page_verify_evidence (fixture->page, json_object_get_string_member (item, "id"),
                                        file);
   g_assert_true (vigil_incident_page_get_verifying (fixture->page));
-  WAIT_UNTIL (find_label_containing (overlay, "matches the recorded SHA-256") != NULL,
+  WAIT_UNTIL (test_gui_find_label_containing (overlay, "matches the recorded SHA-256") != NULL,
               "the verification");
   WAIT_UNTIL ((verifications = vigil_incident_get_items (incident, "custody",
                                                          "verifications")) != NULL,
@@ -859,7 +820,7 @@ test_page_evidence (Fixture       *fixture,
                                            vigil_incident_get_items (incident, "collect",
                                                                      "evidence"), 0), "id"),
                                        file);
-  WAIT_UNTIL (find_label_containing (overlay, "does NOT match") != NULL, "the mismatch");
+  WAIT_UNTIL (test_gui_find_label_containing (overlay, "does NOT match") != NULL, "the mismatch");
   WAIT_UNTIL (json_array_get_length (vigil_incident_get_items (incident, "custody",
                                                                "verifications")) == 2,
               "the second record");
@@ -880,7 +841,7 @@ test_page_evidence (Fixture       *fixture,
   {
     g_autofree char *seen = g_strdup_printf ("Also seen in %s", other_reference);
 
-    WAIT_UNTIL (find_label_containing (find_by_name (GTK_WIDGET (fixture->page),
+    WAIT_UNTIL (test_gui_find_label_containing (test_gui_find_by_name (GTK_WIDGET (fixture->page),
                                                      "indicators-list"), seen) != NULL,
                 "the other incident");
   }
@@ -1069,7 +1030,7 @@ test_page_screenshots (Fixture       *fixture,
   shoot (fixture, "step4");
 
   vigil_incident_page_select_step (fixture->page, 2);
-  add = find_by_name (GTK_WIDGET (fixture->page), "evidence");
+  add = test_gui_find_by_name (GTK_WIDGET (fixture->page), "evidence");
   g_signal_emit_by_name (add, "clicked");
   dialog = find_item_dialog ();
   {

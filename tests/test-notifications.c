@@ -25,25 +25,6 @@ typedef struct {
 
 /* Helpers */
 
-static GtkWidget *
-find_by_name (GtkWidget  *root,
-              const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *hit = find_by_name (child, name);
-
-      if (hit != NULL)
-        return hit;
-    }
-  return NULL;
-}
-
 static VigilIncident *
 apply (Fixture     *fixture,
        VigilOpKind  kind,
@@ -229,12 +210,12 @@ static VigilNotificationComposer *
 click_open (Fixture    *fixture,
             const char *item_id)
 {
-  GtkWidget *list = find_by_name (GTK_WIDGET (fixture->page), "notifications-list");
-  GtkWidget *row = find_by_name (list, item_id);
+  GtkWidget *list = test_gui_find_by_name (GTK_WIDGET (fixture->page), "notifications-list");
+  GtkWidget *row = test_gui_find_by_name (list, item_id);
   GtkWidget *open;
 
   g_assert_nonnull (row);
-  open = find_by_name (row, "open");
+  open = test_gui_find_by_name (row, "open");
   g_assert_nonnull (open);
   g_signal_emit_by_name (open, "clicked");
   g_assert_nonnull (find_composer ());
@@ -245,8 +226,8 @@ static const char *
 row_subtitle (Fixture    *fixture,
               const char *item_id)
 {
-  GtkWidget *list = find_by_name (GTK_WIDGET (fixture->page), "notifications-list");
-  GtkWidget *row = find_by_name (list, item_id);
+  GtkWidget *list = test_gui_find_by_name (GTK_WIDGET (fixture->page), "notifications-list");
+  GtkWidget *row = test_gui_find_by_name (list, item_id);
 
   g_assert_nonnull (row);
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
@@ -369,7 +350,7 @@ test_compose_and_send (Fixture       *fixture,
                                                         fixture->page)));
 
   /* New Notification… opens the composer */
-  add = find_by_name (GTK_WIDGET (fixture->page), "notifications");
+  add = test_gui_find_by_name (GTK_WIDGET (fixture->page), "notifications");
   g_assert_nonnull (add);
   g_assert_true (gtk_widget_get_sensitive (add));
   g_signal_emit_by_name (add, "clicked");
@@ -382,7 +363,7 @@ test_compose_and_send (Fixture       *fixture,
   subject = vigil_notification_composer_dup_subject (composer);
   g_assert_nonnull (strstr (subject, reference));
   g_assert_true (gaps_contain (composer, "next_update"));
-  gaps_label = find_by_name (GTK_WIDGET (composer), "gaps");
+  gaps_label = test_gui_find_by_name (GTK_WIDGET (composer), "gaps");
   g_assert_true (gtk_widget_get_visible (gaps_label));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gaps_label)), "next update"));
 
@@ -421,7 +402,7 @@ test_compose_and_send (Fixture       *fixture,
   close_composer (composer);
 
   /* The list shows the draft; reopened, it edits the same entry */
-  WAIT_UNTIL (find_by_name (GTK_WIDGET (fixture->page), item_id) != NULL, "the draft in the list");
+  WAIT_UNTIL (test_gui_find_by_name (GTK_WIDGET (fixture->page), item_id) != NULL, "the draft in the list");
   g_assert_nonnull (strstr (row_subtitle (fixture, item_id), "Draft"));
   composer = click_open (fixture, item_id);
   g_assert_true (vigil_notification_composer_get_editable (composer));
@@ -445,15 +426,15 @@ test_compose_and_send (Fixture       *fixture,
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
   {
-    GtkWidget *time_entry = find_by_name (GTK_WIDGET (dialog), "sent-at");
-    GtkWidget *to = find_by_name (GTK_WIDGET (dialog), "sent-recipients");
+    GtkWidget *time_entry = test_gui_find_by_name (GTK_WIDGET (dialog), "sent-at");
+    GtkWidget *to = test_gui_find_by_name (GTK_WIDGET (dialog), "sent-recipients");
     g_autofree char *when = NULL;
 
     /* The time is now unless changed, the recipients those of the draft */
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (to)), ==,
                      "ceo@example.com, cfo@example.com");
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (time_entry)), !=, "");
-    gtk_drop_down_set_selected (GTK_DROP_DOWN (find_by_name (GTK_WIDGET (dialog), "channel")),
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (test_gui_find_by_name (GTK_WIDGET (dialog), "channel")),
                                 choice_index (VIGIL_CHOICES_CHANNEL, "email"));
     gtk_editable_set_text (GTK_EDITABLE (to), "ceo@example.com; board@example.com");
     /* As its button does: respond, then close */
@@ -475,9 +456,9 @@ test_compose_and_send (Fixture       *fixture,
   }
   g_clear_pointer (&item, json_object_unref);
   g_assert_false (vigil_notification_composer_get_editable (composer));
-  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (find_by_name (GTK_WIDGET (composer),
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (test_gui_find_by_name (GTK_WIDGET (composer),
                                                                          "subject"))));
-  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (find_by_name (GTK_WIDGET (composer),
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (test_gui_find_by_name (GTK_WIDGET (composer),
                                                                          "status"))),
                             "correction"));
 
@@ -513,9 +494,9 @@ test_compose_and_send (Fixture       *fixture,
   g_assert_nonnull (strstr (row_subtitle (fixture, item_id), "E-mail"));
   composer = click_open (fixture, item_id);
   g_assert_false (vigil_notification_composer_get_editable (composer));
-  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (find_by_name (GTK_WIDGET (composer),
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (test_gui_find_by_name (GTK_WIDGET (composer),
                                                                          "subject"))));
-  g_assert_false (gtk_widget_get_visible (find_by_name (GTK_WIDGET (composer), "save-draft")));
+  g_assert_false (gtk_widget_get_visible (test_gui_find_by_name (GTK_WIDGET (composer), "save-draft")));
   close_composer (composer);
 
   /* And the core refuses a change */
@@ -544,7 +525,7 @@ test_update_number (Fixture       *fixture,
   add_notification (fixture, id, "update", "Second update");
 
   open_incident (fixture, id);
-  g_signal_emit_by_name (find_by_name (GTK_WIDGET (fixture->page), "notifications"), "clicked");
+  g_signal_emit_by_name (test_gui_find_by_name (GTK_WIDGET (fixture->page), "notifications"), "clicked");
   composer = find_composer ();
   g_assert_true (vigil_notification_composer_select_template (composer, "update"));
   subject = vigil_notification_composer_dup_subject (composer);
@@ -573,9 +554,9 @@ test_user_templates (Fixture       *fixture,
   g_assert_no_error (error);
 
   open_incident (fixture, id);
-  g_signal_emit_by_name (find_by_name (GTK_WIDGET (fixture->page), "notifications"), "clicked");
+  g_signal_emit_by_name (test_gui_find_by_name (GTK_WIDGET (fixture->page), "notifications"), "clicked");
   composer = find_composer ();
-  problems = find_by_name (GTK_WIDGET (composer), "template-problems");
+  problems = test_gui_find_by_name (GTK_WIDGET (composer), "template-problems");
   g_assert_true (gtk_widget_get_visible (problems));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problems)), "broken"));
 
@@ -610,7 +591,7 @@ test_screenshots (Fixture       *fixture,
 
   id = add_incident (fixture, "Ransomware on file server");
   open_incident (fixture, id);
-  g_signal_emit_by_name (find_by_name (GTK_WIDGET (fixture->page), "notifications"), "clicked");
+  g_signal_emit_by_name (test_gui_find_by_name (GTK_WIDGET (fixture->page), "notifications"), "clicked");
   composer = find_composer ();
   vigil_notification_composer_select_template (composer, "executive");
   vigil_notification_composer_set_recipients (composer, "board@example.com");
@@ -623,7 +604,7 @@ test_screenshots (Fixture       *fixture,
   wait_idle (composer);
   test_gui_shoot (GTK_WINDOW (composer), "composer-sent");
   close_composer (composer);
-  WAIT_UNTIL (find_by_name (GTK_WIDGET (fixture->page), item_id) != NULL, "the list");
+  WAIT_UNTIL (test_gui_find_by_name (GTK_WIDGET (fixture->page), item_id) != NULL, "the list");
   test_gui_shoot (GTK_WINDOW (fixture->window), "step10");
 }
 
