@@ -9,6 +9,8 @@
 
 #include <vigil/vigil.h>
 
+#include "test-core-util.h"
+
 #define ANALYST "alice"
 #define LEAD    "bob"
 
@@ -26,55 +28,18 @@ static const char * const files[] = {
   VIGIL_ARCHIVE_MANIFEST,
 };
 
-/* helpers */
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (handle == NULL)
-    return;
-  while ((name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_remove (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
-}
-
+/* Applies one operation through the store, as the app does. */
 static void
 apply (Fixture    *f,
        const char *kind,
        const char *actor,
        const char *squoted_payload)
 {
-  g_autofree char *payload = g_strdelimit (g_strdup (squoted_payload), "'", '"');
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *at = vigil_time_to_iso (now);
-  g_autofree char *op_id = g_uuid_string_random ();
-  g_autofree char *incident_id = f->incident != NULL
-                                 ? g_strdup (vigil_incident_get_id (f->incident))
-                                 : g_uuid_string_random ();
-  gint64 base_rev = f->incident != NULL ? vigil_incident_get_revision (f->incident) : 0;
-  g_autofree char *doc = g_strdup_printf ("{\"id\":\"%s\",\"incident\":\"%s\",\"kind\":\"%s\","
-                                          "\"base_rev\":%" G_GINT64_FORMAT ",\"actor\":\"%s\","
-                                          "\"at\":\"%s\",\"payload\":%s}",
-                                          op_id, incident_id, kind, base_rev, actor, at, payload);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VigilOp) op = vigil_op_new_from_string (doc, &error);
-  VigilIncident *result;
+  VigilIncident *result = test_core_apply (f->store, f->incident, kind, actor,
+                                           g_str_equal (actor, LEAD) ? VIGIL_ROLE_LEAD
+                                                                     : VIGIL_ROLE_ANALYST,
+                                           squoted_payload);
 
-  g_assert_no_error (error);
-  result = vigil_store_apply (f->store, op,
-                              g_str_equal (actor, LEAD) ? VIGIL_ROLE_LEAD : VIGIL_ROLE_ANALYST,
-                              NULL, NULL, &error);
-  g_assert_no_error (error);
   g_set_object (&f->incident, result);
   g_object_unref (result);
 }
@@ -119,7 +84,7 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->incident);
   vigil_store_close (f->store);
   g_clear_object (&f->store);
-  remove_tree (f->dir);
+  test_core_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->archive);
 }
