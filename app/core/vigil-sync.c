@@ -891,8 +891,9 @@ on_pull_reply_cb (GObject      *source,
       return;
     }
 
-  if (merge->changes.entries->len == 0 && merge->changes.incidents->len == 0 &&
-      merge->changes.seq <= vigil_store_get_sync_seq (self->store))
+  /* Nothing after what was asked for: nothing to merge (and no reason to
+   * wait for the store's lock on this thread). */
+  if (merge->changes.entries->len == 0 && merge->changes.incidents->len == 0)
     {
       merge_free (merge);
       finish_cycle (self, NULL);
