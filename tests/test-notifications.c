@@ -487,6 +487,19 @@ test_compose_and_send (Fixture       *fixture,
   }
   g_assert_true (g_file_get_contents (md_path, &contents, NULL, &error));
   g_assert_nonnull (strstr (contents, "We contained it."));
+  g_clear_pointer (&contents, g_free);
+  {
+    g_autofree char *pdf_path = g_build_filename (fixture->dir, "notification.pdf", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (pdf_path);
+
+    g_assert_true (vigil_notification_composer_export (composer, VIGIL_NOTIFICATION_PDF,
+                                                       file, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (pdf_path, &contents, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (contents, "%PDF"));
+    g_unlink (pdf_path);
+  }
   close_composer (composer);
 
   /* The list shows it sent; it opens read-only */
