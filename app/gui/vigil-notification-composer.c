@@ -307,6 +307,11 @@ draft_fields (VigilNotificationComposer *self)
   g_auto(GStrv) recipients = dup_recipients (self);
   g_autofree char *body = dup_body (self);
   JsonArray *list = json_array_new ();
+  const char *next_update = gtk_editable_get_text (GTK_EDITABLE (self->next_update_row));
+  const char *contact = gtk_editable_get_text (GTK_EDITABLE (self->contact_row));
+  g_autofree char *next_text = g_strstrip (g_strdup (next_update));
+  g_autoptr(GDateTime) next_when = vigil_parse_local_time (next_text);
+  g_autofree char *contact_text = g_strstrip (g_strdup (contact));
 
   if (audience != NULL)
     json_object_set_string_member (fields, "audience", audience);
@@ -315,9 +320,26 @@ draft_fields (VigilNotificationComposer *self)
   json_object_set_string_member (fields, "subject",
                                  gtk_editable_get_text (GTK_EDITABLE (self->subject_row)));
   json_object_set_string_member (fields, "body", body);
+
   for (guint i = 0; recipients[i] != NULL; i++)
     json_array_add_string_element (list, recipients[i]);
   json_object_set_array_member (fields, "recipients", list);
+  /* The promised time is kept as a time when it is written as one; words
+   * such as "Tuesday morning" still fill the text but are not stored. */
+  if (next_when == NULL)
+    next_when = vigil_time_from_iso (next_text);
+  if (next_when != NULL)
+    {
+      g_autofree char *iso = vigil_time_to_iso (next_when);
+
+      json_object_set_string_member (fields, "next_update", iso);
+    }
+  else
+    json_object_set_null_member (fields, "next_update");
+  if (*contact_text != '\0')
+    json_object_set_string_member (fields, "contact", contact_text);
+  else
+    json_object_set_null_member (fields, "contact");
   return fields;
 }
 
@@ -999,6 +1021,16 @@ vigil_notification_composer_load (VigilNotificationComposer *self,
   gtk_editable_set_text (GTK_EDITABLE (self->recipients_row), joined);
   gtk_editable_set_text (GTK_EDITABLE (self->subject_row),
                          json_object_get_string_member_with_default (item, "subject", ""));
+  {
+    const char *next_iso = json_object_get_string_member_with_default (item, "next_update",
+                                                                        NULL);
+    g_autoptr(GDateTime) next_when = next_iso ? vigil_time_from_iso (next_iso) : NULL;
+    g_autofree char *next_text = next_when ? vigil_format_local_time (next_when) : NULL;
+
+    gtk_editable_set_text (GTK_EDITABLE (self->next_update_row), next_text ? next_text : "");
+    gtk_editable_set_text (GTK_EDITABLE (self->contact_row),
+                           json_object_get_string_member_with_default (item, "contact", ""));
+  }
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->body_view),
                             json_object_get_string_member_with_default (item, "body", ""), -1);
   self->filling = FALSE;
