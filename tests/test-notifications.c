@@ -404,6 +404,7 @@ test_compose_and_send (Fixture       *fixture,
   /* The list shows the draft; reopened, it edits the same entry */
   WAIT_UNTIL (test_gui_find_by_name (GTK_WIDGET (fixture->page), item_id) != NULL, "the draft in the list");
   g_assert_nonnull (strstr (row_subtitle (fixture, item_id), "Draft"));
+  g_assert_null (strstr (row_subtitle (fixture, item_id), "Next update due"));
   composer = click_open (fixture, item_id);
   g_assert_true (vigil_notification_composer_get_editable (composer));
   {
@@ -538,6 +539,8 @@ test_compose_and_send (Fixture       *fixture,
   /* The list shows it sent; it opens read-only */
   WAIT_UNTIL (strstr (row_subtitle (fixture, item_id), "Sent on") != NULL, "the sent state");
   g_assert_nonnull (strstr (row_subtitle (fixture, item_id), "E-mail"));
+  /* The sent notification promised the next update: the list says when it is due */
+  g_assert_nonnull (strstr (row_subtitle (fixture, item_id), "Next update due 2030-05-06 10:30"));
   composer = click_open (fixture, item_id);
   g_assert_false (vigil_notification_composer_get_editable (composer));
   g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (test_gui_find_by_name (GTK_WIDGET (composer),

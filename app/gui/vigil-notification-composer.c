@@ -1257,6 +1257,36 @@ on_open_clicked_cb (GtkButton *button,
   gtk_window_present (GTK_WINDOW (composer));
 }
 
+/* The index of the notification sent last that promises a next update, or
+ * G_MAXUINT: what the audience now waits for. */
+static guint
+latest_promise (JsonArray *items)
+{
+  g_autoptr(GDateTime) latest = NULL;
+  guint found = G_MAXUINT;
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      const char *next = json_object_get_string_member_with_default (item, "next_update", NULL);
+      const char *sent_at = json_object_get_string_member_with_default (item, "sent_at", NULL);
+      g_autoptr(GDateTime) when = NULL;
+
+      if (!item_is_sent (item) || next == NULL)
+        continue;
+      when = sent_at ? vigil_time_from_iso (sent_at) : NULL;
+      /* Without a time, the later entry counts as the later one. */
+      if (found == G_MAXUINT || when == NULL || latest == NULL
+          || g_date_time_compare (when, latest) >= 0)
+        {
+          found = i;
+          g_clear_pointer (&latest, g_date_time_unref);
+          latest = g_steal_pointer (&when);
+        }
+    }
+  return found;
+}
+
 void
 vigil_notification_fill_list (GtkListBox     *list,
                               VigilWorkspace *workspace,
@@ -1265,6 +1295,7 @@ vigil_notification_fill_list (GtkListBox     *list,
 {
   JsonArray *items = vigil_incident_get_items (incident, FORM_ID, COLLECTION_ID);
   GtkWidget *child;
+  guint promise = G_MAXUINT;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
     gtk_list_box_remove (list, child);
@@ -1279,6 +1310,7 @@ vigil_notification_fill_list (GtkListBox     *list,
       return;
     }
 
+  promise = latest_promise (items);
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
       JsonObject *item = json_array_get_object_element (items, i);
@@ -1313,6 +1345,17 @@ vigil_notification_fill_list (GtkListBox     *list,
                                                VIGIL_CHOICES_AUDIENCE, audience)
                                            : _("No audience"),
                                   status);
+      if (i == promise)
+        {
+          g_autofree char *due = vigil_format_iso_local (
+            json_object_get_string_member (item, "next_update"));
+          g_autofree char *shorter = g_steal_pointer (&subtitle);
+
+          /* Translators: %s is a date and time promised to the audience */
+          g_autofree char *line = g_strdup_printf (_("Next update due %s"), due);
+
+          subtitle = g_strdup_printf ("%s · %s", shorter, line);
+        }
 
       gtk_widget_set_name (row, item_id);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
