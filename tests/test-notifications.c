@@ -404,6 +404,7 @@ test_compose_and_send (Fixture       *fixture,
   /* The list shows the draft; reopened, it edits the same entry */
   WAIT_UNTIL (test_gui_find_by_name (GTK_WIDGET (fixture->page), item_id) != NULL, "the draft in the list");
   g_assert_nonnull (strstr (row_subtitle (fixture, item_id), "Draft"));
+  g_assert_null (strstr (row_subtitle (fixture, item_id), "Next update due"));
   composer = click_open (fixture, item_id);
   g_assert_true (vigil_notification_composer_get_editable (composer));
   {
@@ -420,6 +421,39 @@ test_compose_and_send (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (item, "body"), ==,
                    "We contained it. Next update Tuesday.");
   g_clear_pointer (&item, json_object_unref);
+
+  /* The promised next update and the contact are stored with the draft and
+   * come back when it is reopened; a time is kept as ISO 8601 */
+  vigil_notification_composer_set_extra (composer, "next_update", "2030-05-06 10:30");
+  vigil_notification_composer_set_extra (composer, "contact", "Ana Ruiz, +49 30 1234");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.save-draft",
+                                             NULL));
+  wait_idle (composer);
+  g_assert_null (vigil_notification_composer_get_problem (composer));
+  item = stored_item (fixture, id, item_id);
+  {
+    g_autoptr(GDateTime) expected = g_date_time_new_local (2030, 5, 6, 10, 30, 0);
+    g_autoptr(GDateTime) stored = vigil_time_from_iso (json_object_get_string_member (item,
+                                                                                     "next_update"));
+
+    g_assert_nonnull (stored);
+    g_assert_true (g_date_time_equal (stored, expected));
+  }
+  g_assert_cmpstr (json_object_get_string_member (item, "contact"), ==, "Ana Ruiz, +49 30 1234");
+  g_clear_pointer (&item, json_object_unref);
+  close_composer (composer);
+  composer = click_open (fixture, item_id);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (test_gui_find_by_name (GTK_WIDGET (composer),
+                                                                               "next_update"))),
+                   ==, "2030-05-06 10:30");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (test_gui_find_by_name (GTK_WIDGET (composer),
+                                                                               "contact"))),
+                   ==, "Ana Ruiz, +49 30 1234");
+  {
+    g_autofree char *body = vigil_notification_composer_dup_body (composer);
+
+    g_assert_cmpstr (body, ==, "We contained it. Next update Tuesday.");
+  }
 
   /* Mark as Sent…: one update with channel, time and recipients */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.mark-sent", NULL));
@@ -487,11 +521,26 @@ test_compose_and_send (Fixture       *fixture,
   }
   g_assert_true (g_file_get_contents (md_path, &contents, NULL, &error));
   g_assert_nonnull (strstr (contents, "We contained it."));
+  g_clear_pointer (&contents, g_free);
+  {
+    g_autofree char *pdf_path = g_build_filename (fixture->dir, "notification.pdf", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (pdf_path);
+
+    g_assert_true (vigil_notification_composer_export (composer, VIGIL_NOTIFICATION_PDF,
+                                                       file, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (pdf_path, &contents, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (contents, "%PDF"));
+    g_unlink (pdf_path);
+  }
   close_composer (composer);
 
   /* The list shows it sent; it opens read-only */
   WAIT_UNTIL (strstr (row_subtitle (fixture, item_id), "Sent on") != NULL, "the sent state");
   g_assert_nonnull (strstr (row_subtitle (fixture, item_id), "E-mail"));
+  /* The sent notification promised the next update: the list says when it is due */
+  g_assert_nonnull (strstr (row_subtitle (fixture, item_id), "Next update due 2030-05-06 10:30"));
   composer = click_open (fixture, item_id);
   g_assert_false (vigil_notification_composer_get_editable (composer));
   g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (test_gui_find_by_name (GTK_WIDGET (composer),

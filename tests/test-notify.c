@@ -382,6 +382,72 @@ test_markdown (void)
                            "Line two\n");
 }
 
+static guint
+count_pdf_pages (const char *contents,
+                 gsize       length)
+{
+  const char *needle = "/Type /Page";
+  gsize size = strlen (needle);
+  guint n = 0;
+
+  /* The streams hold NUL bytes: compare bytes, not strings. */
+  for (gsize i = 0; i + size < length; i++)
+    if (memcmp (contents + i, needle, size) == 0 && contents[i + size] != 's')
+      n++;
+  return n;
+}
+
+static void
+test_pdf (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vigil-notify-XXXXXX", &error);
+  g_autofree char *short_path = NULL;
+  g_autofree char *long_path = NULL;
+  g_autofree char *bad_path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GDateTime) date = g_date_time_new_utc (2025, 3, 1, 9, 30, 0);
+  const char * const recipients[] = { "cert@bank.example", "ciso@bank.example", NULL };
+  gsize length;
+
+  g_assert_no_error (error);
+  short_path = g_build_filename (dir, "short.pdf", NULL);
+  long_path = g_build_filename (dir, "long.pdf", NULL);
+
+  /* Non-ASCII text in every part. */
+  g_assert_true (vigil_notify_to_pdf ("Störung im Zahlungsverkehr – Erstmeldung",
+                                      "Sehr geehrte Damen und Herren,\n\nwir melden eine "
+                                      "Störung. Größe: 3 €; Ελληνικά; 日本語.\n",
+                                      recipients, date, short_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (short_path, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  g_assert_cmpuint (count_pdf_pages (contents, length), ==, 1);
+  g_clear_pointer (&contents, g_free);
+
+  /* A long body breaks across pages. */
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (body, "Paragraph %u: the service stays degraded while the "
+                            "provider reroutes traffic; we will report again.\n", i);
+  g_assert_true (vigil_notify_to_pdf ("Update", body->str, NULL, NULL, long_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (long_path, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  g_assert_cmpuint (count_pdf_pages (contents, length), >, 1);
+
+  /* A folder that does not exist is an error that says so. */
+  bad_path = g_build_filename (dir, "missing", "x.pdf", NULL);
+  g_assert_false (vigil_notify_to_pdf ("Update", "Text", NULL, NULL, bad_path, &error));
+  g_assert_error (error, VIGIL_NOTIFY_ERROR, VIGIL_NOTIFY_ERROR_WRITE);
+
+  g_unlink (short_path);
+  g_unlink (long_path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -397,6 +463,7 @@ main (int    argc,
   g_test_add_func ("/vigil/notify/render/builtin", test_render_builtin);
   g_test_add_func ("/vigil/notify/eml", test_eml);
   g_test_add_func ("/vigil/notify/markdown", test_markdown);
+  g_test_add_func ("/vigil/notify/pdf", test_pdf);
 
   return g_test_run ();
 }

@@ -184,6 +184,9 @@ static const VigilFieldInfo notification_fields[] = {
   F ("subject", N_("Subject"), TEXT, REQ),
   F ("body", N_("Message"), LONG_TEXT, 0),
   F ("recipients", N_("Recipients"), LIST, 0),
+  /* Promised in the text; a time ahead, so not PAST */
+  F ("next_update", N_("Next update by"), TIME, 0),
+  F ("contact", N_("Contact"), TEXT, 0),
   C ("channel", N_("Channel"), CHANNEL, 0),
   F ("sent_at", N_("Sent at"), TIME, PAST),
   F ("sent", N_("Sent"), SIGNATURE, DONE),

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cairo.h>
+#include <cairo-pdf.h>
 #include <glib/gi18n-lib.h>
+#include <pango/pangocairo.h>
 
 #include "vigil-forms.h"
 #include "vigil-notify.h"
@@ -582,4 +585,234 @@ vigil_notify_to_markdown (const char          *subject,
   if (out->len > 0 && out->str[out->len - 1] != '\n')
     g_string_append_c (out, '\n');
   return g_string_free (out, FALSE);
+}
+
+/* PDF. All lengths in points (1/72 inch), on A4 like the final report. */
+
+#define PDF_PAGE_WIDTH    595.276
+#define PDF_PAGE_HEIGHT   841.890
+#define PDF_MARGIN_X      62.0
+#define PDF_MARGIN_TOP    62.0
+#define PDF_MARGIN_BOTTOM 70.0
+#define PDF_CONTENT_WIDTH (PDF_PAGE_WIDTH - 2 * PDF_MARGIN_X)
+#define PDF_CONTENT_BOTTOM (PDF_PAGE_HEIGHT - PDF_MARGIN_BOTTOM)
+#define PDF_FONT "DejaVu Sans, Cantarell, sans-serif"
+
+typedef struct {
+  cairo_t      *cr;       /* NULL while counting pages */
+  PangoContext *context;
+  guint         page;
+  guint         n_pages;
+  double        y;
+} Sheet;
+
+static PangoLayout *
+sheet_layout (Sheet       *sheet,
+              const char  *text,
+              double       size,
+              PangoWeight  weight)
+{
+  PangoLayout *layout = pango_layout_new (sheet->context);
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string (PDF_FONT);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
+  pango_font_description_set_weight (font, weight);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  /* An address broken with a hyphen would read as another one. */
+  pango_attr_list_insert (attrs, pango_attr_insert_hyphens_new (FALSE));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  pango_layout_set_width (layout, (int) (PDF_CONTENT_WIDTH * PANGO_SCALE));
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+static void
+sheet_color (Sheet *sheet,
+             guint  rgb)
+{
+  cairo_set_source_rgb (sheet->cr, ((rgb >> 16) & 0xff) / 255.0,
+                        ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0);
+}
+
+static void
+sheet_footer (Sheet *sheet)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(PangoLayout) layout = NULL;
+
+  if (sheet->cr == NULL || sheet->n_pages < 2)
+    return;
+  /* Translators: page footer of an exported notification, "Page 2 of 3" */
+  text = g_strdup_printf (_("Page %u of %u"), sheet->page, sheet->n_pages);
+  layout = sheet_layout (sheet, text, 7.5, PANGO_WEIGHT_NORMAL);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_RIGHT);
+  sheet_color (sheet, 0x6a707a);
+  cairo_move_to (sheet->cr, PDF_MARGIN_X, PDF_CONTENT_BOTTOM + 26);
+  pango_cairo_show_layout (sheet->cr, layout);
+}
+
+static void
+sheet_new_page (Sheet *sheet)
+{
+  sheet_footer (sheet);
+  if (sheet->cr != NULL)
+    cairo_show_page (sheet->cr);
+  sheet->page++;
+  sheet->y = PDF_MARGIN_TOP;
+}
+
+/* Shows a layout line by line, starting a new page where a line does not fit. */
+static void
+sheet_show (Sheet       *sheet,
+            PangoLayout *layout,
+            guint        rgb)
+{
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
+
+  do
+    {
+      int y0, y1;
+      double height, baseline;
+
+      pango_layout_iter_get_line_yrange (iter, &y0, &y1);
+      height = (double) (y1 - y0) / PANGO_SCALE;
+      baseline = (double) (pango_layout_iter_get_baseline (iter) - y0) / PANGO_SCALE;
+      if (sheet->y + height > PDF_CONTENT_BOTTOM && sheet->y > PDF_MARGIN_TOP)
+        sheet_new_page (sheet);
+      if (sheet->cr != NULL)
+        {
+          sheet_color (sheet, rgb);
+          cairo_move_to (sheet->cr, PDF_MARGIN_X, sheet->y + baseline);
+          pango_cairo_show_layout_line (sheet->cr, pango_layout_iter_get_line_readonly (iter));
+        }
+      sheet->y += height;
+    }
+  while (pango_layout_iter_next_line (iter));
+  pango_layout_iter_free (iter);
+}
+
+/* Lays the notification out; draws when the sheet has a cairo context. */
+static void
+sheet_run (Sheet       *sheet,
+           const char  *subject,
+           const char  *body,
+           const char  *to,
+           const char  *date)
+{
+  g_autoptr(PangoLayout) heading = sheet_layout (sheet, subject, 17, PANGO_WEIGHT_BOLD);
+  g_autoptr(PangoLayout) text = sheet_layout (sheet, body, 10.5, PANGO_WEIGHT_NORMAL);
+  g_autofree char *date_line = NULL;
+
+  sheet->page = 1;
+  sheet->y = PDF_MARGIN_TOP;
+  sheet_show (sheet, heading, 0x1d1f23);
+  sheet->y += 10;
+  if (to != NULL)
+    {
+      /* Translators: the recipients line of an exported notification */
+      g_autofree char *to_line = g_strdup_printf (_("To: %s"), to);
+      g_autoptr(PangoLayout) layout = sheet_layout (sheet, to_line, 9.5, PANGO_WEIGHT_NORMAL);
+
+      sheet_show (sheet, layout, 0x4a515c);
+    }
+  /* Translators: the date line of an exported notification */
+  date_line = g_strdup_printf (_("Date: %s"), date);
+  {
+    g_autoptr(PangoLayout) layout = sheet_layout (sheet, date_line, 9.5, PANGO_WEIGHT_NORMAL);
+
+    sheet_show (sheet, layout, 0x4a515c);
+  }
+  sheet->y += 8;
+  if (sheet->cr != NULL)
+    {
+      sheet_color (sheet, 0xc0c4cc);
+      cairo_set_line_width (sheet->cr, 0.5);
+      cairo_move_to (sheet->cr, PDF_MARGIN_X, sheet->y);
+      cairo_line_to (sheet->cr, PDF_PAGE_WIDTH - PDF_MARGIN_X, sheet->y);
+      cairo_stroke (sheet->cr);
+    }
+  sheet->y += 14;
+  if (*body != '\0')
+    sheet_show (sheet, text, 0x2b3038);
+  sheet_footer (sheet);
+}
+
+static gboolean
+check_pdf (cairo_surface_t *surface,
+           const char      *path,
+           GError         **error)
+{
+  cairo_status_t status = cairo_surface_status (surface);
+  g_autofree char *display = NULL;
+
+  if (status == CAIRO_STATUS_SUCCESS)
+    return TRUE;
+  display = g_filename_display_name (path);
+  g_set_error (error, VIGIL_NOTIFY_ERROR, VIGIL_NOTIFY_ERROR_WRITE,
+               _("Could not write the notification to “%s”: %s. Check that the folder exists "
+                 "and that you may write there."), display, cairo_status_to_string (status));
+  return FALSE;
+}
+
+gboolean
+vigil_notify_to_pdf (const char          *subject,
+                     const char          *body,
+                     const char * const  *recipients,
+                     GDateTime           *date,
+                     const char          *path,
+                     GError             **error)
+{
+  PangoFontMap *map = pango_cairo_font_map_get_default ();
+  g_autoptr(GObject) owner = NULL;
+  PangoContext *context;
+  cairo_font_options_t *options;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *to = NULL;
+  cairo_surface_t *surface;
+  Sheet sheet = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (subject != NULL, FALSE);
+  g_return_val_if_fail (body != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  /* Unhinted metrics: the counting pass breaks lines as the drawing pass does. */
+  context = pango_font_map_create_context (map);
+  owner = G_OBJECT (context);
+  options = cairo_font_options_create ();
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (context, options);
+  pango_cairo_context_set_resolution (context, 72.0);
+  cairo_font_options_destroy (options);
+
+  if (date == NULL)
+    date = now = g_date_time_new_now_local ();
+  when = g_date_time_format (date, "%Y-%m-%d %H:%M");
+  if (recipients != NULL && recipients[0] != NULL)
+    to = g_strjoinv (", ", (char **) recipients);
+
+  sheet.context = context;
+  sheet_run (&sheet, subject, body, to, when);
+  sheet.n_pages = sheet.page;
+
+  surface = cairo_pdf_surface_create (path, PDF_PAGE_WIDTH, PDF_PAGE_HEIGHT);
+  if (!check_pdf (surface, path, error))
+    {
+      cairo_surface_destroy (surface);
+      return FALSE;
+    }
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, subject);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Vigil " PACKAGE_VERSION);
+  sheet.cr = cairo_create (surface);
+  sheet_run (&sheet, subject, body, to, when);
+  cairo_destroy (sheet.cr);
+  cairo_surface_finish (surface);
+  ok = check_pdf (surface, path, error);
+  cairo_surface_destroy (surface);
+  return ok;
 }

@@ -307,6 +307,11 @@ draft_fields (VigilNotificationComposer *self)
   g_auto(GStrv) recipients = dup_recipients (self);
   g_autofree char *body = dup_body (self);
   JsonArray *list = json_array_new ();
+  const char *next_update = gtk_editable_get_text (GTK_EDITABLE (self->next_update_row));
+  const char *contact = gtk_editable_get_text (GTK_EDITABLE (self->contact_row));
+  g_autofree char *next_text = g_strstrip (g_strdup (next_update));
+  g_autoptr(GDateTime) next_when = vigil_parse_local_time (next_text);
+  g_autofree char *contact_text = g_strstrip (g_strdup (contact));
 
   if (audience != NULL)
     json_object_set_string_member (fields, "audience", audience);
@@ -315,9 +320,26 @@ draft_fields (VigilNotificationComposer *self)
   json_object_set_string_member (fields, "subject",
                                  gtk_editable_get_text (GTK_EDITABLE (self->subject_row)));
   json_object_set_string_member (fields, "body", body);
+
   for (guint i = 0; recipients[i] != NULL; i++)
     json_array_add_string_element (list, recipients[i]);
   json_object_set_array_member (fields, "recipients", list);
+  /* The promised time is kept as a time when it is written as one; words
+   * such as "Tuesday morning" still fill the text but are not stored. */
+  if (next_when == NULL)
+    next_when = vigil_time_from_iso (next_text);
+  if (next_when != NULL)
+    {
+      g_autofree char *iso = vigil_time_to_iso (next_when);
+
+      json_object_set_string_member (fields, "next_update", iso);
+    }
+  else
+    json_object_set_null_member (fields, "next_update");
+  if (*contact_text != '\0')
+    json_object_set_string_member (fields, "contact", contact_text);
+  else
+    json_object_set_null_member (fields, "contact");
   return fields;
 }
 
@@ -576,6 +598,86 @@ dup_export_text (VigilNotificationComposer *self,
   return vigil_notify_to_markdown (subject, body, (const char * const *) recipients);
 }
 
+/* What a PDF export needs, copied so that a worker thread may write it. */
+typedef struct {
+  char  *subject;
+  char  *body;
+  GStrv  recipients;
+  char  *path;
+} PdfJob;
+
+static void
+pdf_job_free (PdfJob *job)
+{
+  g_free (job->subject);
+  g_free (job->body);
+  g_strfreev (job->recipients);
+  g_free (job->path);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdfJob, pdf_job_free)
+
+static PdfJob *
+pdf_job_new (VigilNotificationComposer  *self,
+             GFile                      *file,
+             GError                    **error)
+{
+  PdfJob *job;
+  char *path = g_file_get_path (file);
+
+  if (path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("A PDF can only be saved to a local folder. Pick a folder on "
+                             "this computer."));
+      return NULL;
+    }
+  job = g_new0 (PdfJob, 1);
+  job->subject = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->subject_row)));
+  job->body = dup_body (self);
+  job->recipients = dup_recipients (self);
+  job->path = path;
+  return job;
+}
+
+static void
+write_pdf_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  PdfJob *job = task_data;
+  GError *error = NULL;
+
+  if (vigil_notify_to_pdf (job->subject, job->body, (const char * const *) job->recipients,
+                           NULL, job->path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_pdf_written_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  VigilNotificationComposer *self = VIGIL_NOTIFICATION_COMPOSER (source);
+  PdfJob *job = g_task_get_task_data (G_TASK (result));
+  g_autofree char *name = g_filename_display_basename (job->path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      set_problem (self, error->message);
+      return;
+    }
+  /* Translators: %s is a file name */
+  message = g_strdup_printf (_("Saved as “%s”."), name);
+  set_status (self, message);
+}
+
 gboolean
 vigil_notification_composer_export (VigilNotificationComposer *self,
                                     VigilNotificationFormat    format,
@@ -586,6 +688,14 @@ vigil_notification_composer_export (VigilNotificationComposer *self,
 
   g_return_val_if_fail (VIGIL_IS_NOTIFICATION_COMPOSER (self), FALSE);
 
+  if (format == VIGIL_NOTIFICATION_PDF)
+    {
+      g_autoptr(PdfJob) job = pdf_job_new (self, file, error);
+
+      return job != NULL && vigil_notify_to_pdf (job->subject, job->body,
+                                                 (const char * const *) job->recipients,
+                                                 NULL, job->path, error);
+    }
   text = dup_export_text (self, format);
   return g_file_replace_contents (file, text, strlen (text), NULL, FALSE,
                                   G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
@@ -629,6 +739,24 @@ on_export_file_cb (GtkNativeDialog *chooser,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      if (format == VIGIL_NOTIFICATION_PDF)
+        {
+          g_autoptr(GError) error = NULL;
+          PdfJob *job = pdf_job_new (self, file, &error);
+          g_autoptr(GTask) task = NULL;
+
+          if (job == NULL)
+            {
+              set_problem (self, error->message);
+              g_object_unref (chooser);
+              return;
+            }
+          task = g_task_new (self, NULL, on_pdf_written_cb, NULL);
+          g_task_set_task_data (task, job, (GDestroyNotify) pdf_job_free);
+          g_task_run_in_thread (task, write_pdf_thread);
+          g_object_unref (chooser);
+          return;
+        }
       text = dup_export_text (self, format);
       bytes = g_bytes_new_take (text, strlen (text));
       g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
@@ -644,19 +772,30 @@ save_as_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   VigilNotificationComposer *self = VIGIL_NOTIFICATION_COMPOSER (widget);
-  VigilNotificationFormat format = g_str_equal (action_name, "composer.save-eml")
-                                   ? VIGIL_NOTIFICATION_EML : VIGIL_NOTIFICATION_MARKDOWN;
+  VigilNotificationFormat format = VIGIL_NOTIFICATION_MARKDOWN;
+  const char *title = _("Save as Markdown");
+  const char *extension = "md";
   GtkFileChooserNative *chooser;
   const char *reference = vigil_incident_get_reference (self->incident);
   g_autofree char *name = NULL;
 
-  chooser = gtk_file_chooser_native_new (format == VIGIL_NOTIFICATION_EML
-                                         ? _("Save as E-Mail Draft") : _("Save as Markdown"),
-                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+  if (g_str_equal (action_name, "composer.save-eml"))
+    {
+      format = VIGIL_NOTIFICATION_EML;
+      title = _("Save as E-Mail Draft");
+      extension = "eml";
+    }
+  else if (g_str_equal (action_name, "composer.save-pdf"))
+    {
+      format = VIGIL_NOTIFICATION_PDF;
+      title = _("Save as PDF");
+      extension = "pdf";
+    }
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
                                          _("_Save"), _("_Cancel"));
   /* Translators: a file name; %s is the incident's reference */
   name = g_strdup_printf (_("%s notification.%s"), reference ? reference : "incident",
-                          format == VIGIL_NOTIFICATION_EML ? "eml" : "md");
+                          extension);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_object_set_data (G_OBJECT (chooser), "format", GINT_TO_POINTER (format));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
@@ -882,6 +1021,16 @@ vigil_notification_composer_load (VigilNotificationComposer *self,
   gtk_editable_set_text (GTK_EDITABLE (self->recipients_row), joined);
   gtk_editable_set_text (GTK_EDITABLE (self->subject_row),
                          json_object_get_string_member_with_default (item, "subject", ""));
+  {
+    const char *next_iso = json_object_get_string_member_with_default (item, "next_update",
+                                                                        NULL);
+    g_autoptr(GDateTime) next_when = next_iso ? vigil_time_from_iso (next_iso) : NULL;
+    g_autofree char *next_text = next_when ? vigil_format_local_time (next_when) : NULL;
+
+    gtk_editable_set_text (GTK_EDITABLE (self->next_update_row), next_text ? next_text : "");
+    gtk_editable_set_text (GTK_EDITABLE (self->contact_row),
+                           json_object_get_string_member_with_default (item, "contact", ""));
+  }
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->body_view),
                             json_object_get_string_member_with_default (item, "body", ""), -1);
   self->filling = FALSE;
@@ -943,6 +1092,7 @@ vigil_notification_composer_class_init (VigilNotificationComposerClass *klass)
   gtk_widget_class_install_action (widget_class, "composer.mark-sent", NULL, mark_sent_action);
   gtk_widget_class_install_action (widget_class, "composer.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "composer.save-eml", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "composer.save-pdf", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "composer.save-markdown", NULL,
                                    save_as_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
@@ -1107,6 +1257,36 @@ on_open_clicked_cb (GtkButton *button,
   gtk_window_present (GTK_WINDOW (composer));
 }
 
+/* The index of the notification sent last that promises a next update, or
+ * G_MAXUINT: what the audience now waits for. */
+static guint
+latest_promise (JsonArray *items)
+{
+  g_autoptr(GDateTime) latest = NULL;
+  guint found = G_MAXUINT;
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      const char *next = json_object_get_string_member_with_default (item, "next_update", NULL);
+      const char *sent_at = json_object_get_string_member_with_default (item, "sent_at", NULL);
+      g_autoptr(GDateTime) when = NULL;
+
+      if (!item_is_sent (item) || next == NULL)
+        continue;
+      when = sent_at ? vigil_time_from_iso (sent_at) : NULL;
+      /* Without a time, the later entry counts as the later one. */
+      if (found == G_MAXUINT || when == NULL || latest == NULL
+          || g_date_time_compare (when, latest) >= 0)
+        {
+          found = i;
+          g_clear_pointer (&latest, g_date_time_unref);
+          latest = g_steal_pointer (&when);
+        }
+    }
+  return found;
+}
+
 void
 vigil_notification_fill_list (GtkListBox     *list,
                               VigilWorkspace *workspace,
@@ -1115,6 +1295,7 @@ vigil_notification_fill_list (GtkListBox     *list,
 {
   JsonArray *items = vigil_incident_get_items (incident, FORM_ID, COLLECTION_ID);
   GtkWidget *child;
+  guint promise = G_MAXUINT;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
     gtk_list_box_remove (list, child);
@@ -1129,6 +1310,7 @@ vigil_notification_fill_list (GtkListBox     *list,
       return;
     }
 
+  promise = latest_promise (items);
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
       JsonObject *item = json_array_get_object_element (items, i);
@@ -1163,6 +1345,17 @@ vigil_notification_fill_list (GtkListBox     *list,
                                                VIGIL_CHOICES_AUDIENCE, audience)
                                            : _("No audience"),
                                   status);
+      if (i == promise)
+        {
+          g_autofree char *due = vigil_format_iso_local (
+            json_object_get_string_member (item, "next_update"));
+          g_autofree char *shorter = g_steal_pointer (&subtitle);
+
+          /* Translators: %s is a date and time promised to the audience */
+          g_autofree char *line = g_strdup_printf (_("Next update due %s"), due);
+
+          subtitle = g_strdup_printf ("%s · %s", shorter, line);
+        }
 
       gtk_widget_set_name (row, item_id);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);

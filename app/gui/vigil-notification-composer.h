@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (VigilNotificationComposer, vigil_notification_composer,
 typedef enum {
   VIGIL_NOTIFICATION_EML,
   VIGIL_NOTIFICATION_MARKDOWN,
+  VIGIL_NOTIFICATION_PDF,
 } VigilNotificationFormat;
 
 /**

@@ -15,10 +15,12 @@ G_BEGIN_DECLS
  *   that does not exist (the message names it)
  * @VIGIL_NOTIFY_ERROR_BAD_TEMPLATE: a template file lacks its header lines
  *   or has an unclosed placeholder
+ * @VIGIL_NOTIFY_ERROR_WRITE: an export could not be written
  */
 typedef enum {
   VIGIL_NOTIFY_ERROR_UNKNOWN_PLACEHOLDER,
   VIGIL_NOTIFY_ERROR_BAD_TEMPLATE,
+  VIGIL_NOTIFY_ERROR_WRITE,
 } VigilNotifyError;
 
 GQuark vigil_notify_error_quark (void);
@@ -104,5 +106,23 @@ char          *vigil_notify_to_eml             (const char          *subject,
 char          *vigil_notify_to_markdown        (const char          *subject,
                                                 const char          *body,
                                                 const char * const  *recipients);
+
+/**
+ * vigil_notify_to_pdf:
+ * @recipients: (nullable): addresses
+ * @date: (nullable): the date printed on it, default now
+ * @path: where to write the file
+ *
+ * Writes the notification as an A4 PDF: the subject as a heading, the
+ * "To" and "Date" lines, then the body, wrapped and broken across pages;
+ * pages are numbered when there is more than one. Safe to call from a
+ * worker thread.
+ */
+gboolean       vigil_notify_to_pdf             (const char          *subject,
+                                                const char          *body,
+                                                const char * const  *recipients,
+                                                GDateTime           *date,
+                                                const char          *path,
+                                                GError             **error);
 
 G_END_DECLS
