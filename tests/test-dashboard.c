@@ -224,6 +224,15 @@ test_export (Fixture       *f,
   g_assert_true (g_file_get_contents (png_path, &contents, &length, &error));
   g_assert_cmpuint (length, >, 1000);
   g_assert_cmpmem (contents, 4, "\x89PNG", 4);
+
+  if (g_getenv ("VIGIL_SHOT_DIR") != NULL)
+    {
+      g_autofree char *shot = g_build_filename (g_getenv ("VIGIL_SHOT_DIR"),
+                                                "dashboard-export.png", NULL);
+      g_autoptr(GFile) shot_file = g_file_new_for_path (shot);
+
+      g_assert_true (vigil_dashboard_export_png (f->view, shot_file, &error));
+    }
 }
 
 int

@@ -16,6 +16,8 @@
 #define ROW_HEIGHT 24
 #define BAR_GAP 6
 #define TREND_HEIGHT 180
+#define LABEL_COLUMN 180
+#define PNG_MARGIN 24
 
 struct _VigilDashboard
 {
@@ -146,6 +148,8 @@ draw_bars (GtkDrawingArea *area,
       pango_layout_get_pixel_size (layout, &w, NULL);
       label_width = MAX (label_width, w);
     }
+  /* The same label column in every chart, so that the bars line up. */
+  label_width = MAX (label_width, LABEL_COLUMN);
   label_width = MIN (label_width, width * 2 / 5);
   bar_x = label_width + 12;
   /* Room for the number after the longest bar. */
@@ -642,7 +646,10 @@ vigil_dashboard_export_png (VigilDashboard *self,
 
   paintable = gtk_widget_paintable_new (content);
   snapshot = gtk_snapshot_new ();
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_snapshot_append_color (snapshot, &background,
+                             &GRAPHENE_RECT_INIT (0, 0, width + 2 * PNG_MARGIN,
+                                                  height + 2 * PNG_MARGIN));
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (PNG_MARGIN, PNG_MARGIN));
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   if (node == NULL)
@@ -652,7 +659,8 @@ vigil_dashboard_export_png (VigilDashboard *self,
       return FALSE;
     }
   texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+                                         &GRAPHENE_RECT_INIT (0, 0, width + 2 * PNG_MARGIN,
+                                                              height + 2 * PNG_MARGIN));
   path = g_file_get_path (file);
   if (path == NULL || !gdk_texture_save_to_png (texture, path))
     {
