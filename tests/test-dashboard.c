@@ -76,6 +76,8 @@ fixture_tear_down (Fixture       *f,
 static void
 open_dashboard (Fixture *f)
 {
+  gint64 started;
+
   f->workspace = vigil_workspace_new (f->store, "mia", VIGIL_ROLE_LEAD);
   f->window = VIGIL_WINDOW (vigil_window_new (NULL, f->workspace));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 1000);
@@ -87,9 +89,13 @@ open_dashboard (Fixture *f)
   /* Nothing is computed while the dashboard is not shown. */
   g_assert_null (vigil_dashboard_get_figures (f->view));
 
+  started = g_get_monotonic_time ();
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-view", "s", "dashboard");
+  g_assert_true (vigil_dashboard_get_computing (f->view));
   WAIT_UNTIL (vigil_dashboard_get_figures (f->view) != NULL &&
               !vigil_dashboard_get_computing (f->view), "the figures");
+  g_test_message ("figures shown %.1f ms after the view was shown",
+                  (g_get_monotonic_time () - started) / 1000.0);
   test_gui_wait_painted (GTK_WIDGET (f->view));
 }
 
@@ -156,6 +162,11 @@ test_refresh (Fixture       *f,
   op = vigil_op_new (VIGIL_OP_INCIDENT_CREATE, NULL, "mia", 0,
                      json_object_ref (json_node_get_object (node)));
   vigil_workspace_apply_async (f->workspace, op, NULL, NULL, NULL);
+  /* Debounced: the figures shown stay while the newer ones are computed. */
+  WAIT_UNTIL (vigil_dashboard_get_computing (f->view), "the refresh to start");
+  g_assert_true (vigil_dashboard_get_figures (f->view) == before);
+  label = test_gui_find_by_name (GTK_WIDGET (f->view), "open-count");
+  g_assert_true (gtk_widget_get_mapped (label));
 
   WAIT_UNTIL (vigil_dashboard_get_figures (f->view) != NULL &&
               vigil_dashboard_get_figures (f->view)->n_incidents == N_SAMPLE + 1 &&

@@ -25,6 +25,7 @@ struct _VigilDashboard
 
   GtkStack       *stack;
   GtkSpinner     *spinner;
+  GtkSpinner     *refresh_spinner;
   GtkLabel       *open_label;
   GtkLabel       *computed_label;
   GtkBox         *content;
@@ -483,6 +484,9 @@ set_computing (VigilDashboard *self,
     return;
   self->computing = computing;
   gtk_spinner_set_spinning (self->spinner, computing);
+  /* Figures already shown stay while newer ones are computed. */
+  gtk_spinner_set_spinning (self->refresh_spinner, computing);
+  gtk_widget_set_visible (GTK_WIDGET (self->refresh_spinner), computing);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPUTING]);
 }
 
@@ -821,6 +825,7 @@ vigil_dashboard_class_init (VigilDashboardClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/vigil/Vigil/ui/vigil-dashboard.ui");
   gtk_widget_class_bind_template_child (widget_class, VigilDashboard, stack);
   gtk_widget_class_bind_template_child (widget_class, VigilDashboard, spinner);
+  gtk_widget_class_bind_template_child (widget_class, VigilDashboard, refresh_spinner);
   gtk_widget_class_bind_template_child (widget_class, VigilDashboard, open_label);
   gtk_widget_class_bind_template_child (widget_class, VigilDashboard, computed_label);
   gtk_widget_class_bind_template_child (widget_class, VigilDashboard, content);
