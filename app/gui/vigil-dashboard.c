@@ -510,7 +510,7 @@ on_computed_cb (GObject      *source,
                                                     "Open the dashboard again to retry."),
                                                   error->message);
 
-      g_warning ("%s", message);
+      g_message ("%s", message);
       adw_status_page_set_title (ADW_STATUS_PAGE (gtk_stack_get_child_by_name (self->stack,
                                                                                 "empty")),
                                  _("No Figures"));
@@ -525,6 +525,12 @@ on_computed_cb (GObject      *source,
 
   g_clear_pointer (&self->figures, vigil_figures_free);
   self->figures = figures;
+  /* A failure shown before is over. */
+  adw_status_page_set_title (ADW_STATUS_PAGE (gtk_stack_get_child_by_name (self->stack, "empty")),
+                             _("No Incidents Yet"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (gtk_stack_get_child_by_name (self->stack,
+                                                                                  "empty")),
+                                   _("The figures appear here once incidents are recorded."));
   vigil_dashboard_rebuild (self);
 }
 
@@ -680,7 +686,6 @@ static void
 show_error (VigilDashboard *self,
             const char     *message)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   AdwToastOverlay *overlay = NULL;
 
   for (GtkWidget *w = gtk_widget_get_parent (GTK_WIDGET (self)); w != NULL;
@@ -691,7 +696,7 @@ show_error (VigilDashboard *self,
   if (overlay != NULL)
     adw_toast_overlay_add_toast (overlay, adw_toast_new (message));
   else
-    g_warning ("%s (%p)", message, (gpointer) root);
+    g_warning ("%s", message);
 }
 
 static void
