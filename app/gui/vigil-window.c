@@ -12,6 +12,7 @@
 #include "vigil-new-incident-dialog.h"
 #include "vigil-sync-button.h"
 #include "vigil-approvals-view.h"
+#include "vigil-dashboard.h"
 
 struct _VigilWindow
 {
@@ -25,6 +26,7 @@ struct _VigilWindow
   AdwViewStack         *view_stack;
   AdwViewStackPage     *approvals_page;
   VigilApprovalsView   *approvals;
+  VigilDashboard       *dashboard;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
   GtkSpinner           *spinner;
@@ -470,6 +472,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   g_type_ensure (VIGIL_TYPE_INCIDENT_PAGE);
   g_type_ensure (VIGIL_TYPE_SYNC_BUTTON);
   g_type_ensure (VIGIL_TYPE_APPROVALS_VIEW);
+  g_type_ensure (VIGIL_TYPE_DASHBOARD);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/vigil/Vigil/ui/vigil-window.ui");
@@ -477,6 +480,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, approvals_page);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, approvals);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, dashboard);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, toast_overlay);
   gtk_widget_class_bind_template_child_full (widget_class, "main_stack", FALSE, G_STRUCT_OFFSET (VigilWindow, stack));
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, spinner);
@@ -497,6 +501,8 @@ vigil_window_class_init (VigilWindowClass *klass)
                                        "win.show-view", "s", "board");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK,
                                        "win.show-view", "s", "approvals");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK,
+                                       "win.show-view", "s", "dashboard");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-incident", NULL);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, vigil_window_find_action);
@@ -612,6 +618,7 @@ vigil_window_set_workspace (VigilWindow    *self,
   vigil_incident_page_set_workspace (self->incident_page, workspace);
   vigil_sync_button_set_workspace (self->sync_button, workspace);
   vigil_approvals_view_set_workspace (self->approvals, workspace);
+  vigil_dashboard_set_workspace (self->dashboard, workspace);
   vigil_window_update_subtitle (self);
   vigil_window_update_approvals_badge (self);
 

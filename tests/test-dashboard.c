@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The manager's dashboard in a real window under Xvfb, on a real store. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include <vigil/vigil.h>
+
+#include "vigil-dashboard.h"
+#include "vigil-window.h"
+#include "vigil-sample.h"
+#include "test-gui-util.h"
+
+#define N_SAMPLE 20
+
+typedef struct {
+  char           *dir;
+  VigilStore     *store;
+  VigilWorkspace *workspace;
+  VigilWindow    *window;
+  VigilDashboard *view;
+} Fixture;
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("vigil-dashboard-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "vigil.db", NULL);
+  f->store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->window != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (f->window));
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+    }
+  g_clear_object (&f->workspace);
+  vigil_store_close (f->store);
+  g_clear_object (&f->store);
+  remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+static void
+open_dashboard (Fixture *f)
+{
+  gint64 started;
+
+  f->workspace = vigil_workspace_new (f->store, "mia", VIGIL_ROLE_LEAD);
+  f->window = VIGIL_WINDOW (vigil_window_new (NULL, f->workspace));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 1000);
+  gtk_window_present (GTK_WINDOW (f->window));
+  WAIT_UNTIL (vigil_workspace_get_loaded (f->workspace), "the workspace");
+  f->view = VIGIL_DASHBOARD (test_gui_find_by_type (GTK_WIDGET (f->window),
+                                                    VIGIL_TYPE_DASHBOARD));
+  g_assert_nonnull (f->view);
+  /* Nothing is computed while the dashboard is not shown. */
+  g_assert_null (vigil_dashboard_get_figures (f->view));
+
+  started = g_get_monotonic_time ();
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-view", "s", "dashboard");
+  g_assert_true (vigil_dashboard_get_computing (f->view));
+  WAIT_UNTIL (vigil_dashboard_get_figures (f->view) != NULL &&
+              !vigil_dashboard_get_computing (f->view), "the figures");
+  g_test_message ("figures shown %.1f ms after the view was shown",
+                  (g_get_monotonic_time () - started) / 1000.0);
+  test_gui_wait_painted (GTK_WIDGET (f->view));
+}
+
+static guint
+count_open (VigilStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) incidents = vigil_store_list_incidents (store, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < incidents->len; i++)
+    if (!vigil_incident_is_archived (g_ptr_array_index (incidents, i)))
+      n++;
+  return n;
+}
+
+static void
+test_figures (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  GtkWidget *label;
+  guint n_open;
+
+  g_assert_true (vigil_sample_fill_store (f->store, N_SAMPLE, 7, &error));
+  g_assert_no_error (error);
+  n_open = count_open (f->store);
+  g_assert_cmpuint (n_open, >, 0);
+  g_assert_cmpuint (n_open, <, N_SAMPLE);
+
+  open_dashboard (f);
+  g_assert_cmpuint (vigil_dashboard_get_figures (f->view)->n_incidents, ==, N_SAMPLE);
+  label = test_gui_find_by_name (GTK_WIDGET (f->view), "open-count");
+  g_assert_nonnull (label);
+  expected = g_strdup_printf ("%u open incidents", n_open);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, expected);
+  g_assert_true (gtk_widget_get_mapped (label));
+  /* The times are written out as text. */
+  g_assert_nonnull (test_gui_find_label_containing (GTK_WIDGET (f->view), "median"));
+
+  test_gui_shoot (GTK_WINDOW (f->window), "dashboard");
+}
+
+static void
+test_refresh (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilOp) op = NULL;
+  g_autoptr(VigilIncident) created = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  VigilFigures *before;
+  GtkWidget *label;
+
+  g_assert_true (vigil_sample_fill_store (f->store, N_SAMPLE, 7, &error));
+  open_dashboard (f);
+  before = vigil_dashboard_get_figures (f->view);
+  g_assert_cmpuint (before->n_incidents, ==, N_SAMPLE);
+
+  node = json_from_string ("{\"title\": \"Phishing wave\", \"type\": \"malware\"}", &error);
+  g_assert_no_error (error);
+  op = vigil_op_new (VIGIL_OP_INCIDENT_CREATE, NULL, "mia", 0,
+                     json_object_ref (json_node_get_object (node)));
+  vigil_workspace_apply_async (f->workspace, op, NULL, NULL, NULL);
+  /* Debounced: the figures shown stay while the newer ones are computed. */
+  WAIT_UNTIL (vigil_dashboard_get_computing (f->view), "the refresh to start");
+  g_assert_true (vigil_dashboard_get_figures (f->view) == before);
+  label = test_gui_find_by_name (GTK_WIDGET (f->view), "open-count");
+  g_assert_true (gtk_widget_get_mapped (label));
+
+  WAIT_UNTIL (vigil_dashboard_get_figures (f->view) != NULL &&
+              vigil_dashboard_get_figures (f->view)->n_incidents == N_SAMPLE + 1 &&
+              !vigil_dashboard_get_computing (f->view), "the refreshed figures");
+  label = test_gui_find_by_name (GTK_WIDGET (f->view), "open-count");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "open incident"));
+  g_assert_cmpuint (vigil_dashboard_get_figures (f->view)->n_open, ==, count_open (f->store));
+}
+
+static void
+test_empty (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) folder = NULL;
+
+  open_dashboard (f);
+  g_assert_cmpuint (vigil_dashboard_get_figures (f->view)->n_incidents, ==, 0);
+  g_assert_nonnull (test_gui_find_label (GTK_WIDGET (f->view), "No Incidents Yet"));
+}
+
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GFile) png = NULL;
+  g_autofree char *out = g_build_filename (f->dir, "out", NULL);
+  g_autofree char *png_path = g_build_filename (out, "dashboard.png", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  const char *tables[] = { "steps", "severity", "type", "times", "weeks", "incidents" };
+
+  g_assert_true (vigil_sample_fill_store (f->store, N_SAMPLE, 11, &error));
+  open_dashboard (f);
+  g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+  folder = g_file_new_for_path (out);
+
+  g_assert_true (vigil_dashboard_export_csv (f->view, folder, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("vigil-figures-%s.csv", tables[i]);
+      g_autofree char *path = g_build_filename (out, name, NULL);
+      g_autofree char *csv = NULL;
+
+      g_assert_true (g_file_get_contents (path, &csv, &length, &error));
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (csv, "\r\n"));
+    }
+  {
+    g_autofree char *path = g_build_filename (out, "vigil-figures-incidents.csv", NULL);
+    g_autofree char *csv = NULL;
+    g_auto(GStrv) rows = NULL;
+
+    g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+    rows = g_strsplit (csv, "\r\n", -1);
+    /* A header, one row per incident, and the empty piece after the last CRLF. */
+    g_assert_cmpuint (g_strv_length (rows), ==, N_SAMPLE + 2);
+  }
+
+  png = g_file_new_for_path (png_path);
+  g_assert_true (vigil_dashboard_export_png (f->view, png, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (png_path, &contents, &length, &error));
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_cmpmem (contents, 4, "\x89PNG", 4);
+
+  if (g_getenv ("VIGIL_SHOT_DIR") != NULL)
+    {
+      g_autofree char *shot = g_build_filename (g_getenv ("VIGIL_SHOT_DIR"),
+                                                "dashboard-export.png", NULL);
+      g_autoptr(GFile) shot_file = g_file_new_for_path (shot);
+
+      g_assert_true (vigil_dashboard_export_png (f->view, shot_file, &error));
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      if (g_getenv ("CI") != NULL)
+        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
+      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
+      return 0;
+    }
+  adw_init ();
+
+  g_test_add ("/vigil/dashboard/figures", Fixture, NULL, fixture_set_up, test_figures,
+              fixture_tear_down);
+  g_test_add ("/vigil/dashboard/refresh", Fixture, NULL, fixture_set_up, test_refresh,
+              fixture_tear_down);
+  g_test_add ("/vigil/dashboard/empty", Fixture, NULL, fixture_set_up, test_empty,
+              fixture_tear_down);
+  g_test_add ("/vigil/dashboard/export", Fixture, NULL, fixture_set_up, test_export,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
