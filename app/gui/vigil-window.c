@@ -13,6 +13,7 @@
 #include "vigil-sync-button.h"
 #include "vigil-approvals-view.h"
 #include "vigil-dashboard.h"
+#include "vigil-timeline.h"
 
 struct _VigilWindow
 {
@@ -27,6 +28,7 @@ struct _VigilWindow
   AdwViewStackPage     *approvals_page;
   VigilApprovalsView   *approvals;
   VigilDashboard       *dashboard;
+  VigilTimeline        *timeline;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
   GtkSpinner           *spinner;
@@ -473,6 +475,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   g_type_ensure (VIGIL_TYPE_SYNC_BUTTON);
   g_type_ensure (VIGIL_TYPE_APPROVALS_VIEW);
   g_type_ensure (VIGIL_TYPE_DASHBOARD);
+  g_type_ensure (VIGIL_TYPE_TIMELINE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/vigil/Vigil/ui/vigil-window.ui");
@@ -481,6 +484,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, approvals_page);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, approvals);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, dashboard);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, toast_overlay);
   gtk_widget_class_bind_template_child_full (widget_class, "main_stack", FALSE, G_STRUCT_OFFSET (VigilWindow, stack));
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, spinner);
@@ -503,6 +507,8 @@ vigil_window_class_init (VigilWindowClass *klass)
                                        "win.show-view", "s", "approvals");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK,
                                        "win.show-view", "s", "dashboard");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK,
+                                       "win.show-view", "s", "timeline");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-incident", NULL);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, vigil_window_find_action);
@@ -619,6 +625,7 @@ vigil_window_set_workspace (VigilWindow    *self,
   vigil_sync_button_set_workspace (self->sync_button, workspace);
   vigil_approvals_view_set_workspace (self->approvals, workspace);
   vigil_dashboard_set_workspace (self->dashboard, workspace);
+  vigil_timeline_set_workspace (self->timeline, workspace);
   vigil_window_update_subtitle (self);
   vigil_window_update_approvals_badge (self);
 

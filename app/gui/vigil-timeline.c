@@ -1,0 +1,870 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A portfolio timeline: one row per incident, its phases as coloured bars
+ * over time, its events as small markers and a line for now. The logs are
+ * read in a worker thread; only the rows in view are drawn. */
+#include "config.h"
+
+#include <math.h>
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "vigil-timeline.h"
+
+#define ROW_HEIGHT 28
+#define HEADER_HEIGHT 24
+#define LABEL_WIDTH 260
+#define REFRESH_DELAY_MS 300
+#define MIN_SPAN (3600.0 * 2)             /* two hours across the widget */
+#define MAX_SPAN (3600.0 * 24 * 365)      /* a year */
+
+typedef struct {
+  VigilPhase phase;
+  gint64     start;
+  gint64     end;        /* 0 while still open */
+} Bar;
+
+typedef struct {
+  VigilTimelineMarkerKind kind;
+  gint64                  at;
+} Mark;
+
+typedef struct {
+  char   *id;
+  char   *label;
+  GArray *bars;
+  GArray *marks;
+} Row;
+
+struct _VigilTimeline
+{
+  GtkWidget       parent_instance;
+
+  VigilWorkspace *workspace;
+  GListModel     *incidents;
+  GCancellable   *cancellable;
+  guint           refresh_id;
+  gboolean        stale;
+  gboolean        loading;
+  gboolean        loaded;
+
+  GPtrArray      *rows;
+  double          start;      /* time at the left of the bar area */
+  double          span;       /* seconds across the bar area */
+  double          scroll_y;   /* pixels scrolled down */
+
+  double          drag_start;
+  double          drag_scroll_y;
+};
+
+G_DEFINE_FINAL_TYPE (VigilTimeline, vigil_timeline, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  PROP_LOADED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+row_free (gpointer data)
+{
+  Row *row = data;
+
+  g_free (row->id);
+  g_free (row->label);
+  g_array_unref (row->bars);
+  g_array_unref (row->marks);
+  g_free (row);
+}
+
+/* Loading */
+
+static void
+load_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  VigilStore *store = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) incidents = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (row_free);
+
+  incidents = vigil_store_list_incidents (store, &error);
+  if (incidents == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < incidents->len; i++)
+    {
+      VigilIncident *incident = g_ptr_array_index (incidents, i);
+      g_autoptr(GPtrArray) log = NULL;
+      g_autoptr(VigilIncidentTimeline) timeline = NULL;
+      Row *row;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      log = vigil_store_list_log (store, vigil_incident_get_id (incident), &error);
+      if (log == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      timeline = vigil_incident_timeline_new (incident, log);
+      row = g_new0 (Row, 1);
+      row->id = g_strdup (vigil_incident_get_id (incident));
+      row->label = g_strdup_printf ("%s  %s", vigil_incident_get_reference (incident),
+                                    vigil_incident_get_title (incident));
+      row->bars = g_array_new (FALSE, TRUE, sizeof (Bar));
+      row->marks = g_array_new (FALSE, TRUE, sizeof (Mark));
+      for (guint j = 0; j < timeline->phases->len; j++)
+        {
+          VigilTimelineInterval *interval = &g_array_index (timeline->phases,
+                                                            VigilTimelineInterval, j);
+          Bar bar = { interval->phase, g_date_time_to_unix (interval->start),
+                      interval->end != NULL ? g_date_time_to_unix (interval->end) : 0 };
+
+          /* An archived incident stays in its last step: its bar ends there. */
+          if (bar.end == 0 && vigil_incident_is_archived (incident))
+            bar.end = bar.start;
+          g_array_append_val (row->bars, bar);
+        }
+      for (guint j = 0; j < timeline->markers->len; j++)
+        {
+          VigilTimelineMarker *marker = &g_array_index (timeline->markers,
+                                                        VigilTimelineMarker, j);
+          Mark mark = { marker->kind, g_date_time_to_unix (marker->at) };
+
+          if (marker->kind == VIGIL_TIMELINE_DETECTED || marker->kind == VIGIL_TIMELINE_AWARE ||
+              marker->kind == VIGIL_TIMELINE_APPROVED || marker->kind == VIGIL_TIMELINE_ARCHIVED)
+            g_array_append_val (row->marks, mark);
+        }
+      g_ptr_array_add (rows, row);
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+set_loading (VigilTimeline *self,
+             gboolean       loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+fit_span (VigilTimeline *self)
+{
+  gint64 first = G_MAXINT64;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      Row *row = g_ptr_array_index (self->rows, i);
+
+      for (guint j = 0; j < row->bars->len; j++)
+        first = MIN (first, g_array_index (row->bars, Bar, j).start);
+      for (guint j = 0; j < row->marks->len; j++)
+        first = MIN (first, g_array_index (row->marks, Mark, j).at);
+    }
+  if (first == G_MAXINT64 || first >= now)
+    first = now - 3600 * 24 * 7;
+  self->span = CLAMP ((now - first) * 1.1, MIN_SPAN, MAX_SPAN);
+  self->start = now - self->span * (1.0 / 1.1);
+}
+
+static void
+on_loaded_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(VigilTimeline) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows;
+  gboolean first;
+
+  rows = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_loading (self, FALSE);
+  if (rows == NULL)
+    {
+      g_message (_("The timeline could not be read: %s. Open the view again to retry."),
+                 error->message);
+      self->stale = TRUE;
+      return;
+    }
+
+  first = !self->loaded;
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  self->rows = rows;
+  if (first)
+    fit_span (self);
+  self->loaded = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+vigil_timeline_load (VigilTimeline *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->workspace == NULL)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->stale = FALSE;
+  set_loading (self, TRUE);
+
+  task = g_task_new (NULL, self->cancellable, on_loaded_cb, g_object_ref (self));
+  g_task_set_source_tag (task, vigil_timeline_load);
+  g_task_set_task_data (task, g_object_ref (vigil_workspace_get_store (self->workspace)),
+                        g_object_unref);
+  g_task_run_in_thread (task, load_thread);
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  VigilTimeline *self = user_data;
+
+  self->refresh_id = 0;
+  vigil_timeline_load (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_items_changed_cb (VigilTimeline *self)
+{
+  self->stale = TRUE;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  self->refresh_id = g_timeout_add (REFRESH_DELAY_MS, refresh_cb, self);
+}
+
+/* Geometry */
+
+static double
+bar_left (VigilTimeline *self)
+{
+  return MIN (LABEL_WIDTH, gtk_widget_get_width (GTK_WIDGET (self)) / 3);
+}
+
+static double
+time_to_x (VigilTimeline *self,
+           double         t)
+{
+  double left = bar_left (self);
+  double width = MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - left);
+
+  return left + (t - self->start) / self->span * width;
+}
+
+static double
+x_to_time (VigilTimeline *self,
+           double         x)
+{
+  double left = bar_left (self);
+  double width = MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - left);
+
+  return self->start + (x - left) / width * self->span;
+}
+
+static int
+row_at (VigilTimeline *self,
+        double         y)
+{
+  int index;
+
+  if (self->rows == NULL || y < HEADER_HEIGHT)
+    return -1;
+  index = (int) ((y - HEADER_HEIGHT + self->scroll_y) / ROW_HEIGHT);
+  if (index < 0 || (guint) index >= self->rows->len)
+    return -1;
+  return index;
+}
+
+static void
+clamp_scroll (VigilTimeline *self)
+{
+  double content = self->rows != NULL ? self->rows->len * ROW_HEIGHT : 0;
+  double view = gtk_widget_get_height (GTK_WIDGET (self)) - HEADER_HEIGHT;
+
+  self->scroll_y = CLAMP (self->scroll_y, 0, MAX (0, content - view));
+}
+
+/* Drawing */
+
+static void
+phase_colour (VigilPhase phase,
+              gboolean   dark,
+              GdkRGBA   *rgba)
+{
+  /* The board's phase colours: blue, purple, orange, green. */
+  static const char *light[] = { "#3584e4", "#9141ac", "#ff7800", "#2ec27e" };
+  static const char *dimmed[] = { "#1c71d8", "#813d9c", "#e66100", "#26a269" };
+
+  gdk_rgba_parse (rgba, (dark ? dimmed : light)[MIN (phase, VIGIL_PHASE_LEARN)]);
+}
+
+static void
+draw_text (cairo_t       *cr,
+           GtkWidget     *widget,
+           const char    *text,
+           double         x,
+           double         y,
+           double         max_width,
+           const GdkRGBA *colour)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  int height;
+
+  pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_get_pixel_size (layout, NULL, &height);
+  gdk_cairo_set_source_rgba (cr, colour);
+  cairo_move_to (cr, x, y - height / 2.0);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static void
+draw_marker (cairo_t                 *cr,
+             VigilTimelineMarkerKind  kind,
+             double                   x,
+             double                   y,
+             const GdkRGBA           *fg)
+{
+  double r = 5;
+
+  gdk_cairo_set_source_rgba (cr, fg);
+  switch (kind)
+    {
+    case VIGIL_TIMELINE_DETECTED:      /* a circle */
+      cairo_arc (cr, x, y, r - 1, 0, 2 * G_PI);
+      cairo_fill (cr);
+      break;
+    case VIGIL_TIMELINE_AWARE:         /* a ring */
+      cairo_arc (cr, x, y, r - 1, 0, 2 * G_PI);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+      break;
+    case VIGIL_TIMELINE_APPROVED:      /* a diamond */
+      cairo_move_to (cr, x, y - r);
+      cairo_line_to (cr, x + r, y);
+      cairo_line_to (cr, x, y + r);
+      cairo_line_to (cr, x - r, y);
+      cairo_close_path (cr);
+      cairo_fill (cr);
+      break;
+    case VIGIL_TIMELINE_ARCHIVED:      /* a square */
+    default:
+      cairo_rectangle (cr, x - r + 1, y - r + 1, 2 * r - 2, 2 * r - 2);
+      cairo_fill (cr);
+      break;
+    }
+}
+
+static const char *
+tick_format (double span,
+             double *step)
+{
+  if (span <= 3600 * 12)
+    {
+      *step = 3600;
+      return "%H:%M";
+    }
+  if (span <= 3600 * 24 * 4)
+    {
+      *step = 3600 * 6;
+      return "%a %H:%M";
+    }
+  if (span <= 3600 * 24 * 40)
+    {
+      *step = 3600 * 24 * (span > 3600 * 24 * 14 ? 7 : 1);
+      return "%d %b";
+    }
+  *step = 3600 * 24 * 30;
+  return "%b %Y";
+}
+
+/* Only the rows in view. */
+static void
+draw_rows (VigilTimeline *self,
+           cairo_t       *cr,
+           int            width,
+           int            height,
+           gboolean       dark,
+           const GdkRGBA *fg_colour)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  double left = bar_left (self);
+  GdkRGBA fg = *fg_colour;
+  guint first, last;
+
+  first = (guint) (self->scroll_y / ROW_HEIGHT);
+  last = MIN (self->rows->len, first + (height - HEADER_HEIGHT) / ROW_HEIGHT + 2);
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, HEADER_HEIGHT, width, height - HEADER_HEIGHT);
+  cairo_clip (cr);
+  for (guint i = first; i < last; i++)
+    {
+      Row *row = g_ptr_array_index (self->rows, i);
+      double y = HEADER_HEIGHT + i * ROW_HEIGHT - self->scroll_y;
+      double mid = y + ROW_HEIGHT / 2.0;
+
+      if (i % 2 == 1)
+        {
+          GdkRGBA band = fg;
+
+          band.alpha = 0.04;
+          gdk_cairo_set_source_rgba (cr, &band);
+          cairo_rectangle (cr, 0, y, width, ROW_HEIGHT);
+          cairo_fill (cr);
+        }
+      draw_text (cr, widget, row->label, 8, mid, left - 16, &fg);
+
+      cairo_save (cr);
+      cairo_rectangle (cr, left, y, width - left, ROW_HEIGHT);
+      cairo_clip (cr);
+      for (guint j = 0; j < row->bars->len; j++)
+        {
+          Bar *bar = &g_array_index (row->bars, Bar, j);
+          double x0 = time_to_x (self, bar->start);
+          double x1 = time_to_x (self, bar->end != 0 ? bar->end
+                                                    : g_get_real_time () / G_USEC_PER_SEC);
+          GdkRGBA colour;
+
+          phase_colour (bar->phase, dark, &colour);
+          gdk_cairo_set_source_rgba (cr, &colour);
+          cairo_rectangle (cr, x0, y + 7, MAX (2, x1 - x0), ROW_HEIGHT - 14);
+          cairo_fill (cr);
+        }
+      for (guint j = 0; j < row->marks->len; j++)
+        {
+          Mark *mark = &g_array_index (row->marks, Mark, j);
+
+          draw_marker (cr, mark->kind, time_to_x (self, mark->at), mid, &fg);
+        }
+      cairo_restore (cr);
+    }
+  cairo_restore (cr);
+
+}
+
+static void
+vigil_timeline_snapshot (GtkWidget   *widget,
+                         GtkSnapshot *snapshot)
+{
+  VigilTimeline *self = VIGIL_TIMELINE (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  double left = bar_left (self);
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  cairo_t *cr;
+  GdkRGBA fg, faint;
+  double step, now_x, t;
+  const char *format;
+
+  if (width <= 0 || height <= 0)
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  faint = fg;
+  faint.alpha = 0.12;
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  /* The time axis and its grid. */
+  format = tick_format (self->span, &step);
+  {
+    g_autoptr(GDateTime) origin = g_date_time_new_from_unix_local ((gint64) self->start);
+    gint64 offset = g_date_time_get_utc_offset (origin) / G_USEC_PER_SEC;
+
+    t = floor ((self->start + offset) / step) * step - offset;
+  }
+  for (; t < self->start + self->span; t += step)
+    {
+      double x = time_to_x (self, t);
+      g_autoptr(GDateTime) at = NULL;
+      g_autofree char *text = NULL;
+
+      if (x < left)
+        continue;
+      gdk_cairo_set_source_rgba (cr, &faint);
+      cairo_rectangle (cr, floor (x), HEADER_HEIGHT, 1, height - HEADER_HEIGHT);
+      cairo_fill (cr);
+      at = g_date_time_new_from_unix_local ((gint64) t);
+      text = g_date_time_format (at, format);
+      draw_text (cr, widget, text, x + 3, HEADER_HEIGHT / 2.0, 120, &fg);
+    }
+
+  if (self->rows != NULL)
+    draw_rows (self, cr, width, height, dark, &fg);
+
+  /* Now. */
+  now_x = time_to_x (self, g_get_real_time () / G_USEC_PER_SEC);
+  if (now_x >= left && now_x <= width)
+    {
+      cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.9);
+      cairo_rectangle (cr, floor (now_x) - 1, 0, 2, height);
+      cairo_fill (cr);
+    }
+  cairo_destroy (cr);
+}
+
+/* Interaction */
+
+void
+vigil_timeline_zoom (VigilTimeline *self,
+                     double         factor)
+{
+  double centre;
+
+  g_return_if_fail (VIGIL_IS_TIMELINE (self));
+
+  centre = self->start + self->span / 2;
+  self->span = CLAMP (self->span * factor, MIN_SPAN, MAX_SPAN);
+  self->start = centre - self->span / 2;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+on_scroll_cb (GtkEventControllerScroll *controller,
+              double                    dx,
+              double                    dy,
+              VigilTimeline            *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if (state & GDK_CONTROL_MASK)
+    vigil_timeline_zoom (self, dy > 0 ? 1.25 : 0.8);
+  else if (state & GDK_SHIFT_MASK || dx != 0)
+    {
+      self->start += (dx != 0 ? dx : dy) * self->span / 20;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  else
+    {
+      self->scroll_y += dy * ROW_HEIGHT * 3;
+      clamp_scroll (self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  return GDK_EVENT_STOP;
+}
+
+static void
+on_drag_begin_cb (GtkGestureDrag *gesture,
+                  double          x,
+                  double          y,
+                  VigilTimeline  *self)
+{
+  self->drag_start = self->start;
+  self->drag_scroll_y = self->scroll_y;
+}
+
+static void
+on_drag_update_cb (GtkGestureDrag *gesture,
+                   double          dx,
+                   double          dy,
+                   VigilTimeline  *self)
+{
+  double width = MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - bar_left (self));
+
+  self->start = self->drag_start - dx / width * self->span;
+  self->scroll_y = self->drag_scroll_y - dy;
+  clamp_scroll (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+vigil_timeline_activate_at (VigilTimeline *self,
+                            double         x,
+                            double         y)
+{
+  int index;
+
+  g_return_if_fail (VIGIL_IS_TIMELINE (self));
+
+  index = row_at (self, y);
+  if (index < 0)
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.open-incident", "s",
+                              ((Row *) g_ptr_array_index (self->rows, index))->id);
+}
+
+static void
+on_released_cb (GtkGestureClick *gesture,
+                int              n_press,
+                double           x,
+                double           y,
+                VigilTimeline   *self)
+{
+  vigil_timeline_activate_at (self, x, y);
+}
+
+static gboolean
+vigil_timeline_query_tooltip (GtkWidget  *widget,
+                              int         x,
+                              int         y,
+                              gboolean    keyboard,
+                              GtkTooltip *tooltip)
+{
+  VigilTimeline *self = VIGIL_TIMELINE (widget);
+  int index = row_at (self, y);
+  const char *phase = NULL;
+  double t = x_to_time (self, x);
+  g_autofree char *text = NULL;
+  Row *row;
+
+  if (index < 0)
+    return FALSE;
+  row = g_ptr_array_index (self->rows, index);
+  for (guint j = 0; x >= bar_left (self) && j < row->bars->len; j++)
+    {
+      Bar *bar = &g_array_index (row->bars, Bar, j);
+      gint64 end = bar->end != 0 ? bar->end : g_get_real_time () / G_USEC_PER_SEC;
+
+      if (t >= bar->start && t <= end)
+        phase = vigil_phase_get_name (bar->phase);
+    }
+  if (phase != NULL)
+    text = g_strdup_printf (_("%s\nPhase: %s"), row->label, phase);
+  else
+    text = g_strdup (row->label);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+vigil_timeline_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  clamp_scroll (VIGIL_TIMELINE (widget));
+}
+
+static void
+vigil_timeline_map (GtkWidget *widget)
+{
+  VigilTimeline *self = VIGIL_TIMELINE (widget);
+
+  GTK_WIDGET_CLASS (vigil_timeline_parent_class)->map (widget);
+  if (self->stale && self->refresh_id == 0)
+    vigil_timeline_load (self);
+}
+
+/* GObject */
+
+static void
+vigil_timeline_dispose (GObject *object)
+{
+  vigil_timeline_set_workspace (VIGIL_TIMELINE (object), NULL);
+
+  G_OBJECT_CLASS (vigil_timeline_parent_class)->dispose (object);
+}
+
+static void
+vigil_timeline_finalize (GObject *object)
+{
+  VigilTimeline *self = VIGIL_TIMELINE (object);
+
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (vigil_timeline_parent_class)->finalize (object);
+}
+
+static void
+vigil_timeline_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  VigilTimeline *self = VIGIL_TIMELINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  vigil_timeline_zoom (VIGIL_TIMELINE (widget),
+                       g_str_equal (action_name, "timeline.zoom-in") ? 0.5 : 2.0);
+}
+
+static void
+vigil_timeline_class_init (VigilTimelineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vigil_timeline_dispose;
+  object_class->finalize = vigil_timeline_finalize;
+  object_class->get_property = vigil_timeline_get_property;
+  widget_class->snapshot = vigil_timeline_snapshot;
+  widget_class->map = vigil_timeline_map;
+  widget_class->query_tooltip = vigil_timeline_query_tooltip;
+  widget_class->size_allocate = vigil_timeline_size_allocate;
+
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "timeline.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "timeline.zoom-out", NULL, zoom_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
+                                       "timeline.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
+                                       "timeline.zoom-out", NULL);
+  gtk_widget_class_set_css_name (widget_class, "timeline");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+vigil_timeline_init (VigilTimeline *self)
+{
+  GtkEventController *scroll;
+  GtkGesture *drag, *click;
+
+  self->stale = TRUE;
+  self->span = 3600.0 * 24 * 30;
+  self->start = g_get_real_time () / G_USEC_PER_SEC - self->span * 0.9;
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES |
+                                            GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  drag = gtk_gesture_drag_new ();
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  /* A click (not a drag: the click gesture gives up once the pointer moves)
+   * opens the incident of the row. */
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "released", G_CALLBACK (on_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+}
+
+GtkWidget *
+vigil_timeline_new (void)
+{
+  return g_object_new (VIGIL_TYPE_TIMELINE, NULL);
+}
+
+void
+vigil_timeline_set_workspace (VigilTimeline  *self,
+                              VigilWorkspace *workspace)
+{
+  g_return_if_fail (VIGIL_IS_TIMELINE (self));
+  g_return_if_fail (workspace == NULL || VIGIL_IS_WORKSPACE (workspace));
+
+  if (self->workspace == workspace)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->incidents != NULL)
+    g_signal_handlers_disconnect_by_data (self->incidents, self);
+  g_clear_object (&self->incidents);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  set_loading (self, FALSE);
+  g_set_object (&self->workspace, workspace);
+  self->stale = TRUE;
+  self->loaded = FALSE;
+
+  if (workspace != NULL)
+    {
+      self->incidents = g_object_ref (vigil_workspace_get_incidents (workspace));
+      g_signal_connect_swapped (self->incidents, "items-changed",
+                                G_CALLBACK (on_items_changed_cb), self);
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        vigil_timeline_load (self);
+    }
+}
+
+gboolean
+vigil_timeline_get_loaded (VigilTimeline *self)
+{
+  g_return_val_if_fail (VIGIL_IS_TIMELINE (self), FALSE);
+  return self->loaded;
+}
+
+gboolean
+vigil_timeline_get_loading (VigilTimeline *self)
+{
+  g_return_val_if_fail (VIGIL_IS_TIMELINE (self), FALSE);
+  return self->loading;
+}
+
+guint
+vigil_timeline_get_n_rows (VigilTimeline *self)
+{
+  g_return_val_if_fail (VIGIL_IS_TIMELINE (self), 0);
+  return self->rows != NULL ? self->rows->len : 0;
+}
+
+const char *
+vigil_timeline_get_row_id (VigilTimeline *self,
+                           guint          row)
+{
+  g_return_val_if_fail (VIGIL_IS_TIMELINE (self), NULL);
+  g_return_val_if_fail (self->rows != NULL && row < self->rows->len, NULL);
+  return ((Row *) g_ptr_array_index (self->rows, row))->id;
+}
+
+double
+vigil_timeline_get_span (VigilTimeline *self)
+{
+  g_return_val_if_fail (VIGIL_IS_TIMELINE (self), 0);
+  return self->span;
+}
+
+/* The middle of @row's label, in widget coordinates. */
+void
+vigil_timeline_get_row_point (VigilTimeline *self,
+                              guint          row,
+                              double        *x,
+                              double        *y)
+{
+  g_return_if_fail (VIGIL_IS_TIMELINE (self));
+  *x = bar_left (self) / 2;
+  *y = HEADER_HEIGHT + row * ROW_HEIGHT + ROW_HEIGHT / 2.0 - self->scroll_y;
+}

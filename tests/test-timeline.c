@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The portfolio timeline in a real window under Xvfb, on a real store. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include <vigil/vigil.h>
+
+#include "vigil-timeline.h"
+#include "vigil-window.h"
+#include "vigil-sample.h"
+#include "test-gui-util.h"
+
+#define N_SAMPLE 20
+
+typedef struct {
+  char           *dir;
+  VigilStore     *store;
+  VigilWorkspace *workspace;
+  VigilWindow    *window;
+  VigilTimeline  *view;
+} Fixture;
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("vigil-timeline-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "vigil.db", NULL);
+  f->store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->window != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (f->window));
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+    }
+  g_clear_object (&f->workspace);
+  vigil_store_close (f->store);
+  g_clear_object (&f->store);
+  remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+static void
+open_timeline (Fixture *f)
+{
+  gint64 started;
+
+  f->workspace = vigil_workspace_new (f->store, "mia", VIGIL_ROLE_LEAD);
+  f->window = VIGIL_WINDOW (vigil_window_new (NULL, f->workspace));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  WAIT_UNTIL (vigil_workspace_get_loaded (f->workspace), "the workspace");
+  f->view = VIGIL_TIMELINE (test_gui_find_by_type (GTK_WIDGET (f->window),
+                                                   VIGIL_TYPE_TIMELINE));
+  g_assert_nonnull (f->view);
+  /* Nothing is read while the timeline is not shown. */
+  g_assert_false (vigil_timeline_get_loaded (f->view));
+  g_assert_false (vigil_timeline_get_loading (f->view));
+
+  started = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-view", "s",
+                                             "timeline"));
+  g_assert_true (vigil_timeline_get_loading (f->view));
+  WAIT_UNTIL (vigil_timeline_get_loaded (f->view) && !vigil_timeline_get_loading (f->view),
+              "the timelines");
+  g_test_message ("timelines shown %.1f ms after the view was shown",
+                  (g_get_monotonic_time () - started) / 1000.0);
+  test_gui_wait_painted (GTK_WIDGET (f->view));
+}
+
+static void
+on_open_incident_cb (VigilWindow    *window,
+                     VigilIncident  *incident,
+                     VigilIncident **out)
+{
+  g_set_object (out, incident);
+}
+
+static void
+test_rows (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIncident) opened = NULL;
+  double span, x, y;
+
+  g_assert_true (vigil_sample_fill_store (f->store, N_SAMPLE, 7, &error));
+  g_assert_no_error (error);
+  open_timeline (f);
+  g_assert_cmpuint (vigil_timeline_get_n_rows (f->view), ==, N_SAMPLE);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->view)));
+  test_gui_shoot (GTK_WINDOW (f->window), "timeline");
+
+  span = vigil_timeline_get_span (f->view);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "timeline.zoom-in", NULL));
+  g_assert_cmpfloat (vigil_timeline_get_span (f->view), <, span);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "timeline.zoom-out", NULL));
+  g_assert_cmpfloat_with_epsilon (vigil_timeline_get_span (f->view), span, 1.0);
+
+  /* A click on the first row opens its incident. */
+  g_signal_connect (f->window, "open-incident", G_CALLBACK (on_open_incident_cb), &opened);
+  vigil_timeline_get_row_point (f->view, 0, &x, &y);
+  vigil_timeline_activate_at (f->view, x, y);
+  g_assert_nonnull (opened);
+  g_assert_cmpstr (vigil_incident_get_id (opened), ==, vigil_timeline_get_row_id (f->view, 0));
+  /* Above the rows (the time axis) nothing opens. */
+  g_clear_object (&opened);
+  vigil_timeline_activate_at (f->view, x, 2);
+  g_assert_null (opened);
+}
+
+static void
+test_refresh (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilOp) op = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_true (vigil_sample_fill_store (f->store, N_SAMPLE, 7, &error));
+  open_timeline (f);
+  g_assert_cmpuint (vigil_timeline_get_n_rows (f->view), ==, N_SAMPLE);
+
+  node = json_from_string ("{\"title\": \"Phishing wave\", \"type\": \"malware\"}", &error);
+  g_assert_no_error (error);
+  op = vigil_op_new (VIGIL_OP_INCIDENT_CREATE, NULL, "mia", 0,
+                     json_object_ref (json_node_get_object (node)));
+  vigil_workspace_apply_async (f->workspace, op, NULL, NULL, NULL);
+  WAIT_UNTIL (vigil_timeline_get_n_rows (f->view) == N_SAMPLE + 1 &&
+              !vigil_timeline_get_loading (f->view), "the new incident's row");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      if (g_getenv ("CI") != NULL)
+        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
+      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
+      return 0;
+    }
+  adw_init ();
+
+  g_test_add ("/vigil/timeline/rows", Fixture, NULL, fixture_set_up, test_rows,
+              fixture_tear_down);
+  g_test_add ("/vigil/timeline/refresh", Fixture, NULL, fixture_set_up, test_refresh,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
