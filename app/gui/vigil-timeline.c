@@ -16,7 +16,7 @@
 #define LABEL_WIDTH 260
 #define REFRESH_DELAY_MS 300
 #define MIN_SPAN (3600.0 * 2)             /* two hours across the widget */
-#define MAX_SPAN (3600.0 * 24 * 365)      /* a year */
+#define MAX_SPAN (3600.0 * 24 * 365 * 2)  /* two years */
 
 typedef struct {
   VigilPhase phase;
@@ -49,6 +49,7 @@ struct _VigilTimeline
   gboolean        loaded;
 
   GPtrArray      *rows;
+  GtkWidget      *zoom_box;
   double          start;      /* time at the left of the bar area */
   double          span;       /* seconds across the bar area */
   double          scroll_y;   /* pixels scrolled down */
@@ -525,6 +526,8 @@ vigil_timeline_snapshot (GtkWidget   *widget,
       cairo_fill (cr);
     }
   cairo_destroy (cr);
+
+  gtk_widget_snapshot_child (widget, self->zoom_box, snapshot);
 }
 
 /* Interaction */
@@ -651,12 +654,39 @@ vigil_timeline_query_tooltip (GtkWidget  *widget,
 }
 
 static void
+vigil_timeline_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  VigilTimeline *self = VIGIL_TIMELINE (widget);
+
+  gtk_widget_measure (self->zoom_box, orientation, -1, minimum, natural, NULL, NULL);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*natural, 2 * LABEL_WIDTH);
+  else
+    *natural = MAX (*natural, HEADER_HEIGHT + 10 * ROW_HEIGHT);
+}
+
+/* The zoom buttons float at the bottom right, over the bars. */
+static void
 vigil_timeline_size_allocate (GtkWidget *widget,
                               int        width,
                               int        height,
                               int        baseline)
 {
-  clamp_scroll (VIGIL_TIMELINE (widget));
+  VigilTimeline *self = VIGIL_TIMELINE (widget);
+  GtkRequisition natural;
+
+  gtk_widget_get_preferred_size (self->zoom_box, NULL, &natural);
+  gtk_widget_size_allocate (self->zoom_box,
+                            &(GtkAllocation) { MAX (0, width - natural.width - 12),
+                                               MAX (0, height - natural.height - 12),
+                                               natural.width, natural.height }, -1);
+  clamp_scroll (self);
 }
 
 static void
@@ -674,7 +704,10 @@ vigil_timeline_map (GtkWidget *widget)
 static void
 vigil_timeline_dispose (GObject *object)
 {
-  vigil_timeline_set_workspace (VIGIL_TIMELINE (object), NULL);
+  VigilTimeline *self = VIGIL_TIMELINE (object);
+
+  vigil_timeline_set_workspace (self, NULL);
+  g_clear_pointer (&self->zoom_box, gtk_widget_unparent);
 
   G_OBJECT_CLASS (vigil_timeline_parent_class)->dispose (object);
 }
@@ -733,6 +766,7 @@ vigil_timeline_class_init (VigilTimelineClass *klass)
   widget_class->map = vigil_timeline_map;
   widget_class->query_tooltip = vigil_timeline_query_tooltip;
   widget_class->size_allocate = vigil_timeline_size_allocate;
+  widget_class->measure = vigil_timeline_measure;
 
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
@@ -757,6 +791,7 @@ vigil_timeline_init (VigilTimeline *self)
 {
   GtkEventController *scroll;
   GtkGesture *drag, *click;
+  GtkWidget *button;
 
   self->stale = TRUE;
   self->span = 3600.0 * 24 * 30;
@@ -765,6 +800,19 @@ vigil_timeline_init (VigilTimeline *self)
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+
+  self->zoom_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (self->zoom_box, "linked");
+  gtk_widget_add_css_class (self->zoom_box, "osd");
+  button = gtk_button_new_from_icon_name ("zoom-out-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Zoom Out (Ctrl+−)"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "timeline.zoom-out");
+  gtk_box_append (GTK_BOX (self->zoom_box), button);
+  button = gtk_button_new_from_icon_name ("zoom-in-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Zoom In (Ctrl++)"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "timeline.zoom-in");
+  gtk_box_append (GTK_BOX (self->zoom_box), button);
+  gtk_widget_set_parent (self->zoom_box, GTK_WIDGET (self));
 
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES |
                                             GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
