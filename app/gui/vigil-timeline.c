@@ -380,27 +380,27 @@ draw_marker (cairo_t                 *cr,
     }
 }
 
+/* Ticks at least 90 pixels apart: hours, days, weeks, then whole months. */
 static const char *
-tick_format (double span,
-             double *step)
+tick_step (double  seconds_per_pixel,
+           double *step,
+           int    *months)
 {
-  if (span <= 3600 * 12)
-    {
-      *step = 3600;
-      return "%H:%M";
-    }
-  if (span <= 3600 * 24 * 4)
-    {
-      *step = 3600 * 6;
-      return "%a %H:%M";
-    }
-  if (span <= 3600 * 24 * 40)
-    {
-      *step = 3600 * 24 * (span > 3600 * 24 * 14 ? 7 : 1);
-      return "%d %b";
-    }
-  *step = 3600 * 24 * 30;
-  return "%b %Y";
+  static const struct { double seconds; int months; const char *format; } steps[] = {
+    { 3600, 0, "%H:%M" }, { 3600 * 3, 0, "%H:%M" }, { 3600 * 6, 0, "%a %H:%M" },
+    { 3600 * 12, 0, "%a %H:%M" }, { 3600 * 24, 0, "%d %b" }, { 3600 * 24 * 2, 0, "%d %b" },
+    { 3600 * 24 * 7, 0, "%d %b" }, { 3600 * 24 * 14, 0, "%d %b" },
+    { 3600 * 24 * 31, 1, "%b %Y" }, { 3600 * 24 * 62, 2, "%b %Y" },
+    { 3600 * 24 * 92, 3, "%b %Y" }, { 3600 * 24 * 183, 6, "%b %Y" },
+  };
+  guint i;
+
+  for (i = 0; i + 1 < G_N_ELEMENTS (steps); i++)
+    if (steps[i].seconds / seconds_per_pixel >= 90)
+      break;
+  *step = steps[i].seconds;
+  *months = steps[i].months;
+  return steps[i].format;
 }
 
 /* Only the rows in view. */
@@ -491,28 +491,47 @@ vigil_timeline_snapshot (GtkWidget   *widget,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
   /* The time axis and its grid. */
-  format = tick_format (self->span, &step);
   {
-    g_autoptr(GDateTime) origin = g_date_time_new_from_unix_local ((gint64) self->start);
-    gint64 offset = g_date_time_get_utc_offset (origin) / G_USEC_PER_SEC;
+    double width_px = MAX (1, width - left);
+    g_autoptr(GDateTime) tick = NULL;
+    int months;
 
-    t = floor ((self->start + offset) / step) * step - offset;
+    format = tick_step (self->span / width_px, &step, &months);
+    if (months > 0)
+      {
+        g_autoptr(GDateTime) origin = g_date_time_new_from_unix_local ((gint64) self->start);
+
+        tick = g_date_time_new_local (g_date_time_get_year (origin),
+                                      g_date_time_get_month (origin), 1, 0, 0, 0);
+      }
+    else
+      {
+        g_autoptr(GDateTime) origin = g_date_time_new_from_unix_local ((gint64) self->start);
+        gint64 offset = g_date_time_get_utc_offset (origin) / G_USEC_PER_SEC;
+
+        t = floor ((self->start + offset) / step) * step - offset;
+        tick = g_date_time_new_from_unix_local ((gint64) t);
+      }
+    while (tick != NULL && g_date_time_to_unix (tick) < self->start + self->span)
+      {
+        double x = time_to_x (self, g_date_time_to_unix (tick));
+        GDateTime *next;
+
+        if (x >= left)
+          {
+            g_autofree char *text = g_date_time_format (tick, format);
+
+            gdk_cairo_set_source_rgba (cr, &faint);
+            cairo_rectangle (cr, floor (x), HEADER_HEIGHT, 1, height - HEADER_HEIGHT);
+            cairo_fill (cr);
+            draw_text (cr, widget, text, x + 3, HEADER_HEIGHT / 2.0, 86, &fg);
+          }
+        next = months > 0 ? g_date_time_add_months (tick, months)
+                          : g_date_time_add_seconds (tick, step);
+        g_date_time_unref (tick);
+        tick = next;
+      }
   }
-  for (; t < self->start + self->span; t += step)
-    {
-      double x = time_to_x (self, t);
-      g_autoptr(GDateTime) at = NULL;
-      g_autofree char *text = NULL;
-
-      if (x < left)
-        continue;
-      gdk_cairo_set_source_rgba (cr, &faint);
-      cairo_rectangle (cr, floor (x), HEADER_HEIGHT, 1, height - HEADER_HEIGHT);
-      cairo_fill (cr);
-      at = g_date_time_new_from_unix_local ((gint64) t);
-      text = g_date_time_format (at, format);
-      draw_text (cr, widget, text, x + 3, HEADER_HEIGHT / 2.0, 120, &fg);
-    }
 
   if (self->rows != NULL)
     draw_rows (self, cr, width, height, dark, &fg);
