@@ -13,6 +13,7 @@
 
 #define ROW_HEIGHT 28
 #define HEADER_HEIGHT 24
+#define FOOTER_HEIGHT 44
 #define LABEL_WIDTH 260
 #define REFRESH_DELAY_MS 300
 #define MIN_SPAN (3600.0 * 2)             /* two hours across the widget */
@@ -292,7 +293,8 @@ row_at (VigilTimeline *self,
 {
   int index;
 
-  if (self->rows == NULL || y < HEADER_HEIGHT)
+  if (self->rows == NULL || y < HEADER_HEIGHT ||
+      y >= gtk_widget_get_height (GTK_WIDGET (self)) - FOOTER_HEIGHT)
     return -1;
   index = (int) ((y - HEADER_HEIGHT + self->scroll_y) / ROW_HEIGHT);
   if (index < 0 || (guint) index >= self->rows->len)
@@ -304,7 +306,7 @@ static void
 clamp_scroll (VigilTimeline *self)
 {
   double content = self->rows != NULL ? self->rows->len * ROW_HEIGHT : 0;
-  double view = gtk_widget_get_height (GTK_WIDGET (self)) - HEADER_HEIGHT;
+  double view = gtk_widget_get_height (GTK_WIDGET (self)) - HEADER_HEIGHT - FOOTER_HEIGHT;
 
   self->scroll_y = CLAMP (self->scroll_y, 0, MAX (0, content - view));
 }
@@ -352,6 +354,7 @@ draw_marker (cairo_t                 *cr,
 {
   double r = 5;
 
+  cairo_new_path (cr);
   gdk_cairo_set_source_rgba (cr, fg);
   switch (kind)
     {
@@ -418,9 +421,10 @@ draw_rows (VigilTimeline *self,
   guint first, last;
 
   first = (guint) (self->scroll_y / ROW_HEIGHT);
-  last = MIN (self->rows->len, first + (height - HEADER_HEIGHT) / ROW_HEIGHT + 2);
+  last = MIN (self->rows->len,
+              first + (height - HEADER_HEIGHT - FOOTER_HEIGHT) / ROW_HEIGHT + 2);
   cairo_save (cr);
-  cairo_rectangle (cr, 0, HEADER_HEIGHT, width, height - HEADER_HEIGHT);
+  cairo_rectangle (cr, 0, HEADER_HEIGHT, width, height - HEADER_HEIGHT - FOOTER_HEIGHT);
   cairo_clip (cr);
   for (guint i = first; i < last; i++)
     {
@@ -465,6 +469,50 @@ draw_rows (VigilTimeline *self,
     }
   cairo_restore (cr);
 
+}
+
+/* What the colours and shapes mean, along the bottom. */
+static void
+draw_legend (cairo_t       *cr,
+             GtkWidget     *widget,
+             double         mid,
+             gboolean       dark,
+             const GdkRGBA *fg)
+{
+  static const struct { VigilTimelineMarkerKind kind; const char *label; } marks[] = {
+    { VIGIL_TIMELINE_DETECTED, N_("Detected") },
+    { VIGIL_TIMELINE_AWARE, N_("Aware") },
+    { VIGIL_TIMELINE_APPROVED, N_("Approved") },
+    { VIGIL_TIMELINE_ARCHIVED, N_("Archived") },
+  };
+  double x = 8;
+
+  for (VigilPhase phase = VIGIL_PHASE_DETECT; phase <= VIGIL_PHASE_LEARN; phase++)
+    {
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget,
+                                                                     vigil_phase_get_name (phase));
+      GdkRGBA colour;
+      int text_width;
+
+      phase_colour (phase, dark, &colour);
+      gdk_cairo_set_source_rgba (cr, &colour);
+      cairo_rectangle (cr, x, mid - 6, 18, 12);
+      cairo_fill (cr);
+      pango_layout_get_pixel_size (layout, &text_width, NULL);
+      draw_text (cr, widget, vigil_phase_get_name (phase), x + 24, mid, text_width + 1, fg);
+      x += 24 + text_width + 18;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
+    {
+      const char *label = _(marks[i].label);
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, label);
+      int text_width;
+
+      draw_marker (cr, marks[i].kind, x + 6, mid, fg);
+      pango_layout_get_pixel_size (layout, &text_width, NULL);
+      draw_text (cr, widget, label, x + 16, mid, text_width + 1, fg);
+      x += 16 + text_width + 14;
+    }
 }
 
 static void
@@ -522,7 +570,8 @@ vigil_timeline_snapshot (GtkWidget   *widget,
             g_autofree char *text = g_date_time_format (tick, format);
 
             gdk_cairo_set_source_rgba (cr, &faint);
-            cairo_rectangle (cr, floor (x), HEADER_HEIGHT, 1, height - HEADER_HEIGHT);
+            cairo_rectangle (cr, floor (x), HEADER_HEIGHT, 1,
+                             height - HEADER_HEIGHT - FOOTER_HEIGHT);
             cairo_fill (cr);
             draw_text (cr, widget, text, x + 3, HEADER_HEIGHT / 2.0, 86, &fg);
           }
@@ -535,13 +584,14 @@ vigil_timeline_snapshot (GtkWidget   *widget,
 
   if (self->rows != NULL)
     draw_rows (self, cr, width, height, dark, &fg);
+  draw_legend (cr, widget, height - FOOTER_HEIGHT / 2.0, dark, &fg);
 
   /* Now. */
   now_x = time_to_x (self, g_get_real_time () / G_USEC_PER_SEC);
   if (now_x >= left && now_x <= width)
     {
       cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.9);
-      cairo_rectangle (cr, floor (now_x) - 1, 0, 2, height);
+      cairo_rectangle (cr, floor (now_x) - 1, 0, 2, height - FOOTER_HEIGHT);
       cairo_fill (cr);
     }
   cairo_destroy (cr);
@@ -687,7 +737,7 @@ vigil_timeline_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     *natural = MAX (*natural, 2 * LABEL_WIDTH);
   else
-    *natural = MAX (*natural, HEADER_HEIGHT + 10 * ROW_HEIGHT);
+    *natural = MAX (*natural, HEADER_HEIGHT + 10 * ROW_HEIGHT + FOOTER_HEIGHT);
 }
 
 /* The zoom buttons float at the bottom right, over the bars. */
@@ -703,7 +753,7 @@ vigil_timeline_size_allocate (GtkWidget *widget,
   gtk_widget_get_preferred_size (self->zoom_box, NULL, &natural);
   gtk_widget_size_allocate (self->zoom_box,
                             &(GtkAllocation) { MAX (0, width - natural.width - 12),
-                                               MAX (0, height - natural.height - 12),
+                                               MAX (0, height - (FOOTER_HEIGHT + natural.height) / 2),
                                                natural.width, natural.height }, -1);
   clamp_scroll (self);
 }
