@@ -149,6 +149,16 @@ test_rows (Fixture       *f,
   g_clear_object (&opened);
   vigil_timeline_activate_at (f->view, x, 2);
   g_assert_null (opened);
+
+  /* By keyboard: Enter opens nothing until Down chose a row, then the second. */
+  gtk_widget_grab_focus (GTK_WIDGET (f->view));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "timeline.open-selected", NULL));
+  g_assert_null (opened);
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "timeline.select", "i", 1);
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "timeline.select", "i", 1);
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "timeline.open-selected", NULL);
+  g_assert_nonnull (opened);
+  g_assert_cmpstr (vigil_incident_get_id (opened), ==, vigil_timeline_get_row_id (f->view, 1));
 }
 
 static void

@@ -54,6 +54,7 @@ struct _VigilTimeline
   double          start;      /* time at the left of the bar area */
   double          span;       /* seconds across the bar area */
   double          scroll_y;   /* pixels scrolled down */
+  int             selected;   /* the row chosen by keyboard, or -1 */
 
   double          drag_start;
   double          drag_scroll_y;
@@ -210,6 +211,8 @@ on_loaded_cb (GObject      *source,
   first = !self->loaded;
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   self->rows = rows;
+  if (self->selected >= (int) rows->len)
+    self->selected = (int) rows->len - 1;
   if (first)
     fit_span (self);
   self->loaded = TRUE;
@@ -438,6 +441,16 @@ draw_rows (VigilTimeline *self,
 
           band.alpha = 0.04;
           gdk_cairo_set_source_rgba (cr, &band);
+          cairo_rectangle (cr, 0, y, width, ROW_HEIGHT);
+          cairo_fill (cr);
+        }
+      if ((int) i == self->selected && gtk_widget_has_focus (widget))
+        {
+          GdkRGBA accent;
+
+          gdk_rgba_parse (&accent, "#3584e4");
+          accent.alpha = 0.25;
+          gdk_cairo_set_source_rgba (cr, &accent);
           cairo_rectangle (cr, 0, y, width, ROW_HEIGHT);
           cairo_fill (cr);
         }
@@ -813,6 +826,42 @@ vigil_timeline_get_property (GObject    *object,
     }
 }
 
+/* The keyboard chooses a row with Up and Down and opens it with Enter. */
+static void
+select_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VigilTimeline *self = VIGIL_TIMELINE (widget);
+  double top, view;
+
+  if (self->rows == NULL || self->rows->len == 0)
+    return;
+  self->selected = CLAMP (self->selected + g_variant_get_int32 (parameter), 0,
+                          (int) self->rows->len - 1);
+  top = self->selected * ROW_HEIGHT;
+  view = gtk_widget_get_height (widget) - HEADER_HEIGHT - FOOTER_HEIGHT;
+  if (top < self->scroll_y)
+    self->scroll_y = top;
+  else if (top + ROW_HEIGHT > self->scroll_y + view)
+    self->scroll_y = top + ROW_HEIGHT - view;
+  clamp_scroll (self);
+  gtk_widget_queue_draw (widget);
+}
+
+static void
+open_selected_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VigilTimeline *self = VIGIL_TIMELINE (widget);
+
+  if (self->rows == NULL || self->selected < 0 || (guint) self->selected >= self->rows->len)
+    return;
+  gtk_widget_activate_action (widget, "win.open-incident", "s",
+                              ((Row *) g_ptr_array_index (self->rows, self->selected))->id);
+}
+
 static void
 zoom_action (GtkWidget  *widget,
              const char *action_name,
@@ -851,6 +900,15 @@ vigil_timeline_class_init (VigilTimelineClass *klass)
                                        "timeline.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
                                        "timeline.zoom-out", NULL);
+  gtk_widget_class_install_action (widget_class, "timeline.select", "i", select_action);
+  gtk_widget_class_install_action (widget_class, "timeline.open-selected", NULL,
+                                   open_selected_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "timeline.select", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "timeline.select", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0,
+                                       "timeline.open-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0,
+                                       "timeline.open-selected", NULL);
   gtk_widget_class_set_css_name (widget_class, "timeline");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -863,6 +921,7 @@ vigil_timeline_init (VigilTimeline *self)
   GtkWidget *button;
 
   self->stale = TRUE;
+  self->selected = -1;
   self->span = 3600.0 * 24 * 30;
   self->start = g_get_real_time () / G_USEC_PER_SEC - self->span * 0.9;
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -922,6 +981,7 @@ vigil_timeline_set_workspace (VigilTimeline  *self,
     g_signal_handlers_disconnect_by_data (self->incidents, self);
   g_clear_object (&self->incidents);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  self->selected = -1;
   set_loading (self, FALSE);
   g_set_object (&self->workspace, workspace);
   self->stale = TRUE;
