@@ -2,6 +2,7 @@
 /* The portfolio timeline in a real window under Xvfb, on a real store. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -115,9 +116,10 @@ on_open_incident_cb (VigilWindow    *window,
 /* A real pointer click through the X server (XTEST, by xdotool) at
  * (@x, @y) of @widget. FALSE when it cannot be done here. */
 static gboolean
-click_at (GtkWidget *widget,
-          double     x,
-          double     y)
+pointer_at (GtkWidget  *widget,
+            double      x,
+            double      y,
+            const char *what)
 {
 #ifdef GDK_WINDOWING_X11
   GtkNative *native = gtk_widget_get_native (widget);
@@ -135,10 +137,10 @@ click_at (GtkWidget *widget,
                                            &GRAPHENE_POINT_INIT (x, y), &point));
   gtk_native_get_surface_transform (native, &sx, &sy);
   /* Other suites' windows share the display: ours goes on top first. */
-  command = g_strdup_printf ("%s windowraise %lu mousemove --window %lu %d %d click 1", xdotool,
+  command = g_strdup_printf ("%s windowraise %lu mousemove --window %lu %d %d %s", xdotool,
                              (unsigned long) gdk_x11_surface_get_xid (surface),
                              (unsigned long) gdk_x11_surface_get_xid (surface),
-                             (int) (point.x + sx), (int) (point.y + sy));
+                             (int) (point.x + sx), (int) (point.y + sy), what);
   g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
@@ -146,6 +148,14 @@ click_at (GtkWidget *widget,
 #else
   return FALSE;
 #endif
+}
+
+static gboolean
+click_at (GtkWidget *widget,
+          double     x,
+          double     y)
+{
+  return pointer_at (widget, x, y, "click 1");
 }
 
 static void
@@ -166,6 +176,23 @@ test_rows (Fixture       *f,
   span = vigil_timeline_get_span (f->view);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "timeline.zoom-in", NULL));
   g_assert_cmpfloat (vigil_timeline_get_span (f->view), <, span);
+  /* Ctrl and the wheel zoom in too, keeping the time under the pointer. */
+  {
+    double before = vigil_timeline_get_span (f->view);
+    double px = gtk_widget_get_width (GTK_WIDGET (f->view)) * 0.8;
+    double t = vigil_timeline_get_time_at (f->view, px);
+
+    if (pointer_at (GTK_WIDGET (f->view), px, 100, "keydown ctrl click 4 keyup ctrl"))
+      {
+        WAIT_UNTIL (vigil_timeline_get_span (f->view) < before, "the wheel zoom");
+        g_assert_cmpfloat (fabs (vigil_timeline_get_time_at (f->view, px) - t), <, 3600 * 24);
+        /* The wheel down zooms back out, exactly. */
+        g_assert_true (pointer_at (GTK_WIDGET (f->view), px, 100,
+                                   "keydown ctrl click 5 keyup ctrl"));
+        WAIT_UNTIL (vigil_timeline_get_span (f->view) > before * 0.9, "the wheel zoom back");
+        g_assert_cmpfloat_with_epsilon (vigil_timeline_get_span (f->view), before, 1.0);
+      }
+  }
   /* The zoom-out button (the first one, shown on the timeline) widens it again. */
   {
     GtkWidget *button = test_gui_find_by_type (GTK_WIDGET (f->view), GTK_TYPE_BUTTON);

@@ -55,6 +55,7 @@ struct _VigilTimeline
   double          span;       /* seconds across the bar area */
   double          scroll_y;   /* pixels scrolled down */
   int             selected;   /* the row chosen by keyboard, or -1 */
+  double          pointer_x;  /* where the pointer is, or -1 */
 
   double          drag_start;
   double          drag_scroll_y;
@@ -614,18 +615,47 @@ vigil_timeline_snapshot (GtkWidget   *widget,
 
 /* Interaction */
 
+/* Zooms keeping the time at @x where it is. */
+static void
+zoom_at (VigilTimeline *self,
+         double         factor,
+         double         x)
+{
+  double width = MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - bar_left (self));
+  double fraction = CLAMP ((x - bar_left (self)) / width, 0, 1);
+  double anchor = self->start + fraction * self->span;
+
+  self->span = CLAMP (self->span * factor, MIN_SPAN, MAX_SPAN);
+  self->start = anchor - fraction * self->span;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 void
 vigil_timeline_zoom (VigilTimeline *self,
                      double         factor)
 {
-  double centre;
+  double width;
 
   g_return_if_fail (VIGIL_IS_TIMELINE (self));
 
-  centre = self->start + self->span / 2;
-  self->span = CLAMP (self->span * factor, MIN_SPAN, MAX_SPAN);
-  self->start = centre - self->span / 2;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  width = gtk_widget_get_width (GTK_WIDGET (self)) - bar_left (self);
+  zoom_at (self, factor, bar_left (self) + width / 2);
+}
+
+static void
+on_motion_cb (GtkEventControllerMotion *controller,
+              double                    x,
+              double                    y,
+              VigilTimeline            *self)
+{
+  self->pointer_x = x;
+}
+
+static void
+on_leave_cb (GtkEventControllerMotion *controller,
+             VigilTimeline            *self)
+{
+  self->pointer_x = -1;
 }
 
 static gboolean
@@ -637,7 +667,12 @@ on_scroll_cb (GtkEventControllerScroll *controller,
   GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
 
   if (state & GDK_CONTROL_MASK)
-    vigil_timeline_zoom (self, dy > 0 ? 1.25 : 0.8);
+    {
+      if (self->pointer_x >= bar_left (self))
+        zoom_at (self, dy > 0 ? 1.25 : 0.8, self->pointer_x);
+      else
+        vigil_timeline_zoom (self, dy > 0 ? 1.25 : 0.8);
+    }
   else if (state & GDK_SHIFT_MASK || dx != 0)
     {
       self->start += (dx != 0 ? dx : dy) * self->span / 20;
@@ -916,12 +951,13 @@ vigil_timeline_class_init (VigilTimelineClass *klass)
 static void
 vigil_timeline_init (VigilTimeline *self)
 {
-  GtkEventController *scroll;
+  GtkEventController *scroll, *motion;
   GtkGesture *drag, *click;
   GtkWidget *button;
 
   self->stale = TRUE;
   self->selected = -1;
+  self->pointer_x = -1;
   self->span = 3600.0 * 24 * 30;
   self->start = g_get_real_time () / G_USEC_PER_SEC - self->span * 0.9;
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -946,6 +982,12 @@ vigil_timeline_init (VigilTimeline *self)
                                             GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
   g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "enter", G_CALLBACK (on_motion_cb), self);
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
   drag = gtk_gesture_drag_new ();
   g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin_cb), self);
@@ -1032,6 +1074,15 @@ vigil_timeline_get_span (VigilTimeline *self)
 {
   g_return_val_if_fail (VIGIL_IS_TIMELINE (self), 0);
   return self->span;
+}
+
+/* The time (Unix seconds) at @x, in widget coordinates. */
+double
+vigil_timeline_get_time_at (VigilTimeline *self,
+                            double         x)
+{
+  g_return_val_if_fail (VIGIL_IS_TIMELINE (self), 0);
+  return x_to_time (self, x);
 }
 
 /* The middle of @row's label, in widget coordinates. */

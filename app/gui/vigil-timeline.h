@@ -18,6 +18,8 @@ guint       vigil_timeline_get_n_rows     (VigilTimeline  *self);
 const char *vigil_timeline_get_row_id     (VigilTimeline  *self,
                                            guint           row);
 double      vigil_timeline_get_span       (VigilTimeline  *self);
+double      vigil_timeline_get_time_at    (VigilTimeline  *self,
+                                           double          x);
 void        vigil_timeline_zoom           (VigilTimeline  *self,
                                            double          factor);
 void        vigil_timeline_get_row_point  (VigilTimeline  *self,
