@@ -13,6 +13,7 @@
 #include "vigil-window.h"
 #include "vigil-sample.h"
 #include "test-gui-util.h"
+#include "test-core-util.h"
 
 #define N_SAMPLE 20
 
@@ -23,24 +24,6 @@ typedef struct {
   VigilWindow    *window;
   VigilDashboard *view;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_set_up (Fixture       *f,
@@ -69,7 +52,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->workspace);
   vigil_store_close (f->store);
   g_clear_object (&f->store);
-  remove_tree (f->dir);
+  test_core_remove_tree (f->dir);
   g_free (f->dir);
 }
 

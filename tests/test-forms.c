@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include <vigil/vigil.h>
+#include "test-core-util.h"
 
 /* Every operation of these tests happens at T0 unless said otherwise. */
 #define T0 "2025-03-01T10:00:00Z"
@@ -324,26 +325,6 @@ typedef struct {
 } Fixture;
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (handle == NULL)
-    return;
-  while ((name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_remove (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
@@ -365,7 +346,7 @@ fixture_teardown (Fixture       *f,
       vigil_store_close (f->store);
       g_clear_object (&f->store);
     }
-  remove_tree (f->dir);
+  test_core_remove_tree (f->dir);
   g_clear_pointer (&f->path, g_free);
   g_clear_pointer (&f->dir, g_free);
 }

@@ -13,6 +13,7 @@
 #include "vigil-notification-composer.h"
 #include "vigil-window.h"
 #include "test-gui-util.h"
+#include "test-core-util.h"
 
 typedef struct {
   char              *dir;
@@ -286,24 +287,6 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
@@ -319,7 +302,7 @@ fixture_teardown (Fixture       *fixture,
     }
   vigil_store_close (fixture->store);
   g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
+  test_core_remove_tree (fixture->dir);
   g_free (fixture->db_path);
   g_free (fixture->dir);
 }
@@ -688,6 +671,6 @@ main (int   argc,
               fixture_setup, test_screenshots, fixture_teardown);
 
   status = g_test_run ();
-  remove_tree (config);
+  test_core_remove_tree (config);
   return status;
 }
