@@ -870,6 +870,152 @@ test_async (Fixture       *f,
   g_object_unref (incident);
 }
 
+/* DORA report deadlines */
+
+static void
+test_deadline_state (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const struct {
+    const char         *due;
+    const char         *submitted;
+    const char         *now;
+    VigilDeadlineState  state;
+  } cases[] = {
+    { "2025-03-03T14:00:00Z", "2025-03-03T13:00:00Z", "2025-03-03T13:30:00Z", VIGIL_DEADLINE_MET },
+    /* at the limit itself is on time */
+    { "2025-03-03T14:00:00Z", "2025-03-03T14:00:00Z", "2025-03-09T00:00:00Z", VIGIL_DEADLINE_MET },
+    { "2025-03-03T14:00:00Z", "2025-03-03T14:00:01Z", "2025-03-09T00:00:00Z", VIGIL_DEADLINE_MISSED },
+    { "2025-03-03T14:00:00Z", NULL, "2025-03-03T13:59:59Z", VIGIL_DEADLINE_PENDING },
+    { "2025-03-03T14:00:00Z", NULL, "2025-03-03T14:00:00Z", VIGIL_DEADLINE_PENDING },
+    { "2025-03-03T14:00:00Z", NULL, "2025-03-03T14:00:01Z", VIGIL_DEADLINE_MISSED },
+    /* met stays met, however late it is now */
+    { "2025-03-03T14:00:00Z", "2025-03-03T09:00:00Z", "2026-01-01T00:00:00Z", VIGIL_DEADLINE_MET },
+    /* a submission late by its own time is late, even with a clock behind */
+    { "2025-03-03T14:00:00Z", "2025-03-03T15:00:00Z", "2025-03-03T12:00:00Z", VIGIL_DEADLINE_MISSED },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) due = vigil_time_from_iso (cases[i].due);
+      g_autoptr(GDateTime) submitted = cases[i].submitted ? vigil_time_from_iso (cases[i].submitted)
+                                                          : NULL;
+      g_autoptr(GDateTime) now = vigil_time_from_iso (cases[i].now);
+
+      g_test_message ("case %u", i);
+      g_assert_cmpint (vigil_deadline_state_at (due, submitted, now), ==, cases[i].state);
+    }
+  g_assert_cmpstr (vigil_deadline_state_to_string (VIGIL_DEADLINE_PENDING), ==, "pending");
+  g_assert_cmpstr (vigil_deadline_state_to_string (VIGIL_DEADLINE_MET), ==, "met");
+  g_assert_cmpstr (vigil_deadline_state_to_string (VIGIL_DEADLINE_MISSED), ==, "missed");
+}
+
+#define DORA_MAJOR "{'critical_services':{'malicious_access':true},'data_losses':{'intrusion':true}}"
+#define DORA_MINOR "{'critical_services':{'cif':true}}"
+
+/* "initial:met@2025-03-03T14:00:00Z" for each deadline, joined by spaces */
+static char *
+describe_deadlines (VigilIncident *incident,
+                    const char    *now_iso)
+{
+  static const char * const kinds[] = { "initial", "intermediate", "final" };
+  g_autoptr(GDateTime) now = vigil_time_from_iso (now_iso);
+  g_autoptr(GArray) deadlines = vigil_figures_list_report_deadlines (incident, NULL, NULL, now);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < deadlines->len; i++)
+    {
+      VigilReportDeadline *deadline = &g_array_index (deadlines, VigilReportDeadline, i);
+      g_autofree char *due = vigil_time_to_iso (deadline->due);
+
+      g_string_append_printf (text, "%s%s:%s@%s", i > 0 ? " " : "", kinds[deadline->kind],
+                              vigil_deadline_state_to_string (deadline->state), due);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Aware on Monday 3 March 2025, 09:00 UTC; operations in order, each
+ * "kind at payload"; then the deadlines as seen at each "now". The default
+ * profile is a German credit institution: no weekend relief for the first
+ * two reports, relief for the final one. */
+static void
+test_report_deadlines (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const struct {
+    const char *ops[5][3];
+    const char *now;
+    const char *expected;
+  } cases[] = {
+    /* no DORA record: nothing */
+    { { { NULL } }, "2025-03-05T12:00:00Z", "" },
+    /* classified, not major: nothing owed */
+    { { { "dora.classify", "2025-03-03T10:00:00Z", "{'criteria':" DORA_MINOR "}" } },
+      "2025-03-05T12:00:00Z", "" },
+    /* major at 10:00: the initial report within 4 hours */
+    { { { "dora.classify", "2025-03-03T10:00:00Z", "{'criteria':" DORA_MAJOR "}" } },
+      "2025-03-03T12:00:00Z", "initial:pending@2025-03-03T14:00:00Z" },
+    { { { "dora.classify", "2025-03-03T10:00:00Z", "{'criteria':" DORA_MAJOR "}" } },
+      "2025-03-03T14:00:01Z", "initial:missed@2025-03-03T14:00:00Z" },
+    /* on time, then the intermediate report runs 72 hours from it */
+    { { { "dora.classify", "2025-03-03T10:00:00Z", "{'criteria':" DORA_MAJOR "}" },
+        { "dora.report_submitted", "2025-03-03T13:00:00Z",
+          "{'report':'initial','at':'2025-03-03T13:00:00Z','authority':'BaFin'}" } },
+      "2025-03-04T12:00:00Z",
+      "initial:met@2025-03-03T14:00:00Z intermediate:pending@2025-03-06T13:00:00Z" },
+    /* the initial report late: missed for good */
+    { { { "dora.classify", "2025-03-03T10:00:00Z", "{'criteria':" DORA_MAJOR "}" },
+        { "dora.report_submitted", "2025-03-03T16:00:00Z",
+          "{'report':'initial','at':'2025-03-03T16:00:00Z','authority':'BaFin'}" } },
+      "2025-03-04T12:00:00Z",
+      "initial:missed@2025-03-03T14:00:00Z intermediate:pending@2025-03-06T16:00:00Z" },
+    /* the intermediate report two hours late; the final one is due a
+     * month after it, on Sunday 6 April, relieved to Monday noon in Berlin */
+    { { { "dora.classify", "2025-03-03T10:00:00Z", "{'criteria':" DORA_MAJOR "}" },
+        { "dora.report_submitted", "2025-03-03T13:00:00Z",
+          "{'report':'initial','at':'2025-03-03T13:00:00Z','authority':'BaFin'}" },
+        { "dora.report_submitted", "2025-03-06T15:00:00Z",
+          "{'report':'intermediate','at':'2025-03-06T15:00:00Z','authority':'BaFin'}" } },
+      "2025-03-10T12:00:00Z",
+      "initial:met@2025-03-03T14:00:00Z intermediate:missed@2025-03-06T13:00:00Z "
+      "final:pending@2025-04-07T10:00:00Z" },
+    /* the final report in time: every deadline judged (the month after
+     * the intermediate report ends on Saturday 5 April: relieved too) */
+    { { { "dora.classify", "2025-03-03T10:00:00Z", "{'criteria':" DORA_MAJOR "}" },
+        { "dora.report_submitted", "2025-03-03T13:00:00Z",
+          "{'report':'initial','at':'2025-03-03T13:00:00Z','authority':'BaFin'}" },
+        { "dora.report_submitted", "2025-03-05T15:00:00Z",
+          "{'report':'intermediate','at':'2025-03-05T15:00:00Z','authority':'BaFin'}" },
+        { "dora.report_submitted", "2025-04-01T09:00:00Z",
+          "{'report':'final','at':'2025-04-01T09:00:00Z','authority':'BaFin'}" } },
+      "2025-06-01T12:00:00Z",
+      "initial:met@2025-03-03T14:00:00Z intermediate:met@2025-03-06T13:00:00Z "
+      "final:met@2025-04-07T10:00:00Z" },
+    /* reclassified as non-major after the initial report: no further clock */
+    { { { "dora.classify", "2025-03-03T10:00:00Z", "{'criteria':" DORA_MAJOR "}" },
+        { "dora.report_submitted", "2025-03-03T13:00:00Z",
+          "{'report':'initial','at':'2025-03-03T13:00:00Z','authority':'BaFin'}" },
+        { "dora.classify", "2025-03-04T10:00:00Z", "{'criteria':" DORA_MINOR "}" } },
+      "2025-03-10T12:00:00Z", "initial:met@2025-03-03T14:00:00Z" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      VigilIncident *incident;
+      g_autofree char *text = NULL;
+
+      g_test_message ("case %u", i);
+      incident = create (f, "2025-03-03T09:05:00Z", "Payments down",
+                         "'type':'malware','detected_at':'2025-03-03T09:00:00Z',"
+                         "'aware_at':'2025-03-03T09:00:00Z'");
+      for (guint j = 0; j < G_N_ELEMENTS (cases[i].ops) && cases[i].ops[j][0] != NULL; j++)
+        apply (f, &incident, cases[i].ops[j][0], ANALYST, cases[i].ops[j][1], cases[i].ops[j][2]);
+      text = describe_deadlines (incident, cases[i].now);
+      g_assert_cmpstr (text, ==, cases[i].expected);
+      g_object_unref (incident);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -888,6 +1034,8 @@ main (int   argc,
   ADD ("figures/async", test_async);
   ADD ("csv/quoting", test_csv_quoting);
   ADD ("csv/empty", test_empty);
+  ADD ("deadlines/state", test_deadline_state);
+  ADD ("deadlines/reports", test_report_deadlines);
 
 #undef ADD
 

@@ -883,3 +883,168 @@ vigil_figures_to_csv (VigilFigures      *figures,
 
   return g_string_free (csv, FALSE);
 }
+
+/* DORA report deadlines */
+
+const char *
+vigil_deadline_state_to_string (VigilDeadlineState state)
+{
+  static const char * const ids[] = { "pending", "met", "missed" };
+
+  g_return_val_if_fail (state <= VIGIL_DEADLINE_MISSED, NULL);
+  return ids[state];
+}
+
+const char *
+vigil_deadline_state_get_label (VigilDeadlineState state)
+{
+  static const char * const labels[] = { N_("pending"), N_("met"), N_("missed") };
+
+  g_return_val_if_fail (state <= VIGIL_DEADLINE_MISSED, NULL);
+  return _(labels[state]);
+}
+
+VigilDeadlineState
+vigil_deadline_state_at (GDateTime *due,
+                         GDateTime *submitted_at,
+                         GDateTime *now)
+{
+  g_return_val_if_fail (due != NULL, VIGIL_DEADLINE_PENDING);
+  g_return_val_if_fail (now != NULL, VIGIL_DEADLINE_PENDING);
+
+  if (submitted_at != NULL)
+    return g_date_time_compare (submitted_at, due) <= 0 ? VIGIL_DEADLINE_MET
+                                                        : VIGIL_DEADLINE_MISSED;
+  return g_date_time_compare (now, due) <= 0 ? VIGIL_DEADLINE_PENDING : VIGIL_DEADLINE_MISSED;
+}
+
+static void
+report_deadline_clear (gpointer data)
+{
+  VigilReportDeadline *deadline = data;
+
+  g_clear_pointer (&deadline->due, g_date_time_unref);
+  g_clear_pointer (&deadline->submitted_at, g_date_time_unref);
+}
+
+/* The first submission of each kind of report, and the latest intermediate
+ * one (the final report's clock runs from it). */
+static void
+read_report_times (JsonObject  *dora,
+                   GDateTime  **first,
+                   GDateTime  **last_intermediate)
+{
+  static const char * const kinds[] = { "initial", "intermediate", "final" };
+  JsonNode *node = json_object_get_member (dora, "reports");
+  JsonArray *reports;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  reports = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (reports); i++)
+    {
+      JsonNode *element = json_array_get_element (reports, i);
+      JsonObject *report;
+      g_autoptr(GDateTime) at = NULL;
+      const char *kind;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      report = json_node_get_object (element);
+      kind = json_object_get_string_member_with_default (report, "report", "");
+      at = vigil_time_from_iso (json_object_get_string_member_with_default (report, "at", ""));
+      if (at == NULL)
+        continue;
+      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        {
+          if (!g_str_equal (kind, kinds[k]))
+            continue;
+          if (first[k] == NULL || g_date_time_compare (at, first[k]) < 0)
+            {
+              g_clear_pointer (&first[k], g_date_time_unref);
+              first[k] = g_date_time_ref (at);
+            }
+          if (k == VIGIL_DORA_REPORT_INTERMEDIATE &&
+              (*last_intermediate == NULL || g_date_time_compare (at, *last_intermediate) > 0))
+            {
+              g_clear_pointer (last_intermediate, g_date_time_unref);
+              *last_intermediate = g_date_time_ref (at);
+            }
+        }
+    }
+}
+
+GArray *
+vigil_figures_list_report_deadlines (VigilIncident         *incident,
+                                     const VigilDoraEntity *entity,
+                                     VigilCalendar         *calendar,
+                                     GDateTime             *now)
+{
+  GArray *result = g_array_new (FALSE, TRUE, sizeof (VigilReportDeadline));
+  g_autoptr(VigilCalendar) no_holidays = NULL;
+  g_autoptr(GDateTime) classified_at = NULL;
+  g_autoptr(GDateTime) last_intermediate = NULL;
+  g_autoptr(GPtrArray) running = NULL;
+  GDateTime *first[3] = { NULL, NULL, NULL };
+  JsonObject *dora;
+
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (incident), result);
+  g_return_val_if_fail (now != NULL, result);
+
+  g_array_set_clear_func (result, report_deadline_clear);
+  dora = vigil_incident_get_dora (incident);
+  classified_at = vigil_incident_dup_dora_classified_at (incident);
+  /* Never found major: no report is owed, and the reminder of an
+   * unclassified incident is the incident page's, not a deadline. */
+  if (dora == NULL || classified_at == NULL || vigil_incident_get_aware_at (incident) == NULL)
+    return result;
+
+  if (entity == NULL)
+    entity = vigil_incident_get_default_dora_entity ();
+  if (calendar == NULL)
+    calendar = no_holidays = vigil_calendar_new ();
+  read_report_times (dora, first, &last_intermediate);
+  running = vigil_incident_compute_dora_deadlines (incident, entity, calendar);
+
+  for (guint k = VIGIL_DORA_REPORT_INITIAL; k <= VIGIL_DORA_REPORT_FINAL; k++)
+    {
+      VigilReportDeadline item = { k, VIGIL_DEADLINE_PENDING, NULL, NULL };
+
+      if (first[k] != NULL)
+        {
+          /* The limit as it stood: from the reports before this one. */
+          VigilDoraReportTimes times = { 0 };
+          g_autoptr(VigilDoraDeadline) deadline = NULL;
+
+          times.aware_at = vigil_incident_get_aware_at (incident);
+          times.classified_at = classified_at;
+          if (k > VIGIL_DORA_REPORT_INITIAL)
+            times.initial_submitted_at = first[VIGIL_DORA_REPORT_INITIAL];
+          if (k > VIGIL_DORA_REPORT_INTERMEDIATE)
+            times.last_intermediate_submitted_at = last_intermediate;
+          deadline = vigil_dora_deadline_compute (k, &times, entity, calendar);
+          if (deadline == NULL)
+            continue;
+          item.due = g_date_time_ref (deadline->relieved_due);
+          item.submitted_at = g_date_time_ref (first[k]);
+        }
+      else
+        {
+          for (guint i = 0; i < running->len; i++)
+            {
+              VigilDoraDeadline *deadline = g_ptr_array_index (running, i);
+
+              if (deadline->kind == k)
+                item.due = g_date_time_ref (deadline->relieved_due);
+            }
+          if (item.due == NULL)
+            continue;
+        }
+      item.state = vigil_deadline_state_at (item.due, item.submitted_at, now);
+      g_array_append_val (result, item);
+    }
+
+  for (guint k = 0; k < G_N_ELEMENTS (first); k++)
+    g_clear_pointer (&first[k], g_date_time_unref);
+  return result;
+}

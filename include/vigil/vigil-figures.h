@@ -281,4 +281,80 @@ const char *vigil_figures_table_get_id (VigilFiguresTable table);
 char       *vigil_figures_to_csv       (VigilFigures      *figures,
                                         VigilFiguresTable  table);
 
+/**
+ * VigilDeadlineState:
+ * @VIGIL_DEADLINE_PENDING: not submitted, and the limit has not passed yet
+ * @VIGIL_DEADLINE_MET: submitted at or before the limit
+ * @VIGIL_DEADLINE_MISSED: submitted after the limit, or not submitted and
+ *   the limit has passed
+ *
+ * Where a DORA report stands against its deadline.
+ */
+typedef enum {
+  VIGIL_DEADLINE_PENDING,
+  VIGIL_DEADLINE_MET,
+  VIGIL_DEADLINE_MISSED,
+} VigilDeadlineState;
+
+/* A stable id for @state: "pending", "met" or "missed". */
+const char         *vigil_deadline_state_to_string (VigilDeadlineState state);
+/* Translated, e.g. "met". */
+const char         *vigil_deadline_state_get_label (VigilDeadlineState state);
+
+/**
+ * vigil_deadline_state_at:
+ * @due: the limit
+ * @submitted_at: (nullable): when the report was submitted, %NULL when not
+ *   yet
+ * @now: the present
+ *
+ * A report submitted at @due itself is on time, and one not submitted is
+ * missed only once @now lies after @due (as vigil_dora_due_status()). A
+ * report submitted after @now (a clock that was wrong) is judged by its
+ * own time.
+ */
+VigilDeadlineState  vigil_deadline_state_at        (GDateTime *due,
+                                                    GDateTime *submitted_at,
+                                                    GDateTime *now);
+
+/**
+ * VigilReportDeadline:
+ * @kind: the report
+ * @state: where it stands
+ * @due: the limit it is judged by (the relieved limit, UTC)
+ * @submitted_at: (nullable): when the report was submitted
+ *
+ * One DORA report deadline of an incident, with its outcome.
+ */
+typedef struct {
+  VigilDoraReportKind  kind;
+  VigilDeadlineState   state;
+  GDateTime           *due;
+  GDateTime           *submitted_at;
+} VigilReportDeadline;
+
+/**
+ * vigil_figures_list_report_deadlines:
+ * @incident: the incident
+ * @entity: (nullable): the entity, %NULL for the default profile
+ * @calendar: (nullable): bank holidays, %NULL for none
+ * @now: the present
+ *
+ * The deadlines of the incident's DORA reports, submitted or not, in the
+ * order initial, intermediate, final. Only an incident once classified as
+ * major has any. A submitted report is judged against the limit as it
+ * stood when it was submitted (computed from the reports before it, as
+ * vigil_dora_deadline_compute() does); the first intermediate report
+ * answers the intermediate deadline. A report not submitted has a deadline
+ * as long as vigil_incident_compute_dora_deadlines() lists it: none after
+ * a reclassification as non-major, none once the final report is in.
+ *
+ * Returns: (transfer full) (element-type VigilReportDeadline): the
+ *   deadlines; the array frees its elements' times
+ */
+GArray             *vigil_figures_list_report_deadlines (VigilIncident         *incident,
+                                                         const VigilDoraEntity *entity,
+                                                         VigilCalendar         *calendar,
+                                                         GDateTime             *now);
+
 G_END_DECLS
