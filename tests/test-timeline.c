@@ -13,6 +13,7 @@
 
 #include <vigil/vigil.h>
 
+#include "vigil-dashboard.h"
 #include "vigil-timeline.h"
 #include "vigil-window.h"
 #include "vigil-sample.h"
@@ -241,6 +242,233 @@ test_refresh (Fixture       *f,
               !vigil_timeline_get_loading (f->view), "the new incident's row");
 }
 
+/* An operation at @at on @incident, applied as a lead through the store. */
+static VigilIncident *
+apply_at (Fixture       *f,
+          VigilIncident *incident,
+          const char    *incident_id,
+          const char    *kind,
+          GDateTime     *at,
+          const char    *squoted_payload)
+{
+  g_autofree char *op_id = g_uuid_string_random ();
+  g_autofree char *when = vigil_time_to_iso (at);
+  g_autofree char *payload = g_strdelimit (g_strdup (squoted_payload), "'", '"');
+  g_autofree char *doc = NULL;
+  g_autoptr(VigilOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+  VigilIncident *result;
+
+  doc = g_strdup_printf ("{\"id\":\"%s\",\"incident\":\"%s\",\"kind\":\"%s\","
+                         "\"base_rev\":%" G_GINT64_FORMAT ",\"actor\":\"lea\",\"at\":\"%s\","
+                         "\"payload\":%s}", op_id, incident_id, kind,
+                         incident != NULL ? vigil_incident_get_revision (incident) : 0,
+                         when, payload);
+  op = vigil_op_new_from_string (doc, &error);
+  g_assert_no_error (error);
+  result = vigil_store_apply (f->store, op, VIGIL_ROLE_LEAD, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&incident);
+  return result;
+}
+
+#define DORA_MAJOR "{'criteria':{'critical_services':{'malicious_access':true}," \
+                   "'data_losses':{'intrusion':true}}}"
+
+/* A major incident aware @days_ago (and a quarter of an hour), classified an
+ * hour later; @reports: hours after awareness of the initial, intermediate
+ * and final report, negative for not submitted. Returns its id. */
+static char *
+add_major (Fixture     *f,
+           const char  *title,
+           double       days_ago,
+           const double reports[3])
+{
+  static const char * const kinds[] = { "initial", "intermediate", "final" };
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) aware = g_date_time_add_seconds (now, -days_ago * 86400 - 900);
+  g_autoptr(GDateTime) classified = g_date_time_add_hours (aware, 1);
+  g_autofree char *aware_text = vigil_time_to_iso (aware);
+  g_autofree char *create = g_strdup_printf ("{'title':'%s','type':'malware',"
+                                             "'detected_at':'%s','aware_at':'%s'}",
+                                             title, aware_text, aware_text);
+  char *id = g_uuid_string_random ();
+  VigilIncident *incident = NULL;
+
+  incident = apply_at (f, incident, id, "incident.create", aware, create);
+  incident = apply_at (f, incident, id, "dora.classify", classified, DORA_MAJOR);
+  for (guint k = 0; k < 3 && reports[k] >= 0; k++)
+    {
+      g_autoptr(GDateTime) at = g_date_time_add_seconds (aware, reports[k] * 3600);
+      g_autofree char *at_text = vigil_time_to_iso (at);
+      g_autofree char *payload = g_strdup_printf ("{'report':'%s','at':'%s',"
+                                                  "'authority':'BaFin'}", kinds[k], at_text);
+
+      incident = apply_at (f, incident, id, "dora.report_submitted", at, payload);
+    }
+  g_object_unref (incident);
+  return id;
+}
+
+static guint
+find_row (VigilTimeline *view,
+          const char    *id)
+{
+  for (guint i = 0; i < vigil_timeline_get_n_rows (view); i++)
+    if (g_str_equal (vigil_timeline_get_row_id (view, i), id))
+      return i;
+  g_assert_not_reached ();
+}
+
+/* Scrolls @row into view by keyboard and returns the tooltip over its bars. */
+static char *
+tooltip_of_row (Fixture *f,
+                guint    row)
+{
+  double x, y;
+
+  gtk_widget_grab_focus (GTK_WIDGET (f->view));
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "timeline.select", "i",
+                              (int) row + 1);
+  vigil_timeline_get_row_point (f->view, row, &x, &y);
+  return vigil_timeline_dup_tooltip_at (f->view, gtk_widget_get_width (GTK_WIDGET (f->view)) - 40,
+                                        y);
+}
+
+/* Report deadlines show as markers met, pending and missed, and the
+ * tooltip names each with its time and state. */
+static void
+test_deadlines (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pending = NULL, *late = NULL, *missed = NULL;
+  g_autofree char *tip = NULL;
+
+  g_assert_true (vigil_sample_fill_store (f->store, 6, 7, &error));
+  /* Classified an hour ago: the initial report is due in three hours. */
+  pending = add_major (f, "Payments gateway down", 0.04, (const double[]) { -1, -1, -1 });
+  /* Initial on time, intermediate late, final still running. */
+  late = add_major (f, "Card processing outage", 12,
+                    (const double[]) { 2, 80, -1 });
+  /* Nothing reported for a month. */
+  missed = add_major (f, "Core ledger tampering", 30, (const double[]) { -1, -1, -1 });
+  open_timeline (f);
+  g_assert_cmpuint (vigil_timeline_get_n_rows (f->view), ==, 9);
+  g_assert_cmpuint (vigil_timeline_count_deadlines (f->view, VIGIL_DEADLINE_MET), ==, 1);
+  g_assert_cmpuint (vigil_timeline_count_deadlines (f->view, VIGIL_DEADLINE_PENDING), ==, 2);
+  g_assert_cmpuint (vigil_timeline_count_deadlines (f->view, VIGIL_DEADLINE_MISSED), ==, 2);
+
+  tip = tooltip_of_row (f, find_row (f->view, pending));
+  g_assert_nonnull (strstr (tip, "Payments gateway down"));
+  g_assert_nonnull (strstr (tip, "Initial report due "));
+  g_assert_nonnull (strstr (tip, ": not submitted yet"));
+  g_clear_pointer (&tip, g_free);
+
+  tip = tooltip_of_row (f, find_row (f->view, late));
+  g_assert_nonnull (strstr (tip, "Initial report due "));
+  g_assert_nonnull (strstr (tip, ": on time (submitted "));
+  g_assert_nonnull (strstr (tip, "Intermediate report due "));
+  g_assert_nonnull (strstr (tip, ": missed (submitted late, "));
+  g_assert_nonnull (strstr (tip, "Final report due "));
+  g_clear_pointer (&tip, g_free);
+
+  tip = tooltip_of_row (f, find_row (f->view, missed));
+  g_assert_nonnull (strstr (tip, "Initial report due "));
+  g_assert_nonnull (strstr (tip, ": missed (not submitted)"));
+  g_assert_null (strstr (tip, "Intermediate"));
+
+  /* Zoomed in on the last weeks, where the markers are. */
+  {
+    double now = g_get_real_time () / (double) G_USEC_PER_SEC;
+
+    vigil_timeline_set_range (f->view, now - 86400 * 33, now + 86400 * 12);
+  }
+  test_gui_wait_painted (GTK_WIDGET (f->view));
+  test_gui_shoot (GTK_WINDOW (f->window), "timeline-deadlines");
+}
+
+/* A real key press through the X server to @window; FALSE when it cannot be
+ * done here. */
+static gboolean
+press_keys (GtkWidget  *window,
+            const char *keys)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  g_autofree char *command = NULL;
+  int status;
+
+  if (!GDK_IS_X11_SURFACE (surface) || xdotool == NULL)
+    return FALSE;
+  command = g_strdup_printf ("%s windowraise %lu windowfocus --sync %lu key --window %lu %s",
+                             xdotool, (unsigned long) gdk_x11_surface_get_xid (surface),
+                             (unsigned long) gdk_x11_surface_get_xid (surface),
+                             (unsigned long) gdk_x11_surface_get_xid (surface), keys);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, NULL));
+  return g_spawn_check_wait_status (status, NULL);
+#else
+  return FALSE;
+#endif
+}
+
+static void
+show_view (Fixture    *f,
+           const char *keys,
+           const char *name)
+{
+  AdwViewStack *stack = ADW_VIEW_STACK (test_gui_find_by_type (GTK_WIDGET (f->window),
+                                                               ADW_TYPE_VIEW_STACK));
+
+  if (!press_keys (GTK_WIDGET (f->window), keys))
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-view", "s", name);
+  WAIT_UNTIL (g_strcmp0 (adw_view_stack_get_visible_child_name (stack), name) == 0, name);
+}
+
+/* 500 incidents: the board, the dashboard (Alt+3), the timeline (Alt+4) and
+ * back, each showing all of them, without a warning (they are fatal here). */
+static void
+test_switch_views (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VigilDashboard *dashboard;
+  VigilFigures *figures;
+
+  g_assert_true (vigil_sample_fill_store (f->store, 500, 11, &error));
+  g_assert_no_error (error);
+  f->workspace = vigil_workspace_new (f->store, "mia", VIGIL_ROLE_MANAGER);
+  f->window = VIGIL_WINDOW (vigil_window_new (NULL, f->workspace));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  WAIT_UNTIL (vigil_workspace_get_loaded (f->workspace), "the workspace");
+  test_gui_wait_painted (GTK_WIDGET (f->window));
+  dashboard = VIGIL_DASHBOARD (test_gui_find_by_type (GTK_WIDGET (f->window),
+                                                      VIGIL_TYPE_DASHBOARD));
+  f->view = VIGIL_TIMELINE (test_gui_find_by_type (GTK_WIDGET (f->window), VIGIL_TYPE_TIMELINE));
+
+  for (guint round = 0; round < 2; round++)
+    {
+      show_view (f, "alt+3", "dashboard");
+      WAIT_UNTIL (vigil_dashboard_get_figures (dashboard) != NULL &&
+                  !vigil_dashboard_get_computing (dashboard), "the dashboard's figures");
+      test_gui_wait_painted (GTK_WIDGET (dashboard));
+      figures = vigil_dashboard_get_figures (dashboard);
+      g_assert_cmpuint (figures->n_incidents, ==, 500);
+      g_assert_cmpuint (figures->timelines->len, ==, 500);
+
+      show_view (f, "alt+4", "timeline");
+      WAIT_UNTIL (vigil_timeline_get_loaded (f->view) && !vigil_timeline_get_loading (f->view),
+                  "the timeline");
+      test_gui_wait_painted (GTK_WIDGET (f->view));
+      g_assert_cmpuint (vigil_timeline_get_n_rows (f->view), ==, 500);
+
+      show_view (f, "alt+1", "board");
+      test_gui_wait_painted (GTK_WIDGET (f->window));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -257,6 +485,10 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/vigil/timeline/rows", Fixture, NULL, fixture_set_up, test_rows,
+              fixture_tear_down);
+  g_test_add ("/vigil/timeline/deadlines", Fixture, NULL, fixture_set_up, test_deadlines,
+              fixture_tear_down);
+  g_test_add ("/vigil/timeline/switch-views", Fixture, NULL, fixture_set_up, test_switch_views,
               fixture_tear_down);
   g_test_add ("/vigil/timeline/refresh", Fixture, NULL, fixture_set_up, test_refresh,
               fixture_tear_down);

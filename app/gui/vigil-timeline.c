@@ -13,7 +13,7 @@
 
 #define ROW_HEIGHT 28
 #define HEADER_HEIGHT 24
-#define FOOTER_HEIGHT 44
+#define FOOTER_HEIGHT 52
 #define LABEL_WIDTH 260
 #define REFRESH_DELAY_MS 300
 #define MIN_SPAN (3600.0 * 2)             /* two hours across the widget */
@@ -31,10 +31,18 @@ typedef struct {
 } Mark;
 
 typedef struct {
+  VigilDoraReportKind kind;
+  VigilDeadlineState  state;
+  gint64              at;         /* the limit */
+  gint64              submitted;  /* 0 while not submitted */
+} Due;
+
+typedef struct {
   char   *id;
   char   *label;
   GArray *bars;
   GArray *marks;
+  GArray *deadlines;
 } Row;
 
 struct _VigilTimeline
@@ -59,6 +67,7 @@ struct _VigilTimeline
 
   double          drag_start;
   double          drag_scroll_y;
+  gint64          last_draw_us;
 };
 
 G_DEFINE_FINAL_TYPE (VigilTimeline, vigil_timeline, GTK_TYPE_WIDGET)
@@ -81,6 +90,7 @@ row_free (gpointer data)
   g_free (row->label);
   g_array_unref (row->bars);
   g_array_unref (row->marks);
+  g_array_unref (row->deadlines);
   g_free (row);
 }
 
@@ -96,6 +106,7 @@ load_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) incidents = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (row_free);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
   incidents = vigil_store_list_incidents (store, &error);
   if (incidents == NULL)
@@ -109,6 +120,7 @@ load_thread (GTask        *task,
       VigilIncident *incident = g_ptr_array_index (incidents, i);
       g_autoptr(GPtrArray) log = NULL;
       g_autoptr(VigilIncidentTimeline) timeline = NULL;
+      g_autoptr(GArray) deadlines = NULL;
       Row *row;
 
       if (g_cancellable_is_cancelled (cancellable))
@@ -126,6 +138,16 @@ load_thread (GTask        *task,
                                     vigil_incident_get_title (incident));
       row->bars = g_array_new (FALSE, TRUE, sizeof (Bar));
       row->marks = g_array_new (FALSE, TRUE, sizeof (Mark));
+      row->deadlines = g_array_new (FALSE, TRUE, sizeof (Due));
+      deadlines = vigil_figures_list_report_deadlines (incident, NULL, NULL, now);
+      for (guint j = 0; j < deadlines->len; j++)
+        {
+          VigilReportDeadline *deadline = &g_array_index (deadlines, VigilReportDeadline, j);
+          Due due = { deadline->kind, deadline->state, g_date_time_to_unix (deadline->due),
+                      deadline->submitted_at ? g_date_time_to_unix (deadline->submitted_at) : 0 };
+
+          g_array_append_val (row->deadlines, due);
+        }
       for (guint j = 0; j < timeline->phases->len; j++)
         {
           VigilTimelineInterval *interval = &g_array_index (timeline->phases,
@@ -272,16 +294,6 @@ bar_left (VigilTimeline *self)
 }
 
 static double
-time_to_x (VigilTimeline *self,
-           double         t)
-{
-  double left = bar_left (self);
-  double width = MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - left);
-
-  return left + (t - self->start) / self->span * width;
-}
-
-static double
 x_to_time (VigilTimeline *self,
            double         x)
 {
@@ -315,7 +327,36 @@ clamp_scroll (VigilTimeline *self)
   self->scroll_y = CLAMP (self->scroll_y, 0, MAX (0, content - view));
 }
 
-/* Drawing */
+/* Drawing
+ *
+ * The drawing knows nothing of the widget: a Canvas says what to draw
+ * where, so that the same code paints the view, an image of it and the
+ * pages of a PDF, the last two in a worker thread. */
+
+typedef struct {
+  PangoContext *pango;
+  GPtrArray    *rows;
+  double        start;      /* time at the left of the bar area */
+  double        span;       /* seconds across the bar area */
+  double        width;
+  double        height;
+  double        left;       /* where the bar area begins */
+  double        top;        /* where the rows begin */
+  double        bottom;     /* where the rows end */
+  double        scroll_y;   /* pixels scrolled down; rows above are skipped */
+  int           selected;   /* the row to highlight, or -1 */
+  gboolean      dark;
+  GdkRGBA       fg;
+  GdkRGBA       bg;
+  gint64        now;
+} Canvas;
+
+static double
+canvas_time_to_x (const Canvas *canvas,
+                  double        t)
+{
+  return canvas->left + (t - canvas->start) / canvas->span * MAX (1, canvas->width - canvas->left);
+}
 
 static void
 phase_colour (VigilPhase phase,
@@ -323,30 +364,65 @@ phase_colour (VigilPhase phase,
               GdkRGBA   *rgba)
 {
   /* The board's phase colours: blue, purple, orange, green. */
-  static const char *light[] = { "#3584e4", "#9141ac", "#ff7800", "#2ec27e" };
-  static const char *dimmed[] = { "#1c71d8", "#813d9c", "#e66100", "#26a269" };
+  static const GdkRGBA light[] = {
+    { 0.208, 0.518, 0.894, 1 }, { 0.569, 0.255, 0.675, 1 },
+    { 1.000, 0.471, 0.000, 1 }, { 0.180, 0.761, 0.494, 1 },
+  };
+  static const GdkRGBA dimmed[] = {
+    { 0.110, 0.443, 0.847, 1 }, { 0.506, 0.239, 0.612, 1 },
+    { 0.902, 0.380, 0.000, 1 }, { 0.149, 0.635, 0.412, 1 },
+  };
 
-  gdk_rgba_parse (rgba, (dark ? dimmed : light)[MIN (phase, VIGIL_PHASE_LEARN)]);
+  *rgba = (dark ? dimmed : light)[MIN (phase, VIGIL_PHASE_LEARN)];
+}
+
+static void
+deadline_colour (VigilDeadlineState state,
+                 gboolean           dark,
+                 GdkRGBA           *rgba)
+{
+  /* Green, amber and red; brighter on the dark background. */
+  static const GdkRGBA light[] = {
+    { 0.898, 0.647, 0.039, 1 }, { 0.149, 0.635, 0.412, 1 }, { 0.878, 0.106, 0.141, 1 },
+  };
+  static const GdkRGBA bright[] = {
+    { 0.965, 0.827, 0.176, 1 }, { 0.341, 0.890, 0.537, 1 }, { 1.000, 0.482, 0.388, 1 },
+  };
+
+  *rgba = (dark ? bright : light)[MIN (state, VIGIL_DEADLINE_MISSED)];
 }
 
 static void
 draw_text (cairo_t       *cr,
-           GtkWidget     *widget,
+           const Canvas  *canvas,
            const char    *text,
            double         x,
            double         y,
            double         max_width,
            const GdkRGBA *colour)
 {
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  g_autoptr(PangoLayout) layout = pango_layout_new (canvas->pango);
   int height;
 
+  pango_layout_set_text (layout, text, -1);
   pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   pango_layout_get_pixel_size (layout, NULL, &height);
   gdk_cairo_set_source_rgba (cr, colour);
   cairo_move_to (cr, x, y - height / 2.0);
   pango_cairo_show_layout (cr, layout);
+}
+
+static int
+text_width (const Canvas *canvas,
+            const char   *text)
+{
+  g_autoptr(PangoLayout) layout = pango_layout_new (canvas->pango);
+  int width;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  return width;
 }
 
 static void
@@ -387,6 +463,81 @@ draw_marker (cairo_t                 *cr,
     }
 }
 
+/* A report deadline: a flag on a pole at the limit, its shape telling the
+ * state without the colour (met: a tick in a disc; pending: an hourglass;
+ * missed: a cross in a square), outlined in the background so that it
+ * stands out on a bar of any phase. */
+static void
+draw_deadline (cairo_t            *cr,
+               VigilDeadlineState  state,
+               double              x,
+               double              top,
+               double              row_height,
+               gboolean            dark,
+               const GdkRGBA      *bg)
+{
+  double r = 6;
+  double y = top + row_height / 2.0;
+  GdkRGBA colour;
+
+  deadline_colour (state, dark, &colour);
+  cairo_save (cr);
+  cairo_new_path (cr);
+
+  /* The pole, over the whole row. */
+  gdk_cairo_set_source_rgba (cr, &colour);
+  cairo_rectangle (cr, floor (x) - 0.5, top + 1, 1.5, row_height - 2);
+  cairo_fill (cr);
+
+  switch (state)
+    {
+    case VIGIL_DEADLINE_MET:
+      cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+      gdk_cairo_set_source_rgba (cr, bg);
+      cairo_set_line_width (cr, 3);
+      cairo_stroke_preserve (cr);
+      gdk_cairo_set_source_rgba (cr, &colour);
+      cairo_fill (cr);
+      cairo_move_to (cr, x - 3, y + 0.2);
+      cairo_line_to (cr, x - 0.8, y + 2.6);
+      cairo_line_to (cr, x + 3.2, y - 2.6);
+      gdk_cairo_set_source_rgba (cr, bg);
+      cairo_set_line_width (cr, 1.8);
+      cairo_stroke (cr);
+      break;
+    case VIGIL_DEADLINE_PENDING:
+      cairo_move_to (cr, x - r, y - r);
+      cairo_line_to (cr, x + r, y - r);
+      cairo_line_to (cr, x - r, y + r);
+      cairo_line_to (cr, x + r, y + r);
+      cairo_close_path (cr);
+      gdk_cairo_set_source_rgba (cr, bg);
+      cairo_set_line_width (cr, 3);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      cairo_stroke_preserve (cr);
+      gdk_cairo_set_source_rgba (cr, &colour);
+      cairo_fill (cr);
+      break;
+    case VIGIL_DEADLINE_MISSED:
+    default:
+      cairo_rectangle (cr, x - r, y - r, 2 * r, 2 * r);
+      gdk_cairo_set_source_rgba (cr, bg);
+      cairo_set_line_width (cr, 3);
+      cairo_stroke_preserve (cr);
+      gdk_cairo_set_source_rgba (cr, &colour);
+      cairo_fill (cr);
+      cairo_move_to (cr, x - 3, y - 3);
+      cairo_line_to (cr, x + 3, y + 3);
+      cairo_move_to (cr, x + 3, y - 3);
+      cairo_line_to (cr, x - 3, y + 3);
+      gdk_cairo_set_source_rgba (cr, bg);
+      cairo_set_line_width (cr, 1.8);
+      cairo_stroke (cr);
+      break;
+    }
+  cairo_restore (cr);
+}
+
 /* Ticks at least 90 pixels apart: hours, days, weeks, then whole months. */
 static const char *
 tick_step (double  seconds_per_pixel,
@@ -410,52 +561,95 @@ tick_step (double  seconds_per_pixel,
   return steps[i].format;
 }
 
-/* Only the rows in view. */
+/* The time axis along the top and its grid over the rows. */
 static void
-draw_rows (VigilTimeline *self,
-           cairo_t       *cr,
-           int            width,
-           int            height,
-           gboolean       dark,
-           const GdkRGBA *fg_colour)
+draw_axis (const Canvas *canvas,
+           cairo_t      *cr)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
-  double left = bar_left (self);
-  GdkRGBA fg = *fg_colour;
+  double width_px = MAX (1, canvas->width - canvas->left);
+  g_autoptr(GDateTime) origin = g_date_time_new_from_unix_local ((gint64) canvas->start);
+  g_autoptr(GDateTime) tick = NULL;
+  GdkRGBA faint = canvas->fg;
+  const char *format;
+  double step;
+  int months;
+
+  faint.alpha = 0.12;
+  format = tick_step (canvas->span / width_px, &step, &months);
+  if (months > 0)
+    tick = g_date_time_new_local (g_date_time_get_year (origin),
+                                  g_date_time_get_month (origin), 1, 0, 0, 0);
+  else
+    {
+      gint64 offset = g_date_time_get_utc_offset (origin) / G_USEC_PER_SEC;
+      double t = floor ((canvas->start + offset) / step) * step - offset;
+
+      tick = g_date_time_new_from_unix_local ((gint64) t);
+    }
+  while (tick != NULL && g_date_time_to_unix (tick) < canvas->start + canvas->span)
+    {
+      double x = canvas_time_to_x (canvas, g_date_time_to_unix (tick));
+      GDateTime *next;
+
+      if (x >= canvas->left)
+        {
+          g_autofree char *text = g_date_time_format (tick, format);
+
+          gdk_cairo_set_source_rgba (cr, &faint);
+          cairo_rectangle (cr, floor (x), canvas->top, 1, canvas->bottom - canvas->top);
+          cairo_fill (cr);
+          draw_text (cr, canvas, text, x + 3, canvas->top - HEADER_HEIGHT / 2.0, 86, &canvas->fg);
+        }
+      next = months > 0 ? g_date_time_add_months (tick, months)
+                        : g_date_time_add_seconds (tick, step);
+      g_date_time_unref (tick);
+      tick = next;
+    }
+}
+
+/* Only the rows between top and bottom. */
+static void
+draw_rows (const Canvas *canvas,
+           cairo_t      *cr)
+{
+  double left = canvas->left;
+  double width = canvas->width;
+  double t0 = canvas->start - canvas->span * 0.05;
+  double t1 = canvas->start + canvas->span * 1.05;
   guint first, last;
 
-  first = (guint) (self->scroll_y / ROW_HEIGHT);
-  last = MIN (self->rows->len,
-              first + (height - HEADER_HEIGHT - FOOTER_HEIGHT) / ROW_HEIGHT + 2);
+  if (canvas->rows == NULL)
+    return;
+  first = (guint) (canvas->scroll_y / ROW_HEIGHT);
+  last = MIN (canvas->rows->len,
+              first + (guint) ((canvas->bottom - canvas->top) / ROW_HEIGHT) + 2);
   cairo_save (cr);
-  cairo_rectangle (cr, 0, HEADER_HEIGHT, width, height - HEADER_HEIGHT - FOOTER_HEIGHT);
+  cairo_rectangle (cr, 0, canvas->top, width, canvas->bottom - canvas->top);
   cairo_clip (cr);
   for (guint i = first; i < last; i++)
     {
-      Row *row = g_ptr_array_index (self->rows, i);
-      double y = HEADER_HEIGHT + i * ROW_HEIGHT - self->scroll_y;
+      Row *row = g_ptr_array_index (canvas->rows, i);
+      double y = canvas->top + i * ROW_HEIGHT - canvas->scroll_y;
       double mid = y + ROW_HEIGHT / 2.0;
 
       if (i % 2 == 1)
         {
-          GdkRGBA band = fg;
+          GdkRGBA band = canvas->fg;
 
           band.alpha = 0.04;
           gdk_cairo_set_source_rgba (cr, &band);
           cairo_rectangle (cr, 0, y, width, ROW_HEIGHT);
           cairo_fill (cr);
         }
-      if ((int) i == self->selected && gtk_widget_has_focus (widget))
+      if ((int) i == canvas->selected)
         {
-          GdkRGBA accent;
+          GdkRGBA accent = { 0.208, 0.518, 0.894, 0.25 };
 
-          gdk_rgba_parse (&accent, "#3584e4");
-          accent.alpha = 0.25;
           gdk_cairo_set_source_rgba (cr, &accent);
           cairo_rectangle (cr, 0, y, width, ROW_HEIGHT);
           cairo_fill (cr);
         }
-      draw_text (cr, widget, row->label, 8, mid, left - 16, &fg);
+      draw_text (cr, canvas, row->label, 8, mid, left - 16, &canvas->fg);
 
       cairo_save (cr);
       cairo_rectangle (cr, left, y, width - left, ROW_HEIGHT);
@@ -463,12 +657,15 @@ draw_rows (VigilTimeline *self,
       for (guint j = 0; j < row->bars->len; j++)
         {
           Bar *bar = &g_array_index (row->bars, Bar, j);
-          double x0 = time_to_x (self, bar->start);
-          double x1 = time_to_x (self, bar->end != 0 ? bar->end
-                                                    : g_get_real_time () / G_USEC_PER_SEC);
+          gint64 end = bar->end != 0 ? bar->end : canvas->now;
+          double x0, x1;
           GdkRGBA colour;
 
-          phase_colour (bar->phase, dark, &colour);
+          if (end < t0 || bar->start > t1)
+            continue;
+          x0 = canvas_time_to_x (canvas, MAX (bar->start, t0));
+          x1 = canvas_time_to_x (canvas, MIN (end, t1));
+          phase_colour (bar->phase, canvas->dark, &colour);
           gdk_cairo_set_source_rgba (cr, &colour);
           cairo_rectangle (cr, x0, y + 7, MAX (2, x1 - x0), ROW_HEIGHT - 14);
           cairo_fill (cr);
@@ -477,21 +674,29 @@ draw_rows (VigilTimeline *self,
         {
           Mark *mark = &g_array_index (row->marks, Mark, j);
 
-          draw_marker (cr, mark->kind, time_to_x (self, mark->at), mid, &fg);
+          if (mark->at >= t0 && mark->at <= t1)
+            draw_marker (cr, mark->kind, canvas_time_to_x (canvas, mark->at), mid, &canvas->fg);
+        }
+      for (guint j = 0; j < row->deadlines->len; j++)
+        {
+          Due *due = &g_array_index (row->deadlines, Due, j);
+
+          if (due->at >= t0 && due->at <= t1)
+            draw_deadline (cr, due->state, canvas_time_to_x (canvas, due->at), y, ROW_HEIGHT,
+                           canvas->dark, &canvas->bg);
         }
       cairo_restore (cr);
     }
   cairo_restore (cr);
-
 }
 
-/* What the colours and shapes mean, along the bottom. */
+/* What the colours and shapes mean, along the bottom; a second line when
+ * one is not wide enough. */
 static void
-draw_legend (cairo_t       *cr,
-             GtkWidget     *widget,
-             double         mid,
-             gboolean       dark,
-             const GdkRGBA *fg)
+draw_legend (const Canvas *canvas,
+             cairo_t      *cr,
+             double        top,
+             double        right)
 {
   static const struct { VigilTimelineMarkerKind kind; const char *label; } marks[] = {
     { VIGIL_TIMELINE_DETECTED, N_("Detected") },
@@ -499,34 +704,94 @@ draw_legend (cairo_t       *cr,
     { VIGIL_TIMELINE_APPROVED, N_("Approved") },
     { VIGIL_TIMELINE_ARCHIVED, N_("Archived") },
   };
-  double x = 8;
+  static const struct { VigilDeadlineState state; const char *label; } dues[] = {
+    { VIGIL_DEADLINE_MET, N_("Report on time") },
+    { VIGIL_DEADLINE_PENDING, N_("Report due") },
+    { VIGIL_DEADLINE_MISSED, N_("Report missed") },
+  };
+  double x = 8, mid = top + 12;
+
+#define NEXT_ITEM(item_width)               \
+  G_STMT_START {                            \
+    if (x > 8 && x + (item_width) > right)  \
+      {                                     \
+        x = 8;                              \
+        mid += 20;                          \
+      }                                     \
+  } G_STMT_END
 
   for (VigilPhase phase = VIGIL_PHASE_DETECT; phase <= VIGIL_PHASE_LEARN; phase++)
     {
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget,
-                                                                     vigil_phase_get_name (phase));
+      const char *label = vigil_phase_get_name (phase);
+      int w = text_width (canvas, label);
       GdkRGBA colour;
-      int text_width;
 
-      phase_colour (phase, dark, &colour);
+      NEXT_ITEM (24 + w);
+      phase_colour (phase, canvas->dark, &colour);
       gdk_cairo_set_source_rgba (cr, &colour);
       cairo_rectangle (cr, x, mid - 6, 18, 12);
       cairo_fill (cr);
-      pango_layout_get_pixel_size (layout, &text_width, NULL);
-      draw_text (cr, widget, vigil_phase_get_name (phase), x + 24, mid, text_width + 1, fg);
-      x += 24 + text_width + 18;
+      draw_text (cr, canvas, label, x + 24, mid, w + 1, &canvas->fg);
+      x += 24 + w + 18;
     }
   for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
     {
       const char *label = _(marks[i].label);
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, label);
-      int text_width;
+      int w = text_width (canvas, label);
 
-      draw_marker (cr, marks[i].kind, x + 6, mid, fg);
-      pango_layout_get_pixel_size (layout, &text_width, NULL);
-      draw_text (cr, widget, label, x + 16, mid, text_width + 1, fg);
-      x += 16 + text_width + 14;
+      NEXT_ITEM (16 + w);
+      draw_marker (cr, marks[i].kind, x + 6, mid, &canvas->fg);
+      draw_text (cr, canvas, label, x + 16, mid, w + 1, &canvas->fg);
+      x += 16 + w + 14;
     }
+  for (guint i = 0; i < G_N_ELEMENTS (dues); i++)
+    {
+      const char *label = _(dues[i].label);
+      int w = text_width (canvas, label);
+
+      NEXT_ITEM (18 + w);
+      draw_deadline (cr, dues[i].state, x + 6, mid - 9, 18, canvas->dark, &canvas->bg);
+      draw_text (cr, canvas, label, x + 18, mid, w + 1, &canvas->fg);
+      x += 18 + w + 14;
+    }
+#undef NEXT_ITEM
+}
+
+/* The axis, the rows, the legend below them (up to @legend_right) and the
+ * line for now. */
+static void
+draw_canvas (const Canvas *canvas,
+             cairo_t      *cr,
+             double        legend_right)
+{
+  double now_x;
+
+  draw_axis (canvas, cr);
+  draw_rows (canvas, cr);
+  draw_legend (canvas, cr, canvas->bottom + 4, legend_right);
+
+  now_x = canvas_time_to_x (canvas, canvas->now);
+  if (now_x >= canvas->left && now_x <= canvas->width)
+    {
+      cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.9);
+      cairo_rectangle (cr, floor (now_x) - 1, canvas->top - HEADER_HEIGHT, 2,
+                       canvas->bottom - canvas->top + HEADER_HEIGHT);
+      cairo_fill (cr);
+    }
+}
+
+static void
+get_colours (GtkWidget *widget,
+             gboolean  *dark,
+             GdkRGBA   *fg,
+             GdkRGBA   *bg)
+{
+  *dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  /* The window's background of the style (the view is transparent). */
+  gdk_rgba_parse (bg, *dark ? "#242424" : "#fafafa");
 }
 
 static void
@@ -536,81 +801,34 @@ vigil_timeline_snapshot (GtkWidget   *widget,
   VigilTimeline *self = VIGIL_TIMELINE (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  double left = bar_left (self);
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  GtkRequisition zoom;
+  Canvas canvas = { 0 };
   cairo_t *cr;
-  GdkRGBA fg, faint;
-  double step, now_x, t;
-  const char *format;
+  gint64 started = g_get_monotonic_time ();
 
   if (width <= 0 || height <= 0)
     return;
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  faint = fg;
-  faint.alpha = 0.12;
+  canvas.pango = gtk_widget_get_pango_context (widget);
+  canvas.rows = self->rows;
+  canvas.start = self->start;
+  canvas.span = self->span;
+  canvas.width = width;
+  canvas.height = height;
+  canvas.left = bar_left (self);
+  canvas.top = HEADER_HEIGHT;
+  canvas.bottom = height - FOOTER_HEIGHT;
+  canvas.scroll_y = self->scroll_y;
+  canvas.selected = gtk_widget_has_focus (widget) ? self->selected : -1;
+  canvas.now = g_get_real_time () / G_USEC_PER_SEC;
+  get_colours (widget, &canvas.dark, &canvas.fg, &canvas.bg);
+
+  gtk_widget_get_preferred_size (self->zoom_box, NULL, &zoom);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  /* The time axis and its grid. */
-  {
-    double width_px = MAX (1, width - left);
-    g_autoptr(GDateTime) tick = NULL;
-    int months;
-
-    format = tick_step (self->span / width_px, &step, &months);
-    if (months > 0)
-      {
-        g_autoptr(GDateTime) origin = g_date_time_new_from_unix_local ((gint64) self->start);
-
-        tick = g_date_time_new_local (g_date_time_get_year (origin),
-                                      g_date_time_get_month (origin), 1, 0, 0, 0);
-      }
-    else
-      {
-        g_autoptr(GDateTime) origin = g_date_time_new_from_unix_local ((gint64) self->start);
-        gint64 offset = g_date_time_get_utc_offset (origin) / G_USEC_PER_SEC;
-
-        t = floor ((self->start + offset) / step) * step - offset;
-        tick = g_date_time_new_from_unix_local ((gint64) t);
-      }
-    while (tick != NULL && g_date_time_to_unix (tick) < self->start + self->span)
-      {
-        double x = time_to_x (self, g_date_time_to_unix (tick));
-        GDateTime *next;
-
-        if (x >= left)
-          {
-            g_autofree char *text = g_date_time_format (tick, format);
-
-            gdk_cairo_set_source_rgba (cr, &faint);
-            cairo_rectangle (cr, floor (x), HEADER_HEIGHT, 1,
-                             height - HEADER_HEIGHT - FOOTER_HEIGHT);
-            cairo_fill (cr);
-            draw_text (cr, widget, text, x + 3, HEADER_HEIGHT / 2.0, 86, &fg);
-          }
-        next = months > 0 ? g_date_time_add_months (tick, months)
-                          : g_date_time_add_seconds (tick, step);
-        g_date_time_unref (tick);
-        tick = next;
-      }
-  }
-
-  if (self->rows != NULL)
-    draw_rows (self, cr, width, height, dark, &fg);
-  draw_legend (cr, widget, height - FOOTER_HEIGHT / 2.0, dark, &fg);
-
-  /* Now. */
-  now_x = time_to_x (self, g_get_real_time () / G_USEC_PER_SEC);
-  if (now_x >= left && now_x <= width)
-    {
-      cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.9);
-      cairo_rectangle (cr, floor (now_x) - 1, 0, 2, height - FOOTER_HEIGHT);
-      cairo_fill (cr);
-    }
+  draw_canvas (&canvas, cr, width - zoom.width - 24);
   cairo_destroy (cr);
 
   gtk_widget_snapshot_child (widget, self->zoom_box, snapshot);
+  self->last_draw_us = g_get_monotonic_time () - started;
 }
 
 /* Interaction */
@@ -640,6 +858,19 @@ vigil_timeline_zoom (VigilTimeline *self,
 
   width = gtk_widget_get_width (GTK_WIDGET (self)) - bar_left (self);
   zoom_at (self, factor, bar_left (self) + width / 2);
+}
+
+void
+vigil_timeline_set_range (VigilTimeline *self,
+                          double         start,
+                          double         end)
+{
+  g_return_if_fail (VIGIL_IS_TIMELINE (self));
+  g_return_if_fail (end > start);
+
+  self->span = CLAMP (end - start, MIN_SPAN, MAX_SPAN);
+  self->start = start;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -737,22 +968,62 @@ on_released_cb (GtkGestureClick *gesture,
   vigil_timeline_activate_at (self, x, y);
 }
 
-static gboolean
-vigil_timeline_query_tooltip (GtkWidget  *widget,
-                              int         x,
-                              int         y,
-                              gboolean    keyboard,
-                              GtkTooltip *tooltip)
+static char *
+format_local (gint64 when)
 {
-  VigilTimeline *self = VIGIL_TIMELINE (widget);
-  int index = row_at (self, y);
+  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (when);
+
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+/* "Initial report due 2025-03-03 15:00: on time (submitted 14:00 …)" */
+static char *
+describe_due (const Due *due)
+{
+  static const char * const kinds[] = {
+    N_("Initial report"), N_("Intermediate report"), N_("Final report"),
+  };
+  g_autofree char *limit = format_local (due->at);
+  g_autofree char *submitted = due->submitted != 0 ? format_local (due->submitted) : NULL;
+  g_autofree char *state = NULL;
+
+  switch (due->state)
+    {
+    case VIGIL_DEADLINE_MET:
+      /* Translators: the time a report was submitted */
+      state = g_strdup_printf (_("on time (submitted %s)"), submitted);
+      break;
+    case VIGIL_DEADLINE_MISSED:
+      state = submitted != NULL
+        ? g_strdup_printf (_("missed (submitted late, %s)"), submitted)
+        : g_strdup (_("missed (not submitted)"));
+      break;
+    case VIGIL_DEADLINE_PENDING:
+    default:
+      state = g_strdup (_("not submitted yet"));
+      break;
+    }
+  /* Translators: "Initial report due 2025-03-03 15:00: on time (…)" */
+  return g_strdup_printf (_("%s due %s: %s"), _(kinds[MIN (due->kind, 2)]), limit, state);
+}
+
+char *
+vigil_timeline_dup_tooltip_at (VigilTimeline *self,
+                               double         x,
+                               double         y)
+{
+  int index;
+  double t;
   const char *phase = NULL;
-  double t = x_to_time (self, x);
-  g_autofree char *text = NULL;
+  GString *text;
   Row *row;
 
+  g_return_val_if_fail (VIGIL_IS_TIMELINE (self), NULL);
+
+  index = row_at (self, y);
   if (index < 0)
-    return FALSE;
+    return NULL;
+  t = x_to_time (self, x);
   row = g_ptr_array_index (self->rows, index);
   for (guint j = 0; x >= bar_left (self) && j < row->bars->len; j++)
     {
@@ -762,10 +1033,33 @@ vigil_timeline_query_tooltip (GtkWidget  *widget,
       if (t >= bar->start && t <= end)
         phase = vigil_phase_get_name (bar->phase);
     }
+  text = g_string_new (row->label);
   if (phase != NULL)
-    text = g_strdup_printf (_("%s\nPhase: %s"), row->label, phase);
-  else
-    text = g_strdup (row->label);
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("Phase: %s"), phase);
+    }
+  for (guint j = 0; j < row->deadlines->len; j++)
+    {
+      g_autofree char *line = describe_due (&g_array_index (row->deadlines, Due, j));
+
+      g_string_append_c (text, '\n');
+      g_string_append (text, line);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+vigil_timeline_query_tooltip (GtkWidget  *widget,
+                              int         x,
+                              int         y,
+                              gboolean    keyboard,
+                              GtkTooltip *tooltip)
+{
+  g_autofree char *text = vigil_timeline_dup_tooltip_at (VIGIL_TIMELINE (widget), x, y);
+
+  if (text == NULL)
+    return FALSE;
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
@@ -1095,4 +1389,22 @@ vigil_timeline_get_row_point (VigilTimeline *self,
   g_return_if_fail (VIGIL_IS_TIMELINE (self));
   *x = bar_left (self) / 2;
   *y = HEADER_HEIGHT + row * ROW_HEIGHT + ROW_HEIGHT / 2.0 - self->scroll_y;
+}
+
+guint
+vigil_timeline_count_deadlines (VigilTimeline      *self,
+                                VigilDeadlineState  state)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (VIGIL_IS_TIMELINE (self), 0);
+
+  for (guint i = 0; self->rows != NULL && i < self->rows->len; i++)
+    {
+      Row *row = g_ptr_array_index (self->rows, i);
+
+      for (guint j = 0; j < row->deadlines->len; j++)
+        n += g_array_index (row->deadlines, Due, j).state == state;
+    }
+  return n;
 }

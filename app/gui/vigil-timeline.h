@@ -22,6 +22,10 @@ double      vigil_timeline_get_time_at    (VigilTimeline  *self,
                                            double          x);
 void        vigil_timeline_zoom           (VigilTimeline  *self,
                                            double          factor);
+/* Shows the time from @start to @end (Unix seconds) across the bars. */
+void        vigil_timeline_set_range      (VigilTimeline  *self,
+                                           double          start,
+                                           double          end);
 void        vigil_timeline_get_row_point  (VigilTimeline  *self,
                                            guint           row,
                                            double         *x,
@@ -29,5 +33,13 @@ void        vigil_timeline_get_row_point  (VigilTimeline  *self,
 void        vigil_timeline_activate_at    (VigilTimeline  *self,
                                            double          x,
                                            double          y);
+/* The tooltip at (@x, @y): the incident, its phase there and its DORA
+ * report deadlines; %NULL outside the rows. */
+char       *vigil_timeline_dup_tooltip_at (VigilTimeline  *self,
+                                           double          x,
+                                           double          y);
+/* How many report deadline markers of @state the rows hold. */
+guint       vigil_timeline_count_deadlines (VigilTimeline     *self,
+                                            VigilDeadlineState state);
 
 G_END_DECLS
