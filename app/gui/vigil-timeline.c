@@ -1408,3 +1408,10 @@ vigil_timeline_count_deadlines (VigilTimeline      *self,
     }
   return n;
 }
+
+gint64
+vigil_timeline_get_last_draw_time (VigilTimeline *self)
+{
+  g_return_val_if_fail (VIGIL_IS_TIMELINE (self), 0);
+  return self->last_draw_us;
+}

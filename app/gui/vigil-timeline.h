@@ -38,6 +38,8 @@ void        vigil_timeline_activate_at    (VigilTimeline  *self,
 char       *vigil_timeline_dup_tooltip_at (VigilTimeline  *self,
                                            double          x,
                                            double          y);
+/* Microseconds the last snapshot of the view took to draw. */
+gint64      vigil_timeline_get_last_draw_time (VigilTimeline *self);
 /* How many report deadline markers of @state the rows hold. */
 guint       vigil_timeline_count_deadlines (VigilTimeline     *self,
                                             VigilDeadlineState state);
