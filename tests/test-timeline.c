@@ -469,6 +469,141 @@ test_switch_views (Fixture       *f,
     }
 }
 
+/* Where @needle first occurs in the bytes from @p to @end, or NULL. */
+static const char *
+find_bytes (const char *p,
+            const char *end,
+            const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (; p + n <= end; p++)
+    if (memcmp (p, needle, n) == 0)
+      return p;
+  return NULL;
+}
+
+/* The page objects of a PDF as cairo writes it (no object streams). */
+static guint
+count_pdf_pages (const char *contents,
+                 gsize       length)
+{
+  const char *p = contents, *end = contents + length;
+  guint n = 0;
+
+  while ((p = find_bytes (p, end, "/Type /Page")) != NULL)
+    {
+      p += 11;
+      if (p >= end || *p != 's')
+        n++;
+    }
+  return n;
+}
+
+static void
+assert_png_size (const char *path,
+                 guint       width,
+                 guint       height)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+  const guchar *header;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 33);
+  g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+  header = (const guchar *) contents;
+  g_assert_cmpmem (contents + 12, 4, "IHDR", 4);
+  g_assert_cmpuint ((guint) header[16] << 24 | header[17] << 16 | header[18] << 8 | header[19],
+                    ==, width);
+  g_assert_cmpuint ((guint) header[20] << 24 | header[21] << 16 | header[22] << 8 | header[23],
+                    ==, height);
+}
+
+static void
+on_exported_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static guint
+export (Fixture                   *f,
+        VigilTimelineExportFormat  format,
+        const char                *path,
+        GError                   **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  GtkWidget *progress = test_gui_find_by_type (GTK_WIDGET (f->view), GTK_TYPE_PROGRESS_BAR);
+  guint n_pages = 0;
+
+  g_assert_false (gtk_widget_get_visible (progress));
+  vigil_timeline_export_async (f->view, format, file, NULL, on_exported_cb, &result);
+  /* The drawing runs in a thread; meanwhile the view says so. */
+  g_assert_true (gtk_widget_get_visible (progress));
+  WAIT_UNTIL (result != NULL, "the export");
+  if (!vigil_timeline_export_finish (f->view, result, &n_pages, error))
+    n_pages = 0;
+  g_assert_false (gtk_widget_get_visible (progress));
+  return n_pages;
+}
+
+/* The view as an image, and every row as a PDF of A4 pages. */
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = g_build_filename (f->dir, "timeline.png", NULL);
+  g_autofree char *pdf = g_build_filename (f->dir, "timeline.pdf", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  guint n_pages;
+  const guint n = 2 * VIGIL_TIMELINE_PDF_ROWS_PER_PAGE + 5;
+
+  g_assert_true (vigil_sample_fill_store (f->store, n, 7, &error));
+  g_assert_no_error (error);
+  add_major (f, "Payments gateway down", 0.04, (const double[]) { -1, -1, -1 });
+  open_timeline (f);
+  g_assert_cmpuint (vigil_timeline_get_n_rows (f->view), ==, n + 1);
+
+  g_assert_cmpuint (export (f, VIGIL_TIMELINE_EXPORT_PNG, png, &error), ==, 1);
+  g_assert_no_error (error);
+  assert_png_size (png, gtk_widget_get_width (GTK_WIDGET (f->view)),
+                   gtk_widget_get_height (GTK_WIDGET (f->view)));
+
+  /* 54 rows: three pages. */
+  n_pages = export (f, VIGIL_TIMELINE_EXPORT_PDF, pdf, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_pages, ==, 3);
+  g_assert_true (g_file_get_contents (pdf, &contents, &length, &error));
+  g_assert_cmpmem (contents, 5, "%PDF-", 5);
+  g_assert_cmpuint (count_pdf_pages (contents, length), ==, 3);
+  g_assert_nonnull (find_bytes (contents, contents + length, "%%EOF"));
+
+  /* Nowhere to write: the error says what to do, and the view is ready again. */
+  g_assert_cmpuint (export (f, VIGIL_TIMELINE_EXPORT_PDF, "/nonexistent-folder/t.pdf", &error),
+                    ==, 0);
+  g_assert_error (error, VIGIL_TIMELINE_ERROR, VIGIL_TIMELINE_ERROR_WRITE);
+  g_assert_nonnull (strstr (error->message, "Choose a folder"));
+  g_clear_error (&error);
+  g_assert_cmpuint (export (f, VIGIL_TIMELINE_EXPORT_PNG, png, &error), ==, 1);
+  g_assert_no_error (error);
+
+  if (g_getenv ("VIGIL_SHOT_DIR") != NULL)
+    {
+      g_autofree char *shot = g_build_filename (g_getenv ("VIGIL_SHOT_DIR"),
+                                                "timeline-export.pdf", NULL);
+
+      export (f, VIGIL_TIMELINE_EXPORT_PDF, shot, &error);
+      g_assert_no_error (error);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -489,6 +624,8 @@ main (int   argc,
   g_test_add ("/vigil/timeline/deadlines", Fixture, NULL, fixture_set_up, test_deadlines,
               fixture_tear_down);
   g_test_add ("/vigil/timeline/switch-views", Fixture, NULL, fixture_set_up, test_switch_views,
+              fixture_tear_down);
+  g_test_add ("/vigil/timeline/export", Fixture, NULL, fixture_set_up, test_export,
               fixture_tear_down);
   g_test_add ("/vigil/timeline/refresh", Fixture, NULL, fixture_set_up, test_refresh,
               fixture_tear_down);

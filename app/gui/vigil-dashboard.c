@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include <cairo-pdf.h>
 #include <glib/gi18n.h>
 
 #include "vigil-dashboard.h"
@@ -617,35 +618,28 @@ vigil_dashboard_export_csv (VigilDashboard *self,
   return TRUE;
 }
 
-gboolean
-vigil_dashboard_export_png (VigilDashboard *self,
-                            GFile          *file,
-                            GError        **error)
+/* The figures as shown, on the window's background with a margin. */
+static GskRenderNode *
+render_dashboard (VigilDashboard  *self,
+                  int             *out_width,
+                  int             *out_height,
+                  GError         **error)
 {
-  GtkWidget *content;
-  GskRenderer *renderer;
+  GtkWidget *content = GTK_WIDGET (self->content);
   g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
+  GskRenderNode *node;
   GtkSnapshot *snapshot;
   GdkRGBA background;
   int width, height;
 
-  g_return_val_if_fail (VIGIL_IS_DASHBOARD (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
-
-  content = GTK_WIDGET (self->content);
   width = gtk_widget_get_width (content);
   height = gtk_widget_get_height (content);
-  renderer = gtk_widget_get_native (content) != NULL
-    ? gtk_native_get_renderer (gtk_widget_get_native (content)) : NULL;
-  if (self->figures == NULL || renderer == NULL || width <= 0 || height <= 0)
+  if (self->figures == NULL || gtk_widget_get_native (content) == NULL || width <= 0 || height <= 0)
     {
       g_set_error_literal (error, VIGIL_DASHBOARD_ERROR, VIGIL_DASHBOARD_ERROR_NO_FIGURES,
                            _("There is no dashboard on screen to export. Show the dashboard "
                              "and wait until the figures are computed."));
-      return FALSE;
+      return NULL;
     }
 
   /* The view is transparent: give the image the window's background. */
@@ -666,17 +660,95 @@ vigil_dashboard_export_png (VigilDashboard *self,
     {
       g_set_error_literal (error, VIGIL_DASHBOARD_ERROR, VIGIL_DASHBOARD_ERROR_RENDER,
                            _("The dashboard could not be drawn. Try again once it is shown."));
-      return FALSE;
+      return NULL;
     }
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width + 2 * PNG_MARGIN,
-                                                              height + 2 * PNG_MARGIN));
+  *out_width = width + 2 * PNG_MARGIN;
+  *out_height = height + 2 * PNG_MARGIN;
+  return node;
+}
+
+gboolean
+vigil_dashboard_export_png (VigilDashboard *self,
+                            GFile          *file,
+                            GError        **error)
+{
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  g_return_val_if_fail (VIGIL_IS_DASHBOARD (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  node = render_dashboard (self, &width, &height, error);
+  if (node == NULL)
+    return FALSE;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (self))),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   path = g_file_get_path (file);
   if (path == NULL || !gdk_texture_save_to_png (texture, path))
     {
       g_set_error (error, VIGIL_DASHBOARD_ERROR, VIGIL_DASHBOARD_ERROR_RENDER,
                    _("The image could not be written to %s. Choose a folder you may write to."),
                    g_file_peek_path (file) ? g_file_peek_path (file) : "?");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+vigil_dashboard_export_pdf (VigilDashboard *self,
+                            GFile          *file,
+                            GError        **error)
+{
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autofree char *path = NULL;
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+  int width, height;
+
+  g_return_val_if_fail (VIGIL_IS_DASHBOARD (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error_literal (error, VIGIL_DASHBOARD_ERROR, VIGIL_DASHBOARD_ERROR_RENDER,
+                           _("Choose a file on this computer to export to."));
+      return FALSE;
+    }
+  node = render_dashboard (self, &width, &height, error);
+  if (node == NULL)
+    return FALSE;
+
+  /* One page the size of the dashboard, at 96 pixels per inch; the text
+   * and the bars stay vectors. */
+  surface = cairo_pdf_surface_create (path, width * 0.75, height * 0.75);
+  status = cairo_surface_status (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (surface);
+      g_set_error (error, VIGIL_DASHBOARD_ERROR, VIGIL_DASHBOARD_ERROR_RENDER,
+                   _("The PDF could not be written to %s (%s). Choose a folder you may write to."),
+                   path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("Incident Figures"));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Vigil");
+  cr = cairo_create (surface);
+  cairo_scale (cr, 0.75, 0.75);
+  gsk_render_node_draw (node, cr);
+  cairo_show_page (cr);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, VIGIL_DASHBOARD_ERROR, VIGIL_DASHBOARD_ERROR_RENDER,
+                   _("The PDF could not be written to %s (%s). Choose a folder you may write to."),
+                   path, cairo_status_to_string (status));
       return FALSE;
     }
   return TRUE;
@@ -733,6 +805,42 @@ on_png_file_cb (GtkNativeDialog *dialog,
         show_error (self, error->message);
     }
   g_object_unref (dialog);
+}
+
+static void
+on_pdf_file_cb (GtkNativeDialog *dialog,
+                int              response,
+                gpointer         user_data)
+{
+  VigilDashboard *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+
+      if (!vigil_dashboard_export_pdf (self, file, &error))
+        show_error (self, error->message);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_pdf_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  GtkFileChooserNative *dialog;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  dialog = gtk_file_chooser_native_new (_("Export Dashboard as PDF"),
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "vigil-dashboard.pdf");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_pdf_file_cb), widget, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
 static void
@@ -838,6 +946,7 @@ vigil_dashboard_class_init (VigilDashboardClass *klass)
 
   gtk_widget_class_install_action (widget_class, "dashboard.export-csv", NULL, export_csv_action);
   gtk_widget_class_install_action (widget_class, "dashboard.export-png", NULL, export_png_action);
+  gtk_widget_class_install_action (widget_class, "dashboard.export-pdf", NULL, export_pdf_action);
 }
 
 static void

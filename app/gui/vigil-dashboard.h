@@ -37,4 +37,9 @@ gboolean      vigil_dashboard_export_png    (VigilDashboard *self,
                                              GFile          *file,
                                              GError        **error);
 
+/* Renders the figures as shown into a one-page PDF at @file. */
+gboolean      vigil_dashboard_export_pdf    (VigilDashboard *self,
+                                             GFile          *file,
+                                             GError        **error);
+
 G_END_DECLS

@@ -7,7 +7,9 @@
 #include <math.h>
 
 #include <adwaita.h>
+#include <cairo-pdf.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "vigil-timeline.h"
 
@@ -18,6 +20,9 @@
 #define REFRESH_DELAY_MS 300
 #define MIN_SPAN (3600.0 * 2)             /* two hours across the widget */
 #define MAX_SPAN (3600.0 * 24 * 365 * 2)  /* two years */
+#define PDF_PAGE_WIDTH 1123               /* A4 landscape at 96 pixels per inch */
+#define PDF_PAGE_HEIGHT 794
+#define PDF_TITLE_HEIGHT 36
 
 typedef struct {
   VigilPhase phase;
@@ -68,9 +73,16 @@ struct _VigilTimeline
   double          drag_start;
   double          drag_scroll_y;
   gint64          last_draw_us;
+
+  GtkWidget      *progress;
+  GCancellable   *export_cancellable;
+  guint           export_timer;
+  gint            export_done;    /* pages drawn, written by the worker */
+  gint            export_total;
 };
 
 G_DEFINE_FINAL_TYPE (VigilTimeline, vigil_timeline, GTK_TYPE_WIDGET)
+G_DEFINE_QUARK (vigil-timeline-error-quark, vigil_timeline_error)
 
 enum {
   PROP_0,
@@ -831,6 +843,368 @@ vigil_timeline_snapshot (GtkWidget   *widget,
   self->last_draw_us = g_get_monotonic_time () - started;
 }
 
+
+/* Export
+ *
+ * An image of the view as it is, or a PDF of every row over the time in
+ * view, drawn in a worker thread by the same code as the view. */
+
+typedef struct {
+  VigilTimelineExportFormat  format;
+  char                      *path;
+  Canvas                     canvas;     /* without its Pango context */
+  PangoFontDescription      *font;
+  gint                      *done;       /* the widget's counters */
+  gint                      *total;
+  guint                      n_pages;
+} ExportJob;
+
+static void
+export_job_free (gpointer data)
+{
+  ExportJob *job = data;
+
+  g_free (job->path);
+  g_clear_pointer (&job->canvas.rows, g_ptr_array_unref);
+  g_clear_pointer (&job->font, pango_font_description_free);
+  g_free (job);
+}
+
+static void
+set_up_pango (ExportJob *job,
+              cairo_t   *cr)
+{
+  g_clear_object (&job->canvas.pango);
+  job->canvas.pango = pango_cairo_create_context (cr);
+  pango_cairo_context_set_resolution (job->canvas.pango, 96);
+  if (job->font != NULL)
+    pango_context_set_font_description (job->canvas.pango, job->font);
+}
+
+static gboolean
+export_png (ExportJob     *job,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  cairo_status_t status;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) job->canvas.width,
+                                        (int) job->canvas.height);
+  cr = cairo_create (surface);
+  gdk_cairo_set_source_rgba (cr, &job->canvas.bg);
+  cairo_paint (cr);
+  set_up_pango (job, cr);
+  draw_canvas (&job->canvas, cr, job->canvas.width - 8);
+  g_atomic_int_set (job->done, 1);
+  job->n_pages = 1;
+  cairo_destroy (cr);
+  g_clear_object (&job->canvas.pango);
+  status = cairo_surface_write_to_png (surface, job->path);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, VIGIL_TIMELINE_ERROR, VIGIL_TIMELINE_ERROR_WRITE,
+                   _("The image could not be written to %s (%s). Choose a folder you may write to."),
+                   job->path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+export_pdf (ExportJob     *job,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  Canvas *canvas = &job->canvas;
+  guint n_rows = canvas->rows != NULL ? canvas->rows->len : 0;
+  g_autofree char *first = NULL, *last = NULL, *made = NULL;
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+
+  {
+    g_autoptr(GDateTime) from = g_date_time_new_from_unix_local ((gint64) canvas->start);
+    g_autoptr(GDateTime) to = g_date_time_new_from_unix_local ((gint64) (canvas->start + canvas->span));
+    g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (canvas->now);
+
+    first = g_date_time_format (from, "%Y-%m-%d %H:%M");
+    last = g_date_time_format (to, "%Y-%m-%d %H:%M");
+    made = g_date_time_format (now, "%Y-%m-%d %H:%M");
+  }
+
+  /* A4 landscape; drawn in pixels at 96 per inch, as on screen. */
+  canvas->width = PDF_PAGE_WIDTH;
+  canvas->height = PDF_PAGE_HEIGHT;
+  canvas->left = MIN (LABEL_WIDTH, canvas->width / 3);
+  canvas->top = PDF_TITLE_HEIGHT + HEADER_HEIGHT;
+  canvas->bottom = canvas->top + VIGIL_TIMELINE_PDF_ROWS_PER_PAGE * ROW_HEIGHT;
+  canvas->selected = -1;
+  job->n_pages = MAX (1, (n_rows + VIGIL_TIMELINE_PDF_ROWS_PER_PAGE - 1) /
+                         VIGIL_TIMELINE_PDF_ROWS_PER_PAGE);
+  g_atomic_int_set (job->total, job->n_pages);
+
+  surface = cairo_pdf_surface_create (job->path, PDF_PAGE_WIDTH * 0.75, PDF_PAGE_HEIGHT * 0.75);
+  status = cairo_surface_status (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (surface);
+      g_set_error (error, VIGIL_TIMELINE_ERROR, VIGIL_TIMELINE_ERROR_WRITE,
+                   _("The PDF could not be written to %s (%s). Choose a folder you may write to."),
+                   job->path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("Incident Timeline"));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Vigil");
+  cr = cairo_create (surface);
+  cairo_scale (cr, 0.75, 0.75);
+  set_up_pango (job, cr);
+  for (guint page = 0; page < job->n_pages; page++)
+    {
+      g_autofree char *title = NULL;
+      guint shown_to = MIN (n_rows, (page + 1) * VIGIL_TIMELINE_PDF_ROWS_PER_PAGE);
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      /* Translators: the timeline's PDF: time range, incidents on the page, page */
+      title = g_strdup_printf (_("Incident timeline, %s to %s · incidents %u to %u of %u · "
+                                 "page %u of %u · made %s"),
+                               first, last, MIN (n_rows, page * VIGIL_TIMELINE_PDF_ROWS_PER_PAGE + 1),
+                               shown_to, n_rows, page + 1, job->n_pages, made);
+      canvas->scroll_y = (double) page * VIGIL_TIMELINE_PDF_ROWS_PER_PAGE * ROW_HEIGHT;
+      draw_text (cr, canvas, title, 8, PDF_TITLE_HEIGHT / 2.0, canvas->width - 16, &canvas->fg);
+      draw_canvas (canvas, cr, canvas->width - 8);
+      cairo_show_page (cr);
+      g_atomic_int_set (job->done, page + 1);
+    }
+  g_clear_object (&canvas->pango);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      g_unlink (job->path);
+      return FALSE;
+    }
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, VIGIL_TIMELINE_ERROR, VIGIL_TIMELINE_ERROR_WRITE,
+                   _("The PDF could not be written to %s (%s). Choose a folder you may write to."),
+                   job->path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (job->format == VIGIL_TIMELINE_EXPORT_PNG)
+    ok = export_png (job, cancellable, &error);
+  else
+    ok = export_pdf (job, cancellable, &error);
+  if (!ok)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+export_progress_cb (gpointer user_data)
+{
+  VigilTimeline *self = user_data;
+  int done, total;
+  g_autofree char *text = NULL;
+
+  if (self->progress == NULL)
+    return G_SOURCE_CONTINUE;
+  done = g_atomic_int_get (&self->export_done);
+  total = MAX (1, g_atomic_int_get (&self->export_total));
+  /* Translators: progress of an export, in pages */
+  text = g_strdup_printf (_("Exporting page %d of %d"), MIN (done + 1, total), total);
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), (double) done / total);
+  gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress), text);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+vigil_timeline_export_async (VigilTimeline             *self,
+                             VigilTimelineExportFormat  format,
+                             GFile                     *file,
+                             GCancellable              *cancellable,
+                             GAsyncReadyCallback        callback,
+                             gpointer                   user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GtkWidget *widget = GTK_WIDGET (self);
+  ExportJob *job;
+  const PangoFontDescription *font;
+
+  g_return_if_fail (VIGIL_IS_TIMELINE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->rows == NULL || g_file_peek_path (file) == NULL || self->export_cancellable != NULL)
+    {
+      task = g_task_new (self, cancellable, callback, user_data);
+      g_task_set_source_tag (task, vigil_timeline_export_async);
+      g_task_return_new_error (task, VIGIL_TIMELINE_ERROR, VIGIL_TIMELINE_ERROR_NOT_READY,
+                               self->export_cancellable != NULL
+                               ? _("An export is running. Wait until it is done.")
+                               : self->rows == NULL
+                               ? _("There is no timeline to export yet. Wait until it is shown.")
+                               : _("Choose a file on this computer to export to."));
+      return;
+    }
+
+  /* The view's own, so that closing the window stops the drawing. */
+  self->export_cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  task = g_task_new (self, self->export_cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigil_timeline_export_async);
+  job = g_new0 (ExportJob, 1);
+  job->format = format;
+  job->path = g_file_get_path (file);
+  job->canvas.rows = g_ptr_array_ref (self->rows);
+  job->canvas.start = self->start;
+  job->canvas.span = self->span;
+  job->canvas.width = MAX (1, gtk_widget_get_width (widget));
+  job->canvas.height = MAX (1, gtk_widget_get_height (widget));
+  job->canvas.left = bar_left (self);
+  job->canvas.top = HEADER_HEIGHT;
+  job->canvas.bottom = job->canvas.height - FOOTER_HEIGHT;
+  job->canvas.scroll_y = self->scroll_y;
+  job->canvas.selected = -1;
+  job->canvas.now = g_get_real_time () / G_USEC_PER_SEC;
+  get_colours (widget, &job->canvas.dark, &job->canvas.fg, &job->canvas.bg);
+  /* Paper is white: the PDF uses the light style's colours. */
+  if (format == VIGIL_TIMELINE_EXPORT_PDF)
+    {
+      job->canvas.dark = FALSE;
+      gdk_rgba_parse (&job->canvas.fg, "rgba(0,0,0,0.8)");
+      gdk_rgba_parse (&job->canvas.bg, "#ffffff");
+    }
+  font = pango_context_get_font_description (gtk_widget_get_pango_context (widget));
+  job->font = font != NULL ? pango_font_description_copy (font) : NULL;
+  job->done = &self->export_done;
+  job->total = &self->export_total;
+  g_task_set_task_data (task, job, export_job_free);
+
+  self->export_done = 0;
+  self->export_total = 1;
+  export_progress_cb (self);
+  gtk_widget_set_visible (self->progress, TRUE);
+  self->export_timer = g_timeout_add (100, export_progress_cb, self);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+vigil_timeline_export_finish (VigilTimeline  *self,
+                              GAsyncResult   *result,
+                              guint          *n_pages,
+                              GError        **error)
+{
+  ExportJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  job = g_task_get_task_data (G_TASK (result));
+  if (g_task_get_source_tag (G_TASK (result)) == vigil_timeline_export_async && job != NULL)
+    {
+      g_clear_object (&self->export_cancellable);
+      g_clear_handle_id (&self->export_timer, g_source_remove);
+      if (self->progress != NULL)
+        gtk_widget_set_visible (self->progress, FALSE);
+    }
+  if (n_pages != NULL)
+    *n_pages = job != NULL ? job->n_pages : 0;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+show_toast (VigilTimeline *self,
+            const char    *message)
+{
+  for (GtkWidget *w = gtk_widget_get_parent (GTK_WIDGET (self)); w != NULL;
+       w = gtk_widget_get_parent (w))
+    if (ADW_IS_TOAST_OVERLAY (w))
+      {
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (w), adw_toast_new (message));
+        return;
+      }
+  g_message ("%s", message);
+}
+
+static void
+on_exported_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  VigilTimeline *self = VIGIL_TIMELINE (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = user_data;
+  g_autofree char *text = NULL;
+
+  if (!vigil_timeline_export_finish (self, result, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_toast (self, error->message);
+      return;
+    }
+  text = g_strdup_printf (_("Timeline saved as %s"), name);
+  show_toast (self, text);
+}
+
+static void
+on_export_file_cb (GtkNativeDialog *dialog,
+                   int              response,
+                   gpointer         user_data)
+{
+  VigilTimeline *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      VigilTimelineExportFormat format =
+        GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "format"));
+
+      vigil_timeline_export_async (self, format, file, NULL, on_exported_cb,
+                                   g_file_get_basename (file));
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  gboolean pdf = g_str_equal (action_name, "timeline.export-pdf");
+  GtkFileChooserNative *dialog;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  dialog = gtk_file_chooser_native_new (pdf ? _("Export All Incidents as PDF")
+                                            : _("Export This View as Image"),
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog),
+                                     pdf ? "vigil-timeline.pdf" : "vigil-timeline.png");
+  g_object_set_data (G_OBJECT (dialog), "format",
+                     GINT_TO_POINTER (pdf ? VIGIL_TIMELINE_EXPORT_PDF : VIGIL_TIMELINE_EXPORT_PNG));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_export_file_cb), widget, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 /* Interaction */
 
 /* Zooms keeping the time at @x where it is. */
@@ -1118,6 +1492,9 @@ vigil_timeline_dispose (GObject *object)
   VigilTimeline *self = VIGIL_TIMELINE (object);
 
   vigil_timeline_set_workspace (self, NULL);
+  g_cancellable_cancel (self->export_cancellable);
+  g_clear_handle_id (&self->export_timer, g_source_remove);
+  self->progress = NULL;
   g_clear_pointer (&self->zoom_box, gtk_widget_unparent);
 
   G_OBJECT_CLASS (vigil_timeline_parent_class)->dispose (object);
@@ -1130,6 +1507,7 @@ vigil_timeline_finalize (GObject *object)
 
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->export_cancellable);
 
   G_OBJECT_CLASS (vigil_timeline_parent_class)->finalize (object);
 }
@@ -1238,6 +1616,8 @@ vigil_timeline_class_init (VigilTimelineClass *klass)
                                        "timeline.open-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0,
                                        "timeline.open-selected", NULL);
+  gtk_widget_class_install_action (widget_class, "timeline.export-png", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "timeline.export-pdf", NULL, export_action);
   gtk_widget_class_set_css_name (widget_class, "timeline");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -1247,7 +1627,8 @@ vigil_timeline_init (VigilTimeline *self)
 {
   GtkEventController *scroll, *motion;
   GtkGesture *drag, *click;
-  GtkWidget *button;
+  GtkWidget *button, *linked;
+  g_autoptr(GMenu) menu = NULL;
 
   self->stale = TRUE;
   self->selected = -1;
@@ -1259,16 +1640,34 @@ vigil_timeline_init (VigilTimeline *self)
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
 
-  self->zoom_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_widget_add_css_class (self->zoom_box, "linked");
-  gtk_widget_add_css_class (self->zoom_box, "osd");
+  self->zoom_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->progress = gtk_progress_bar_new ();
+  gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (self->progress), TRUE);
+  gtk_widget_set_valign (self->progress, GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (self->progress, 220, -1);
+  gtk_widget_set_visible (self->progress, FALSE);
+  gtk_box_append (GTK_BOX (self->zoom_box), self->progress);
+  linked = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (linked, "linked");
+  gtk_widget_add_css_class (linked, "osd");
   button = gtk_button_new_from_icon_name ("zoom-out-symbolic");
   gtk_widget_set_tooltip_text (button, _("Zoom Out (Ctrl+−)"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "timeline.zoom-out");
-  gtk_box_append (GTK_BOX (self->zoom_box), button);
+  gtk_box_append (GTK_BOX (linked), button);
   button = gtk_button_new_from_icon_name ("zoom-in-symbolic");
   gtk_widget_set_tooltip_text (button, _("Zoom In (Ctrl++)"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "timeline.zoom-in");
+  gtk_box_append (GTK_BOX (linked), button);
+  gtk_box_append (GTK_BOX (self->zoom_box), linked);
+  menu = g_menu_new ();
+  g_menu_append (menu, _("Image of This View (PNG)…"), "timeline.export-png");
+  g_menu_append (menu, _("All Incidents over the Time Shown (PDF)…"), "timeline.export-pdf");
+  button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "document-save-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_menu_button_set_direction (GTK_MENU_BUTTON (button), GTK_ARROW_UP);
+  gtk_widget_set_tooltip_text (button, _("Export"));
+  gtk_widget_add_css_class (button, "osd");
   gtk_box_append (GTK_BOX (self->zoom_box), button);
   gtk_widget_set_parent (self->zoom_box, GTK_WIDGET (self));
 

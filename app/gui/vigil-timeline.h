@@ -6,6 +6,29 @@
 
 G_BEGIN_DECLS
 
+#define VIGIL_TIMELINE_ERROR (vigil_timeline_error_quark ())
+
+typedef enum {
+  VIGIL_TIMELINE_ERROR_NOT_READY,
+  VIGIL_TIMELINE_ERROR_WRITE,
+} VigilTimelineError;
+
+GQuark vigil_timeline_error_quark (void);
+
+/**
+ * VigilTimelineExportFormat:
+ * @VIGIL_TIMELINE_EXPORT_PNG: an image of the view as it is: the rows in
+ *   view over the time in view, at the view's size
+ * @VIGIL_TIMELINE_EXPORT_PDF: every row over the time in view, on A4
+ *   landscape pages of %VIGIL_TIMELINE_PDF_ROWS_PER_PAGE rows each
+ */
+typedef enum {
+  VIGIL_TIMELINE_EXPORT_PNG,
+  VIGIL_TIMELINE_EXPORT_PDF,
+} VigilTimelineExportFormat;
+
+#define VIGIL_TIMELINE_PDF_ROWS_PER_PAGE 24
+
 #define VIGIL_TYPE_TIMELINE (vigil_timeline_get_type ())
 G_DECLARE_FINAL_TYPE (VigilTimeline, vigil_timeline, VIGIL, TIMELINE, GtkWidget)
 
@@ -43,5 +66,19 @@ gint64      vigil_timeline_get_last_draw_time (VigilTimeline *self);
 /* How many report deadline markers of @state the rows hold. */
 guint       vigil_timeline_count_deadlines (VigilTimeline     *self,
                                             VigilDeadlineState state);
+
+/* Draws in a worker thread, with a progress bar on the view meanwhile;
+ * one export at a time. */
+void        vigil_timeline_export_async   (VigilTimeline             *self,
+                                           VigilTimelineExportFormat  format,
+                                           GFile                     *file,
+                                           GCancellable              *cancellable,
+                                           GAsyncReadyCallback        callback,
+                                           gpointer                   user_data);
+/* @n_pages: (out) (optional): the pages written (1 for an image) */
+gboolean    vigil_timeline_export_finish  (VigilTimeline             *self,
+                                           GAsyncResult              *result,
+                                           guint                     *n_pages,
+                                           GError                   **error);
 
 G_END_DECLS
