@@ -306,6 +306,11 @@ test_export (Fixture       *f,
       g_autoptr(GFile) shot_file = g_file_new_for_path (shot);
 
       g_assert_true (vigil_dashboard_export_png (f->view, shot_file, &error));
+      g_free (shot);
+      shot = g_build_filename (g_getenv ("VIGIL_SHOT_DIR"), "dashboard-export.pdf", NULL);
+      g_object_unref (shot_file);
+      shot_file = g_file_new_for_path (shot);
+      g_assert_true (vigil_dashboard_export_pdf (f->view, shot_file, &error));
     }
 }
 

@@ -1607,6 +1607,13 @@ vigil_timeline_class_init (VigilTimelineClass *klass)
                                        "timeline.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
                                        "timeline.zoom-out", NULL);
+  /* Plus needs Shift on many layouts: the key it shares counts too. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,
+                                       "timeline.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK,
+                                       "timeline.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK,
+                                       "timeline.zoom-out", NULL);
   gtk_widget_class_install_action (widget_class, "timeline.select", "i", select_action);
   gtk_widget_class_install_action (widget_class, "timeline.open-selected", NULL,
                                    open_selected_action);

@@ -10,6 +10,7 @@
 #include "vigil-timeline.h"
 #include "vigil-window.h"
 #include "vigil-sample.h"
+#include "test-gui-util.h"
 
 /* bench-timeline [COUNT]: the Timeline view with COUNT (default 10,000)
  * sample incidents, every 25th of them major under DORA with its report
@@ -346,6 +347,16 @@ main (int   argc,
     }
   report ("zoom (a day to two years)", &bench, from);
   report ("all frames", &bench, 0);
+
+  /* With VIGIL_SHOT_DIR set: the last year, then the last ten days at the
+   * newest incidents, light and dark. */
+  bench.recording = FALSE;
+  vigil_timeline_set_range (bench.view, now - 86400 * 380, now + 86400 * 15);
+  gtk_widget_activate_action (GTK_WIDGET (bench.view), "timeline.select", "i", -(int) count);
+  test_gui_shoot (GTK_WINDOW (window), "timeline-10k-year");
+  vigil_timeline_set_range (bench.view, now - 86400 * 9, now + 86400);
+  gtk_widget_activate_action (GTK_WIDGET (bench.view), "timeline.select", "i", (int) count);
+  test_gui_shoot (GTK_WINDOW (window), "timeline-10k-days");
 
   bench.recording = FALSE;
   g_signal_handlers_disconnect_by_data (clock, &bench);
