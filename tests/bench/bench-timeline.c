@@ -144,6 +144,32 @@ report (const char *what,
            percentile (draws, 0.5), percentile (draws, 0.95), percentile (draws, 1));
 }
 
+typedef struct {
+  gint64  last;
+  gint64  worst;
+} Ticker;
+
+static gboolean
+on_tick_cb (gpointer user_data)
+{
+  Ticker *ticker = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  ticker->worst = MAX (ticker->worst, now - ticker->last);
+  ticker->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_exported_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
 /* Every 25th incident major, classified an hour after awareness; of those,
  * a third reported the initial notification within two hours. */
 static void
@@ -347,6 +373,32 @@ main (int   argc,
     }
   report ("zoom (a day to two years)", &bench, from);
   report ("all frames", &bench, 0);
+
+  /* The PDF of every row, drawn in a worker thread: how long, and the
+   * longest wait of a 10 ms timer on the main loop meanwhile. */
+  {
+    g_autofree char *pdf = g_build_filename (dir, "timeline.pdf", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (pdf);
+    g_autoptr(GAsyncResult) result = NULL;
+    Ticker ticker = { g_get_monotonic_time (), 0 };
+    guint tick, n_pages = 0;
+    GStatBuf st;
+
+    t0 = g_get_monotonic_time ();
+    tick = g_timeout_add (10, on_tick_cb, &ticker);
+    vigil_timeline_export_async (bench.view, VIGIL_TIMELINE_EXPORT_PDF, file, NULL,
+                                 on_exported_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_source_remove (tick);
+    g_assert_true (vigil_timeline_export_finish (bench.view, result, &n_pages, &error));
+    g_assert_no_error (error);
+    g_stat (pdf, &st);
+    g_print ("PDF of all rows: %u pages, %.1f MB in %.0f ms; the main loop waited at most %.0f ms\n",
+             n_pages, st.st_size / 1e6, (g_get_monotonic_time () - t0) / 1000.0,
+             ticker.worst / 1000.0);
+    g_unlink (pdf);
+  }
 
   /* With VIGIL_SHOT_DIR set: the last year, then the last ten days at the
    * newest incidents, light and dark. */
