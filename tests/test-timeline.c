@@ -388,6 +388,35 @@ test_deadlines (Fixture       *f,
   test_gui_shoot (GTK_WINDOW (f->window), "timeline-deadlines");
 }
 
+/* A report due in a few seconds turns from pending to missed on its own,
+ * while the view stays shown. */
+static void
+test_deadline_passes (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  /* Aware almost 24 hours ago and classified just now: the initial report
+   * is due at the 24-hour cap, three seconds from now. */
+  g_autoptr(GDateTime) aware = g_date_time_add_seconds (now, -86400 + 3);
+  g_autoptr(GDateTime) classified = g_date_time_add_seconds (now, -1);
+  g_autofree char *aware_text = vigil_time_to_iso (aware);
+  g_autofree char *create = g_strdup_printf ("{'title':'Payments down','type':'malware',"
+                                             "'detected_at':'%s','aware_at':'%s'}",
+                                             aware_text, aware_text);
+  g_autofree char *id = g_uuid_string_random ();
+  VigilIncident *incident = NULL;
+
+  incident = apply_at (f, incident, id, "incident.create", aware, create);
+  incident = apply_at (f, incident, id, "dora.classify", classified, DORA_MAJOR);
+  g_object_unref (incident);
+  open_timeline (f);
+  g_assert_cmpuint (vigil_timeline_count_deadlines (f->view, VIGIL_DEADLINE_PENDING), ==, 1);
+  g_assert_cmpuint (vigil_timeline_count_deadlines (f->view, VIGIL_DEADLINE_MISSED), ==, 0);
+  WAIT_UNTIL (vigil_timeline_count_deadlines (f->view, VIGIL_DEADLINE_MISSED) == 1,
+              "the deadline to pass");
+  g_assert_cmpuint (vigil_timeline_count_deadlines (f->view, VIGIL_DEADLINE_PENDING), ==, 0);
+}
+
 /* A real key press through the X server to @window; FALSE when it cannot be
  * done here. */
 static gboolean
@@ -623,6 +652,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/vigil/timeline/deadlines", Fixture, NULL, fixture_set_up, test_deadlines,
               fixture_tear_down);
+  g_test_add ("/vigil/timeline/deadline-passes", Fixture, NULL, fixture_set_up,
+              test_deadline_passes, fixture_tear_down);
   g_test_add ("/vigil/timeline/switch-views", Fixture, NULL, fixture_set_up, test_switch_views,
               fixture_tear_down);
   g_test_add ("/vigil/timeline/export", Fixture, NULL, fixture_set_up, test_export,

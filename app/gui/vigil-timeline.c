@@ -58,6 +58,7 @@ struct _VigilTimeline
   GListModel     *incidents;
   GCancellable   *cancellable;
   guint           refresh_id;
+  guint           deadline_id;  /* fires when the next pending limit passes */
   gboolean        stale;
   gboolean        loading;
   gboolean        loaded;
@@ -92,6 +93,8 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void watch_next_deadline (VigilTimeline *self);
 
 static void
 row_free (gpointer data)
@@ -251,6 +254,7 @@ on_loaded_cb (GObject      *source,
   if (first)
     fit_span (self);
   self->loaded = TRUE;
+  watch_next_deadline (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -295,6 +299,42 @@ on_items_changed_cb (VigilTimeline *self)
     return;
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   self->refresh_id = g_timeout_add (REFRESH_DELAY_MS, refresh_cb, self);
+}
+
+/* A pending report turns missed when its limit passes: the core judges it
+ * again then. */
+static gboolean
+deadline_passed_cb (gpointer user_data)
+{
+  VigilTimeline *self = user_data;
+
+  self->deadline_id = 0;
+  on_items_changed_cb (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_next_deadline (VigilTimeline *self)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 next = G_MAXINT64;
+
+  g_clear_handle_id (&self->deadline_id, g_source_remove);
+  for (guint i = 0; self->rows != NULL && i < self->rows->len; i++)
+    {
+      Row *row = g_ptr_array_index (self->rows, i);
+
+      for (guint j = 0; j < row->deadlines->len; j++)
+        {
+          Due *due = &g_array_index (row->deadlines, Due, j);
+
+          if (due->state == VIGIL_DEADLINE_PENDING && due->at >= now)
+            next = MIN (next, due->at);
+        }
+    }
+  if (next != G_MAXINT64)
+    self->deadline_id = g_timeout_add_seconds ((guint) MIN (next - now + 1, 86400),
+                                               deadline_passed_cb, self);
 }
 
 /* Geometry */
@@ -1719,6 +1759,7 @@ vigil_timeline_set_workspace (VigilTimeline  *self,
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->deadline_id, g_source_remove);
   if (self->incidents != NULL)
     g_signal_handlers_disconnect_by_data (self->incidents, self);
   g_clear_object (&self->incidents);
