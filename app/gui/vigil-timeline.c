@@ -387,6 +387,7 @@ clamp_scroll (VigilTimeline *self)
 
 typedef struct {
   PangoContext *pango;
+  PangoLayout  *layout;     /* one for all the text of a drawing */
   GPtrArray    *rows;
   double        start;      /* time at the left of the bar area */
   double        span;       /* seconds across the bar area */
@@ -453,12 +454,11 @@ draw_text (cairo_t       *cr,
            double         max_width,
            const GdkRGBA *colour)
 {
-  g_autoptr(PangoLayout) layout = pango_layout_new (canvas->pango);
+  PangoLayout *layout = canvas->layout;
   int height;
 
-  pango_layout_set_text (layout, text, -1);
   pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_text (layout, text, -1);
   pango_layout_get_pixel_size (layout, NULL, &height);
   gdk_cairo_set_source_rgba (cr, colour);
   cairo_move_to (cr, x, y - height / 2.0);
@@ -469,9 +469,10 @@ static int
 text_width (const Canvas *canvas,
             const char   *text)
 {
-  g_autoptr(PangoLayout) layout = pango_layout_new (canvas->pango);
+  PangoLayout *layout = canvas->layout;
   int width;
 
+  pango_layout_set_width (layout, -1);
   pango_layout_set_text (layout, text, -1);
   pango_layout_get_pixel_size (layout, &width, NULL);
   return width;
@@ -812,6 +813,19 @@ draw_legend (const Canvas *canvas,
 /* The axis, the rows, the legend below them (up to @legend_right) and the
  * line for now. */
 static void
+canvas_set_pango (Canvas       *canvas,
+                  PangoContext *pango)
+{
+  g_clear_object (&canvas->layout);
+  canvas->pango = pango;
+  if (pango != NULL)
+    {
+      canvas->layout = pango_layout_new (pango);
+      pango_layout_set_ellipsize (canvas->layout, PANGO_ELLIPSIZE_END);
+    }
+}
+
+static void
 draw_canvas (const Canvas *canvas,
              cairo_t      *cr,
              double        legend_right)
@@ -860,7 +874,7 @@ vigil_timeline_snapshot (GtkWidget   *widget,
 
   if (width <= 0 || height <= 0)
     return;
-  canvas.pango = gtk_widget_get_pango_context (widget);
+  canvas_set_pango (&canvas, gtk_widget_get_pango_context (widget));
   canvas.rows = self->rows;
   canvas.start = self->start;
   canvas.span = self->span;
@@ -878,6 +892,7 @@ vigil_timeline_snapshot (GtkWidget   *widget,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   draw_canvas (&canvas, cr, width - zoom.width - 24);
   cairo_destroy (cr);
+  canvas_set_pango (&canvas, NULL);
 
   gtk_widget_snapshot_child (widget, self->zoom_box, snapshot);
   self->last_draw_us = g_get_monotonic_time () - started;
@@ -906,6 +921,7 @@ export_job_free (gpointer data)
 
   g_free (job->path);
   g_clear_pointer (&job->canvas.rows, g_ptr_array_unref);
+  g_clear_object (&job->canvas.layout);
   g_clear_pointer (&job->font, pango_font_description_free);
   g_free (job);
 }
@@ -914,11 +930,12 @@ static void
 set_up_pango (ExportJob *job,
               cairo_t   *cr)
 {
-  g_clear_object (&job->canvas.pango);
-  job->canvas.pango = pango_cairo_create_context (cr);
-  pango_cairo_context_set_resolution (job->canvas.pango, 96);
+  PangoContext *pango = pango_cairo_create_context (cr);
+
+  pango_cairo_context_set_resolution (pango, 96);
   if (job->font != NULL)
-    pango_context_set_font_description (job->canvas.pango, job->font);
+    pango_context_set_font_description (pango, job->font);
+  canvas_set_pango (&job->canvas, pango);
 }
 
 static gboolean
@@ -929,6 +946,7 @@ export_png (ExportJob     *job,
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
+  PangoContext *pango;
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) job->canvas.width,
                                         (int) job->canvas.height);
@@ -940,7 +958,9 @@ export_png (ExportJob     *job,
   g_atomic_int_set (job->done, 1);
   job->n_pages = 1;
   cairo_destroy (cr);
-  g_clear_object (&job->canvas.pango);
+  pango = job->canvas.pango;
+  canvas_set_pango (&job->canvas, NULL);
+  g_clear_object (&pango);
   status = cairo_surface_write_to_png (surface, job->path);
   cairo_surface_destroy (surface);
   if (status != CAIRO_STATUS_SUCCESS)
@@ -961,6 +981,7 @@ export_pdf (ExportJob     *job,
   Canvas *canvas = &job->canvas;
   guint n_rows = canvas->rows != NULL ? canvas->rows->len : 0;
   g_autofree char *first = NULL, *last = NULL, *made = NULL;
+  PangoContext *pango;
   cairo_surface_t *surface;
   cairo_status_t status;
   cairo_t *cr;
@@ -1019,7 +1040,9 @@ export_pdf (ExportJob     *job,
       cairo_show_page (cr);
       g_atomic_int_set (job->done, page + 1);
     }
-  g_clear_object (&canvas->pango);
+  pango = canvas->pango;
+  canvas_set_pango (canvas, NULL);
+  g_clear_object (&pango);
   cairo_destroy (cr);
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);
