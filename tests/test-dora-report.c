@@ -687,7 +687,12 @@ test_export (Fixture       *f,
 {
   g_autoptr(GDateTime) now = g_date_time_new_utc (2025, 3, 2, 8, 0, 0);
 
+  step (f, "dora.report_draft", "{'report':'intermediate','fields':{'3.30':'no'}}");
+  g_assert_false (json_object_has_member (vigil_incident_get_dora (f->incident),
+                                          "client_impact_since"));
   step (f, "dora.report_draft", "{'report':'intermediate','fields':{'3.30':'yes','3.11':2500}}");
+  g_assert_nonnull (json_object_get_string_member_with_default (
+                      vigil_incident_get_dora (f->incident), "client_impact_since", NULL));
 
   for (VigilDoraReportForm form = 0; form < VIGIL_DORA_N_FORMS; form++)
     {

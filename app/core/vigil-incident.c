@@ -1522,7 +1522,8 @@ read_dora (VigilIncident  *self,
            GError        **error)
 {
   static const char * const known[] = {
-    "criteria", "result", "classified_at", "reports", "deadlines", "drafts", "threat", NULL
+    "criteria", "result", "classified_at", "reports", "deadlines", "drafts", "threat",
+    "client_impact_since", NULL
   };
   static const char * const report_known[] = {
     "report", "at", "authority", "reference", "version", "fields", NULL

@@ -1259,6 +1259,41 @@ check_report_allowed (Apply               *apply,
   return TRUE;
 }
 
+/* Clients are to be told without undue delay once 3.30 says their
+ * financial interests are hit (DORA Art. 19(3)); no hour limit, so the
+ * time it was first said is kept to show how long it has been. */
+static void
+track_client_impact (Apply      *apply,
+                     JsonObject *dora)
+{
+  static const char * const kinds[] = { "intermediate", "final", NULL };
+  JsonObject *drafts = json_object_get_object_member (dora, "drafts");
+  gboolean affected = FALSE;
+
+  for (guint i = 0; kinds[i] != NULL && !affected; i++)
+    {
+      JsonNode *draft = json_object_get_member (drafts, kinds[i]);
+
+      affected = draft != NULL && JSON_NODE_HOLDS_OBJECT (draft) &&
+                 g_strcmp0 (json_object_get_string_member_with_default (
+                              json_node_get_object (draft), "3.30", NULL), "yes") == 0;
+    }
+
+  if (affected && !json_object_has_member (dora, "client_impact_since"))
+    {
+      g_autofree char *at = vigil_time_to_iso (vigil_op_get_at (apply->op));
+
+      json_object_set_string_member (dora, "client_impact_since", at);
+      record_change (apply, "dora.client_impact_since", NULL, string_node (at));
+    }
+  else if (!affected && json_object_has_member (dora, "client_impact_since"))
+    {
+      record_change (apply, "dora.client_impact_since",
+                     json_node_copy (json_object_get_member (dora, "client_impact_since")), NULL);
+      json_object_remove_member (dora, "client_impact_since");
+    }
+}
+
 static gboolean
 apply_dora_draft (Apply   *apply,
                   GError **error)
@@ -1305,6 +1340,7 @@ apply_dora_draft (Apply   *apply,
         json_object_set_member (draft, no, json_node_copy (value));
     }
 
+  track_client_impact (apply, dora);
   vigil_incident_set_dora (apply->result, dora);
   return TRUE;
 }
