@@ -323,6 +323,20 @@ test_draft_export_submit (Fixture       *f,
   }
 
   test_gui_shoot (GTK_WINDOW (f->editor), "dora-report-intermediate");
+  if (g_getenv ("VIGIL_SHOT_DIR") != NULL)
+    {
+      GtkWidget *page = page_of (f, VIGIL_DORA_FORM_INTERMEDIATE);
+      GtkWidget *row = test_gui_find_by_name (page, "row-3.12");
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (page));
+      graphene_point_t point;
+
+      g_assert_true (gtk_widget_compute_point (row, gtk_scrolled_window_get_child (
+                                                 GTK_SCROLLED_WINDOW (page)),
+                                               &GRAPHENE_POINT_INIT (0, 0), &point));
+      gtk_adjustment_set_value (adjustment, point.y - 40);
+      test_gui_shoot (GTK_WINDOW (f->editor), "dora-report-intermediate-fields");
+      gtk_adjustment_set_value (adjustment, 0);
+    }
   vigil_dora_report_editor_set_form (f->editor, VIGIL_DORA_FORM_INITIAL);
   test_gui_shoot (GTK_WINDOW (f->editor), "dora-report-initial");
 
@@ -347,6 +361,28 @@ static void
 test_read_only (Fixture       *f,
                 gconstpointer  data)
 {
+  GtkWidget *blocked;
+
+  open_editor (f, VIGIL_ROLE_ANALYST);
+  /* No threat was assessed: its notification says why it cannot be drafted. */
+  blocked = test_gui_find_by_name (page_of (f, VIGIL_DORA_FORM_THREAT), "blocked");
+  g_assert_true (gtk_widget_get_visible (blocked));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (blocked)), "not assessed"));
+  g_assert_false (gtk_widget_get_sensitive (field_of (f, VIGIL_DORA_FORM_THREAT, "13")));
+  g_assert_true (gtk_widget_get_sensitive (field_of (f, VIGIL_DORA_FORM_FINAL, "4.1")));
+  gtk_window_destroy (GTK_WINDOW (f->editor));
+  g_assert_finalize_object (f->editor);
+  f->editor = NULL;
+  g_clear_object (&f->incident);
+  g_assert_finalize_object (f->workspace);
+  f->workspace = NULL;
+  vigil_store_close (f->store);
+  g_assert_finalize_object (f->store);
+  test_core_remove_tree (f->dir);
+  g_free (f->dir);
+  f->done = FALSE;
+  fixture_setup (f, data);
+
   open_editor (f, VIGIL_ROLE_MANAGER);
 
   g_assert_false (gtk_widget_get_visible (test_gui_find_by_name (GTK_WIDGET (f->editor),

@@ -33,6 +33,7 @@ struct _FormPage {
   VigilDoraReportEditor *editor;
   VigilDoraReportForm    form;
   GtkWidget             *scrolled;
+  GtkWidget             *blocked_label;
   AdwActionRow          *deadline_row;
   AdwActionRow          *complete_row;
   AdwActionRow          *version_row;
@@ -739,6 +740,11 @@ build_page (VigilDoraReportEditor *self,
   adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 760);
   adw_clamp_set_child (ADW_CLAMP (clamp), box);
 
+  page->blocked_label = new_label ("", "warning");
+  gtk_widget_set_name (page->blocked_label, "blocked");
+  gtk_widget_set_visible (page->blocked_label, FALSE);
+  gtk_box_append (GTK_BOX (box), page->blocked_label);
+
   page->deadline_row = ADW_ACTION_ROW (adw_action_row_new ());
   gtk_widget_set_name (GTK_WIDGET (page->deadline_row), "deadline");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (page->deadline_row), _("Deadline"));
@@ -1031,6 +1037,32 @@ refresh_versions (FormPage *page)
     }
 }
 
+/* Why the core would refuse a draft of this report now, or %NULL: asked
+ * of the core itself with an empty draft, so the rule lives once. */
+static char *
+dup_blocked_reason (FormPage *page)
+{
+  VigilDoraReportEditor *self = page->editor;
+  JsonObject *payload = json_object_new ();
+  g_autoptr(VigilOp) op = NULL;
+  g_autoptr(VigilIncident) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *reason;
+
+  json_object_set_string_member (payload, "report", vigil_dora_form_to_string (page->form));
+  json_object_set_object_member (payload, "fields", json_object_new ());
+  op = vigil_op_new (VIGIL_OP_DORA_REPORT_DRAFT, vigil_incident_get_id (self->incident),
+                     vigil_workspace_get_actor (self->workspace),
+                     vigil_incident_get_revision (self->incident), payload);
+  result = vigil_op_apply (op, self->incident, vigil_workspace_get_role (self->workspace), NULL,
+                           &error);
+  if (result != NULL)
+    return NULL;
+  reason = vigil_op_error_get_reason (error);
+  /* Translators: %s is the reason, e.g. "the cyber threat was not assessed; ..." */
+  return g_strdup_printf (_("This report cannot be changed now: %s."), reason);
+}
+
 static void
 refresh_page (FormPage *page)
 {
@@ -1040,6 +1072,10 @@ refresh_page (FormPage *page)
   JsonObject *values = vigil_dora_report_get_values (report);
   g_autofree char *version = g_strdup_printf (_("Version %u"),
                                               vigil_dora_report_get_version (report));
+  g_autofree char *blocked = dup_blocked_reason (page);
+
+  gtk_label_set_label (GTK_LABEL (page->blocked_label), blocked ? blocked : "");
+  gtk_widget_set_visible (page->blocked_label, blocked != NULL);
 
   adw_action_row_set_subtitle (page->version_row, version);
   if (missing[0] == NULL)
@@ -1110,7 +1146,7 @@ refresh_page (FormPage *page)
       /* What is being typed stays as typed. */
       if (!json_object_has_member (page->pending, field->no) && !row_has_focus (row))
         show_value (row, value);
-      gtk_widget_set_sensitive (row->editor, !self->read_only);
+      gtk_widget_set_sensitive (row->editor, !self->read_only && blocked == NULL);
     }
   self->filling = FALSE;
 
