@@ -25,7 +25,7 @@ typedef struct {
   GtkWidget                *rule_label;
   GtkWidget                *source_label;
   GtkWidget                *problem_label;
-  GtkWidget                *editor;   /* entry, text view, drop-down or flow box */
+  GtkWidget                *editor;   /* entry, text view, drop-down or grid of checks */
   GPtrArray                *checks;   /* CN: one check button per choice */
 } FieldRow;
 
@@ -573,11 +573,13 @@ build_editor (FieldRow *row)
     {
       gboolean states = field->choices != NULL && field->choices[0].code == field->choices[0].label;
 
-      editor = gtk_flow_box_new ();
-      gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (editor), GTK_SELECTION_NONE);
-      gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (editor), TRUE);
-      gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (editor), states ? 6 : 2);
-      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (editor), states ? 10 : 2);
+      guint columns = states ? 8 : 2;
+
+      /* A grid, so that a long choice makes only its own row taller. */
+      editor = gtk_grid_new ();
+      gtk_grid_set_column_homogeneous (GTK_GRID (editor), TRUE);
+      gtk_grid_set_column_spacing (GTK_GRID (editor), 12);
+      gtk_grid_set_row_spacing (GTK_GRID (editor), 2);
       row->checks = g_ptr_array_new ();
       for (guint i = 0; field->choices[i].code != NULL; i++)
         {
@@ -592,7 +594,7 @@ build_editor (FieldRow *row)
             }
           gtk_widget_set_name (check, field->choices[i].code);
           g_signal_connect (check, "toggled", G_CALLBACK (on_check_toggled_cb), row);
-          gtk_flow_box_append (GTK_FLOW_BOX (editor), check);
+          gtk_grid_attach (GTK_GRID (editor), check, i % columns, i / columns, 1, 1);
           g_ptr_array_add (row->checks, check);
         }
     }
