@@ -10,6 +10,7 @@
 
 #include "vigil-dora-report-editor.h"
 #include "vigil-incident-page.h"
+#include "vigil-notification-composer.h"
 #include "test-gui-util.h"
 #include "test-core-util.h"
 
@@ -42,6 +43,10 @@ on_loaded_cb (GObject      *object,
   f->done = TRUE;
 }
 
+static void show_editor (Fixture    *f,
+                         VigilRole   role,
+                         const char *incident_id);
+
 static void
 open_editor (Fixture   *f,
              VigilRole  role)
@@ -59,13 +64,19 @@ open_editor (Fixture   *f,
                              payload);
   classified = test_core_apply (f->store, created, "dora.classify", ANALYST,
                                 VIGIL_ROLE_ANALYST, "{'criteria':" CRITERIA "}");
+  show_editor (f, role, vigil_incident_get_id (classified));
+}
 
+static void
+show_editor (Fixture    *f,
+             VigilRole   role,
+             const char *incident_id)
+{
   f->workspace = vigil_workspace_new (f->store, ANALYST, role);
   vigil_workspace_load_async (f->workspace, NULL, on_loaded_cb, f);
   WAIT_UNTIL (f->done, "the workspace to load");
   g_assert_no_error (f->error);
-  f->incident = g_object_ref (vigil_workspace_lookup (f->workspace,
-                                                      vigil_incident_get_id (classified)));
+  f->incident = g_object_ref (vigil_workspace_lookup (f->workspace, incident_id));
   g_assert_nonnull (f->incident);
 
   f->editor = g_object_ref (VIGIL_DORA_REPORT_EDITOR (
@@ -421,6 +432,69 @@ test_entry_point (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Approved, so step 10 is open: the page opens the composer on the
+ * client template. */
+static void
+test_client_notification (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) earlier = g_date_time_add_hours (now, -3);
+  g_autofree char *when = vigil_time_to_iso (earlier);
+  g_autofree char *payload = g_strdup_printf ("{'title':'Card payments down','type':'ddos',"
+                                              "'severity':'high','detected_at':'%s',"
+                                              "'aware_at':'%s'}", when, when);
+  g_autoptr(VigilIncident) created = test_core_apply (f->store, NULL, "incident.create", ANALYST,
+                                                      VIGIL_ROLE_ANALYST, payload);
+  g_autoptr(VigilIncident) summary = test_core_apply (f->store, created, "form.update", ANALYST,
+                                                      VIGIL_ROLE_ANALYST,
+                                                      "{'form':'findings','fields':"
+                                                      "{'summary':'Gateway flooded'}}");
+  g_autoptr(VigilIncident) escalated = test_core_apply (f->store, summary, "form.update",
+                                                        ANALYST, VIGIL_ROLE_ANALYST,
+                                                        "{'form':'escalate','fields':"
+                                                        "{'escalate':false}}");
+  g_autoptr(VigilIncident) classified = test_core_apply (f->store, escalated, "dora.classify",
+                                                         ANALYST, VIGIL_ROLE_ANALYST,
+                                                         "{'criteria':" CRITERIA "}");
+  g_autoptr(VigilIncident) submitted = test_core_apply (f->store, classified, "approval.submit",
+                                                        ANALYST, VIGIL_ROLE_ANALYST, "{}");
+  g_autoptr(VigilIncident) approved = test_core_apply (f->store, submitted, "approval.decide",
+                                                       "lena", VIGIL_ROLE_LEAD,
+                                                       "{'decision':'approve','comment':'Go'}");
+  g_autoptr(VigilIncident) drafted = test_core_apply (f->store, approved, "dora.report_draft",
+                                                      ANALYST, VIGIL_ROLE_ANALYST,
+                                                      "{'report':'intermediate','fields':"
+                                                      "{'3.30':'yes'}}");
+  GtkWidget *clients, *button;
+  VigilNotificationComposer *composer = NULL;
+  g_autofree char *subject = NULL;
+
+  show_editor (f, VIGIL_ROLE_ANALYST, vigil_incident_get_id (drafted));
+  vigil_dora_report_editor_set_form (f->editor, VIGIL_DORA_FORM_INTERMEDIATE);
+  clients = test_gui_find_by_name (page_of (f, VIGIL_DORA_FORM_INTERMEDIATE), "clients");
+  g_assert_true (gtk_widget_is_visible (clients));
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (clients)), "step 10"));
+  button = test_gui_find_by_name (clients, "draft-client-notification");
+  g_assert_true (gtk_widget_is_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+
+  {
+    g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (VIGIL_IS_NOTIFICATION_COMPOSER (l->data))
+        composer = l->data;
+  }
+  g_assert_nonnull (composer);
+  subject = vigil_notification_composer_dup_subject (composer);
+  g_assert_nonnull (strstr (subject, "Important information about an incident"));
+  g_assert_nonnull (strstr (subject, vigil_incident_get_reference (f->incident)));
+  g_object_add_weak_pointer (G_OBJECT (composer), (gpointer *) &composer);
+  gtk_window_destroy (GTK_WINDOW (composer));
+  WAIT_UNTIL (composer == NULL, "the composer to go");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -441,6 +515,8 @@ main (int   argc,
               test_read_only, fixture_teardown);
   g_test_add ("/vigil/dora-report-editor/entry-point", Fixture, NULL, fixture_setup,
               test_entry_point, fixture_teardown);
+  g_test_add ("/vigil/dora-report-editor/client-notification", Fixture, NULL, fixture_setup,
+              test_client_notification, fixture_teardown);
 
   return g_test_run ();
 }
