@@ -628,6 +628,9 @@ test_drafts_and_versions (Fixture       *f,
   step_fail (f, "dora.report_submitted",
              "{'report':'initial','at':'2025-03-01T13:00:00Z','authority':'BaFin',"
              "'fields':{'2.9':'no'}}", "fields.2.9");
+  step_fail (f, "dora.report_submitted",
+             "{'report':'initial','at':'2025-03-01T13:00:00Z','authority':'BaFin',"
+             "'fields':{'1.1':'final_report'}}", "fields.1.1");
   reports = json_object_get_array_member (vigil_incident_get_dora (f->incident), "reports");
   g_assert_cmpuint (json_array_get_length (reports), ==, 2);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (reports, 0),
@@ -654,6 +657,15 @@ test_drafts_and_versions (Fixture       *f,
     g_assert_cmpint (deadline->kind, ==, VIGIL_DORA_REPORT_INTERMEDIATE);
     g_assert_cmpstr (due, ==, "2025-03-04T12:00:00Z");
   }
+
+  /* The values a client sends are what the version keeps. */
+  step (f, "dora.report_submitted",
+        "{'report':'intermediate','at':'2025-03-01T13:30:00Z','authority':'BaFin',"
+        "'fields':{'1.1':'intermediate_report','3.30':'no'}}");
+  reports = json_object_get_array_member (vigil_incident_get_dora (f->incident), "reports");
+  snapshot = json_object_get_object_member (json_array_get_object_element (reports, 2), "fields");
+  g_assert_cmpuint (json_object_get_size (snapshot), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (snapshot, "3.30"), ==, "no");
 
   /* Not major any more: the reclassification can be reported. */
   step_fail (f, "dora.report_submitted",

@@ -1198,7 +1198,7 @@ check_report_fields (JsonNode             *node,
       if (field == NULL || !vigil_dora_field_in_form (field, form))
         {
           g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID,
-                       _("fields: the %s has no field %s"), vigil_dora_form_get_title (form), no);
+                       _("fields: %s is not a field of this report"), no);
           return FALSE;
         }
       if (g_str_equal (no, "1.1") && !JSON_NODE_HOLDS_NULL (value) && allow_null)
@@ -1398,9 +1398,19 @@ apply_dora_report (Apply   *apply,
       !read_report_text (payload, "reference", FALSE, &reference, error))
     return FALSE;
   kind = vigil_dora_form_to_string (form);
-  if (fields_node != NULL && !JSON_NODE_HOLDS_NULL (fields_node) &&
-      !check_report_fields (fields_node, form, FALSE, error))
-    return FALSE;
+  if (fields_node != NULL && !JSON_NODE_HOLDS_NULL (fields_node))
+    {
+      g_autoptr(JsonObject) expected = vigil_dora_report_prefill (apply->result, form);
+      JsonNode *submission;
+
+      if (!check_report_fields (fields_node, form, FALSE, error))
+        return FALSE;
+      /* 1.1 must name the report it is sent as. */
+      submission = json_object_get_member (json_node_get_object (fields_node), "1.1");
+      if (submission != NULL && !JSON_NODE_HOLDS_NULL (submission) &&
+          !json_node_equal (submission, json_object_get_member (expected, "1.1")))
+        return invalid (error, "fields.1.1", _("does not match the report submitted"));
+    }
 
   at = vigil_time_from_iso (at_text);
   if (at == NULL)
