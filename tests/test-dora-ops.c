@@ -500,9 +500,25 @@ test_deadlines (Fixture       *f,
   deadline = find_deadline (deadlines, VIGIL_DORA_REPORT_INTERMEDIATE);
   assert_time (deadline->legal_due, "2025-03-04T13:00:00Z");
   g_clear_pointer (&deadlines, g_ptr_array_unref);
-  apply_fail (f, "dora.report_submitted", VIGIL_ROLE_ANALYST, "2025-03-01T13:10:00Z",
-              "{'report':'initial','at':'2025-03-01T13:10:00Z','authority':'BaFin'}",
-              VIGIL_OP_ERROR_INVALID, "report");
+
+  /* An update of the initial notification is its version 2; the clock of
+   * the intermediate report keeps running from the first. */
+  {
+    g_autoptr(VigilIncident) updated = apply (f, "dora.report_submitted", ANALYST,
+                                              VIGIL_ROLE_ANALYST, "2025-03-01T13:10:00Z",
+                                              "{'report':'initial','at':'2025-03-01T13:10:00Z',"
+                                              "'authority':'BaFin'}");
+    JsonArray *reports = json_object_get_array_member (vigil_incident_get_dora (updated),
+                                                       "reports");
+
+    g_assert_cmpuint (json_array_get_length (reports), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (reports, 1),
+                                                 "version"), ==, 2);
+    deadlines = vigil_incident_compute_dora_deadlines (updated, NULL, NULL);
+    deadline = find_deadline (deadlines, VIGIL_DORA_REPORT_INTERMEDIATE);
+    assert_time (deadline->legal_due, "2025-03-04T13:00:00Z");
+    g_clear_pointer (&deadlines, g_ptr_array_unref);
+  }
 
   /* Intermediate sent on Wednesday: the final report is due a month
    * later, a Saturday, relieved to Monday noon in Berlin (summer time). */
@@ -536,7 +552,7 @@ test_deadlines (Fixture       *f,
   deadlines = vigil_incident_compute_dora_deadlines (final, NULL, NULL);
   g_assert_cmpuint (deadlines->len, ==, 0);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
-                      vigil_incident_get_dora (final), "reports")), ==, 3);
+                      vigil_incident_get_dora (final), "reports")), ==, 4);
 }
 
 /* A late classification: the 24-hour cap comes first. */

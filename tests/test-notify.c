@@ -54,7 +54,7 @@ test_builtin_templates (void)
 {
   g_autoptr(GPtrArray) templates = vigil_templates_list (NULL, NULL);
   static const char *expected[] = {
-    "clients", "departments", "executive", "legal", "staff", "update"
+    "clients", "clients_major", "departments", "executive", "legal", "staff", "update"
   };
 
   g_assert_cmpuint (templates->len, ==, G_N_ELEMENTS (expected));
@@ -99,8 +99,8 @@ test_user_templates (void)
   g_assert_no_error (error);
 
   templates = vigil_templates_list (dir, &problems);
-  g_assert_cmpuint (templates->len, ==, 7);
-  last = g_ptr_array_index (templates, 6);
+  g_assert_cmpuint (templates->len, ==, 8);
+  last = g_ptr_array_index (templates, 7);
   g_assert_cmpstr (last->id, ==, "board");
   g_assert_false (last->builtin);
   g_assert_cmpstr (last->title, ==, "Board of directors");
@@ -250,6 +250,45 @@ test_render_builtin (void)
       g_assert_null (strstr (subject, "{{"));
       g_assert_null (strstr (body, "{{"));
     }
+}
+
+/* The client notification of a major incident (DORA Art. 19(3)) says what
+ * happened, what it means for the client, what was done and what the
+ * client can do, and fills every placeholder it uses from the incident. */
+static void
+test_render_clients_major (void)
+{
+  g_autoptr(VigilIncident) incident = make_incident (TRUE);
+  g_autoptr(GPtrArray) templates = vigil_templates_list (NULL, NULL);
+  g_autoptr(GHashTable) extra = g_hash_table_new (g_str_hash, g_str_equal);
+  VigilTemplate *found = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *body = NULL;
+  g_auto(GStrv) gaps = NULL;
+
+  for (guint i = 0; i < templates->len; i++)
+    if (g_str_equal (((VigilTemplate *) g_ptr_array_index (templates, i))->id, "clients_major"))
+      found = g_ptr_array_index (templates, i);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found->audience, ==, "clients");
+
+  g_hash_table_insert (extra, "next_update", "Monday, 10:00");
+  g_hash_table_insert (extra, "contact", "our hotline +49 30 1234");
+  subject = vigil_notify_render (found->subject, incident, extra, NULL, &error);
+  g_assert_no_error (error);
+  body = vigil_notify_render (found->body, incident, extra, &gaps, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (subject, "INC-2025-0007"));
+  g_assert_nonnull (strstr (body, "Card payments time out."));
+  g_assert_nonnull (strstr (body, "Card payments fail for 40 % of clients"));
+  g_assert_nonnull (strstr (body, "Monday, 10:00"));
+  g_assert_nonnull (strstr (body, "our hotline +49 30 1234"));
+  g_assert_nonnull (strstr (body, "account statements"));
+  g_assert_null (strstr (body, "{{"));
+  /* No response actions recorded yet: said so, never left blank. */
+  g_assert_true (g_strv_contains ((const char * const *) gaps, "actions"));
+  g_assert_nonnull (strstr (body, "[to fill in: actions]"));
 }
 
 /* Decodes the RFC 2047 words of a (possibly folded) header value. */
@@ -461,6 +500,7 @@ main (int    argc,
   g_test_add_func ("/vigil/notify/render/missing", test_render_missing);
   g_test_add_func ("/vigil/notify/render/unknown", test_render_unknown);
   g_test_add_func ("/vigil/notify/render/builtin", test_render_builtin);
+  g_test_add_func ("/vigil/notify/render/clients-major", test_render_clients_major);
   g_test_add_func ("/vigil/notify/eml", test_eml);
   g_test_add_func ("/vigil/notify/markdown", test_markdown);
   g_test_add_func ("/vigil/notify/pdf", test_pdf);

@@ -342,6 +342,7 @@ test_kind_strings (void)
     { VIGIL_OP_ITEM_REMOVE,     "item.remove" },
     { VIGIL_OP_DORA_CLASSIFY,   "dora.classify" },
     { VIGIL_OP_DORA_REPORT_SUBMITTED, "dora.report_submitted" },
+    { VIGIL_OP_DORA_REPORT_DRAFT, "dora.report_draft" },
   };
   static const char * const bad[] = {
     "", "incident", "incident.delete", "Incident.Create", "approval.decide ", "evidence.add",
@@ -973,6 +974,19 @@ make_valid_op (guint           kind,
         *incident = apply_ok (classify, created, VIGIL_ROLE_ANALYST);
         *op = make_op_for ("dora.report_submitted", *incident, actor, T0,
                            "{'report':'initial','at':'" T0 "','authority':'BaFin'}");
+      }
+      break;
+    case VIGIL_OP_DORA_REPORT_DRAFT:
+      {
+        g_autoptr(VigilIncident) created = new_created ();
+        g_autoptr(VigilOp) classify = make_op_for ("dora.classify", created, ANALYST, T0,
+                                                   "{'criteria':{'critical_services':"
+                                                   "{'malicious_access':true},"
+                                                   "'data_losses':{'intrusion':true}}}");
+
+        *incident = apply_ok (classify, created, VIGIL_ROLE_ANALYST);
+        *op = make_op_for ("dora.report_draft", *incident, actor, T0,
+                           "{'report':'initial','fields':{'2.9':true}}");
       }
       break;
     default:

@@ -1763,6 +1763,31 @@ test_incident_dora_deadlines (Fixture       *f,
     g_assert_true (json_object_has_member (dora, "deadlines"));
     g_assert_true (json_object_has_member (dora, "criteria"));
   }
+
+  /* Report drafts go through the same rules on the server. */
+  {
+    g_autofree char *draft = test_op ("dora.report_draft", id, 2,
+                                      "{'report': 'initial', 'fields': "
+                                      "{'1.2': 'Acme Bank AG', '2.9': false}}");
+    g_autofree char *bad = test_op ("dora.report_draft", id, 3,
+                                    "{'report': 'initial', 'fields': {'2.2': 'yesterday'}}");
+    g_autoptr(TestReply) drafted = test_post_op (f->ts, f->analyst, draft);
+    g_autoptr(TestReply) refused = test_post_op (f->ts, f->analyst, bad);
+    g_autoptr(TestReply) after = NULL;
+    JsonObject *result = test_reply_result (refused, 0);
+
+    g_assert_cmpstr (json_object_get_string_member (test_reply_result (drafted, 0), "status"),
+                     ==, "applied");
+    g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "rejected");
+    g_assert_nonnull (strstr (json_object_get_string_member (
+                                json_object_get_object_member (result, "error"), "message"),
+                              "fields.2.2"));
+    after = test_request (f->ts, "GET", path, f->manager, NULL);
+    dora = json_object_get_object_member (test_reply_object (after), "dora");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                       json_object_get_object_member (dora, "drafts"), "initial"), "1.2"), ==,
+                     "Acme Bank AG");
+  }
 }
 
 int

@@ -1522,10 +1522,14 @@ read_dora (VigilIncident  *self,
            GError        **error)
 {
   static const char * const known[] = {
-    "criteria", "result", "classified_at", "reports", "deadlines", NULL
+    "criteria", "result", "classified_at", "reports", "deadlines", "drafts", "threat",
+    "client_impact_since", NULL
   };
   static const char * const report_known[] = {
-    "report", "at", "authority", "reference", NULL
+    "report", "at", "authority", "reference", "version", "fields", NULL
+  };
+  static const char * const submitted_kinds[] = {
+    "initial", "intermediate", "final", "reclassified", "threat", NULL
   };
   g_autoptr(GDateTime) classified_at = NULL;
   g_autoptr(GDateTime) computed_at = NULL;
@@ -1595,6 +1599,7 @@ read_dora (VigilIncident  *self,
   if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
     {
       JsonArray *reports;
+      guint n_incident_reports = 0;
 
       if (!JSON_NODE_HOLDS_ARRAY (node))
         {
@@ -1625,7 +1630,7 @@ read_dora (VigilIncident  *self,
               !read_string (report, "dora.reports.", "authority", TRUE, &authority, error) ||
               !read_string (report, "dora.reports.", "reference", FALSE, &reference, error))
             return FALSE;
-          if (!g_strv_contains (report_kinds, kind))
+          if (!g_strv_contains (submitted_kinds, kind))
             {
               g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
                            _("The field “dora.reports.report” has an unknown value “%s”"), kind);
@@ -1637,8 +1642,10 @@ read_dora (VigilIncident  *self,
                            _("The field “%s” is missing"), "dora.reports.at");
               return FALSE;
             }
+          if (!g_str_equal (kind, "threat"))
+            n_incident_reports++;
         }
-      if (json_array_get_length (reports) > 0 && classified_at == NULL)
+      if (n_incident_reports > 0 && classified_at == NULL)
         {
           g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_MISSING_FIELD,
                        _("The field “%s” is missing"), "dora.classified_at");
@@ -1646,7 +1653,16 @@ read_dora (VigilIncident  *self,
         }
     }
 
-  if (result == NULL)
+  node = json_object_get_member (object, "drafts");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node) && !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                   _("The field “%s” must be an object"), "dora.drafts");
+      return FALSE;
+    }
+
+  /* A threat assessment may come without a classification. */
+  if (result == NULL && !json_object_has_member (object, "threat"))
     return TRUE;
 
   dora = copy_object (object);

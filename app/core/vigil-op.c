@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vigil-op.h"
+#include "vigil-dora-report.h"
 #include "vigil-forms.h"
 #include "vigil-forms-private.h"
 #include "vigil-process.h"
@@ -46,6 +47,7 @@ static const char *kind_names[VIGIL_N_OP_KINDS] = {
   [VIGIL_OP_ITEM_REMOVE] = "item.remove",
   [VIGIL_OP_DORA_CLASSIFY] = "dora.classify",
   [VIGIL_OP_DORA_REPORT_SUBMITTED] = "dora.report_submitted",
+  [VIGIL_OP_DORA_REPORT_DRAFT] = "dora.report_draft",
 };
 
 /* Field ids are lower-case words (with digits after the first letter)
@@ -1171,37 +1173,244 @@ read_report_text (JsonObject  *payload,
   return TRUE;
 }
 
+/* Checks the "fields" of a draft or a submission: numbers of @form and
+ * values of their types. A refusal names "fields.NO". */
+static gboolean
+check_report_fields (JsonNode             *node,
+                     VigilDoraReportForm   form,
+                     gboolean              allow_null,
+                     GError              **error)
+{
+  g_autoptr(GList) members = NULL;
+  JsonObject *values;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error, "fields", _("must be an object of field numbers and values"));
+  values = json_node_get_object (node);
+  members = json_object_get_members (values);
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      const char *no = l->data;
+      const VigilDoraFieldInfo *field = vigil_dora_report_lookup_field (no);
+      JsonNode *value = json_object_get_member (values, no);
+      g_autoptr(GError) local_error = NULL;
+
+      if (field == NULL || !vigil_dora_field_in_form (field, form))
+        {
+          g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID,
+                       _("fields: %s is not a field of this report"), no);
+          return FALSE;
+        }
+      if (g_str_equal (no, "1.1") && !JSON_NODE_HOLDS_NULL (value) && allow_null)
+        {
+          g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID,
+                       _("fields.%s: the type of submission follows from the report and cannot "
+                         "be set"), no);
+          return FALSE;
+        }
+      if (JSON_NODE_HOLDS_NULL (value) && !allow_null)
+        continue;
+      if (!vigil_dora_field_check_value (field, value, &local_error))
+        {
+          g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID, "fields.%s: %s", no,
+                       local_error->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+read_report_form (JsonObject          *payload,
+                  VigilDoraReportForm *form,
+                  GError             **error)
+{
+  const char *text;
+
+  if (!read_report_text (payload, "report", TRUE, &text, error))
+    return FALSE;
+  if (!vigil_dora_form_from_string (text, form))
+    return invalid (error, "report",
+                    _("choose initial, intermediate, final, reclassified or threat"));
+  return TRUE;
+}
+
+/* What a report needs on the incident before it can be drafted or sent:
+ * a major classification for the incident reports, the threat assessment
+ * for the threat notification. */
+static gboolean
+check_report_allowed (Apply               *apply,
+                      VigilDoraReportForm  form,
+                      GError             **error)
+{
+  JsonObject *dora = vigil_incident_get_dora (apply->result);
+  g_autoptr(GDateTime) classified_at = vigil_incident_dup_dora_classified_at (apply->result);
+
+  if (form == VIGIL_DORA_FORM_THREAT)
+    {
+      if (dora == NULL || !json_object_has_member (dora, "threat"))
+        return invalid (error, "report",
+                        _("the cyber threat was not assessed; assess it in step 5 first"));
+      return TRUE;
+    }
+  if (classified_at == NULL)
+    return invalid (error, "report",
+                    _("the incident was never classified as major; classify it first"));
+  return TRUE;
+}
+
+/* Clients are to be told without undue delay once 3.30 says their
+ * financial interests are hit (DORA Art. 19(3)); no hour limit, so the
+ * time it was first said is kept to show how long it has been. */
+static void
+track_client_impact (Apply      *apply,
+                     JsonObject *dora)
+{
+  static const char * const kinds[] = { "intermediate", "final", NULL };
+  JsonObject *drafts = json_object_get_object_member (dora, "drafts");
+  gboolean affected = FALSE;
+
+  for (guint i = 0; kinds[i] != NULL && !affected; i++)
+    {
+      JsonNode *draft = json_object_get_member (drafts, kinds[i]);
+
+      affected = draft != NULL && JSON_NODE_HOLDS_OBJECT (draft) &&
+                 g_strcmp0 (json_object_get_string_member_with_default (
+                              json_node_get_object (draft), "3.30", NULL), "yes") == 0;
+    }
+
+  if (affected && !json_object_has_member (dora, "client_impact_since"))
+    {
+      g_autofree char *at = vigil_time_to_iso (vigil_op_get_at (apply->op));
+
+      json_object_set_string_member (dora, "client_impact_since", at);
+      record_change (apply, "dora.client_impact_since", NULL, string_node (at));
+    }
+  else if (!affected && json_object_has_member (dora, "client_impact_since"))
+    {
+      record_change (apply, "dora.client_impact_since",
+                     json_node_copy (json_object_get_member (dora, "client_impact_since")), NULL);
+      json_object_remove_member (dora, "client_impact_since");
+    }
+}
+
+static gboolean
+apply_dora_draft (Apply   *apply,
+                  GError **error)
+{
+  static const char * const known[] = { "report", "fields", NULL };
+  JsonObject *payload = vigil_op_get_payload (apply->op);
+  VigilDoraReportForm form;
+  g_autoptr(JsonObject) dora = NULL;
+  g_autoptr(GList) members = NULL;
+  JsonObject *drafts, *draft, *values;
+
+  if (!check_payload_members (payload, known, error) ||
+      !read_report_form (payload, &form, error) ||
+      !check_report_allowed (apply, form, error) ||
+      !check_report_fields (json_object_get_member (payload, "fields"), form, TRUE, error))
+    return FALSE;
+
+  dora = copy_dora (vigil_incident_get_dora (apply->result));
+  if (!json_object_has_member (dora, "drafts"))
+    json_object_set_object_member (dora, "drafts", json_object_new ());
+  drafts = json_object_get_object_member (dora, "drafts");
+  if (!json_object_has_member (drafts, vigil_dora_form_to_string (form)))
+    json_object_set_object_member (drafts, vigil_dora_form_to_string (form), json_object_new ());
+  draft = json_object_get_object_member (drafts, vigil_dora_form_to_string (form));
+
+  values = json_object_get_object_member (payload, "fields");
+  members = json_object_get_members (values);
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      const char *no = l->data;
+      JsonNode *value = json_object_get_member (values, no);
+      JsonNode *old = json_object_get_member (draft, no);
+      g_autofree char *field = NULL;
+
+      if (old != NULL && json_node_equal (old, value))
+        continue;
+      if (old == NULL && JSON_NODE_HOLDS_NULL (value))
+        continue;
+      field = g_strdup_printf ("dora.drafts.%s.%s", vigil_dora_form_to_string (form), no);
+      record_change (apply, field, old ? json_node_copy (old) : NULL, json_node_copy (value));
+      if (JSON_NODE_HOLDS_NULL (value))
+        json_object_remove_member (draft, no);
+      else
+        json_object_set_member (draft, no, json_node_copy (value));
+    }
+
+  track_client_impact (apply, dora);
+  vigil_incident_set_dora (apply->result, dora);
+  return TRUE;
+}
+
+static GDateTime *
+dup_first_submission (JsonArray           *reports,
+                      VigilDoraReportForm  form,
+                      guint               *n_versions)
+{
+  GDateTime *first = NULL;
+
+  *n_versions = 0;
+  for (guint i = 0; i < json_array_get_length (reports); i++)
+    {
+      JsonObject *item = json_array_get_object_element (reports, i);
+      const char *item_kind = json_object_get_string_member_with_default (item, "report", "");
+
+      if (!g_str_equal (item_kind, vigil_dora_form_to_string (form)))
+        continue;
+      (*n_versions)++;
+      if (first == NULL)
+        first = vigil_time_from_iso (json_object_get_string_member (item, "at"));
+    }
+  return first;
+}
+
 static gboolean
 apply_dora_report (Apply   *apply,
                    GError **error)
 {
-  static const char * const known[] = { "report", "at", "authority", "reference", NULL };
-  static const char * const kinds[] = { "initial", "intermediate", "final", NULL };
+  static const char * const known[] = {
+    "report", "at", "authority", "reference", "fields", NULL
+  };
   JsonObject *payload = vigil_op_get_payload (apply->op);
-  JsonObject *old = vigil_incident_get_dora (apply->result);
+  JsonNode *fields_node = json_object_get_member (payload, "fields");
   const char *kind, *at_text, *authority, *reference;
+  VigilDoraReportForm form;
   g_autoptr(GDateTime) at = NULL;
   g_autoptr(GDateTime) limit = NULL;
-  g_autoptr(GDateTime) classified_at = NULL;
+  g_autoptr(GDateTime) previous_first = NULL;
+  g_autoptr(GDateTime) final_first = NULL;
+  g_autoptr(GDateTime) initial_first = NULL;
   g_autoptr(JsonObject) dora = NULL;
+  g_autoptr(VigilDoraReport) draft = NULL;
   g_autofree char *field = NULL;
   g_autofree char *at_iso = NULL;
-  GDateTime *previous[3] = { NULL, NULL, NULL };
+  guint n_versions = 0, n_previous = 0, n_final = 0, n_initial = 0;
   JsonObject *report;
   JsonArray *reports;
-  guint k;
 
   if (!check_payload_members (payload, known, error) ||
-      !read_report_text (payload, "report", TRUE, &kind, error) ||
+      !read_report_form (payload, &form, error) ||
       !read_report_text (payload, "at", TRUE, &at_text, error) ||
       !read_report_text (payload, "authority", TRUE, &authority, error) ||
       !read_report_text (payload, "reference", FALSE, &reference, error))
     return FALSE;
+  kind = vigil_dora_form_to_string (form);
+  if (fields_node != NULL && !JSON_NODE_HOLDS_NULL (fields_node))
+    {
+      g_autoptr(JsonObject) expected = vigil_dora_report_prefill (apply->result, form);
+      JsonNode *submission;
 
-  for (k = 0; kinds[k] != NULL && !g_str_equal (kinds[k], kind); k++)
-    ;
-  if (kinds[k] == NULL)
-    return invalid (error, "report", _("choose initial, intermediate or final"));
+      if (!check_report_fields (fields_node, form, FALSE, error))
+        return FALSE;
+      /* 1.1 must name the report it is sent as. */
+      submission = json_object_get_member (json_node_get_object (fields_node), "1.1");
+      if (submission != NULL && !JSON_NODE_HOLDS_NULL (submission) &&
+          !json_node_equal (submission, json_object_get_member (expected, "1.1")))
+        return invalid (error, "fields.1.1", _("does not match the report submitted"));
+    }
 
   at = vigil_time_from_iso (at_text);
   if (at == NULL)
@@ -1213,74 +1422,89 @@ apply_dora_report (Apply   *apply,
       g_date_time_compare (at, vigil_incident_get_aware_at (apply->result)) < 0)
     return invalid (error, "at", _("must not be before the time of awareness"));
 
-  classified_at = vigil_incident_dup_dora_classified_at (apply->result);
-  if (classified_at == NULL)
-    return invalid (error, "report",
-                    _("the incident was never classified as major; classify it first"));
+  if (!check_report_allowed (apply, form, error))
+    return FALSE;
 
-  dora = copy_dora (old);
+  /* The values sent: those the client shows, else the draft as it stands. */
+  draft = vigil_dora_report_new (apply->result, form);
+
+  dora = copy_dora (vigil_incident_get_dora (apply->result));
   if (!json_object_has_member (dora, "reports"))
     json_object_set_array_member (dora, "reports", json_array_new ());
   reports = json_object_get_array_member (dora, "reports");
 
-  for (guint i = 0; i < json_array_get_length (reports); i++)
-    {
-      JsonObject *item = json_array_get_object_element (reports, i);
-      const char *item_kind = json_object_get_string_member_with_default (item, "report", "");
+  {
+    GDateTime *own_first = dup_first_submission (reports, form, &n_versions);
 
-      for (guint j = 0; kinds[j] != NULL; j++)
-        if (g_str_equal (item_kind, kinds[j]))
-          previous[j] = vigil_time_from_iso (json_object_get_string_member (item, "at"));
-    }
+    g_clear_pointer (&own_first, g_date_time_unref);
+  }
+  final_first = dup_first_submission (reports, VIGIL_DORA_FORM_FINAL, &n_final);
+  initial_first = dup_first_submission (reports, VIGIL_DORA_FORM_INITIAL, &n_initial);
 
-  if (k != VIGIL_DORA_REPORT_INTERMEDIATE && previous[k] != NULL)
+  switch (form)
     {
-      invalid (error, "report", k == VIGIL_DORA_REPORT_INITIAL
-               ? _("the initial notification was submitted already")
-               : _("the final report was submitted already"));
-      goto fail;
-    }
-  if (k > 0 && previous[k - 1] == NULL)
-    {
-      invalid (error, "report", k == VIGIL_DORA_REPORT_INTERMEDIATE
-               ? _("submit the initial notification first")
-               : _("submit an intermediate report first"));
-      goto fail;
-    }
-  if (k > 0 && g_date_time_compare (at, previous[k - 1]) < 0)
-    {
-      invalid (error, "at", _("must not be before the previous report"));
-      goto fail;
-    }
-  if (previous[VIGIL_DORA_REPORT_FINAL] != NULL)
-    {
-      invalid (error, "report", _("the final report was submitted already"));
-      goto fail;
+    case VIGIL_DORA_FORM_INITIAL:
+    case VIGIL_DORA_FORM_INTERMEDIATE:
+    case VIGIL_DORA_FORM_FINAL:
+      /* Each kind may be sent again as an update (a new version); after
+       * the final report only the final report itself. */
+      if (form != VIGIL_DORA_FORM_FINAL && n_final > 0)
+        return invalid (error, "report", _("the final report was submitted already"));
+      if (form > VIGIL_DORA_FORM_INITIAL)
+        {
+          previous_first = dup_first_submission (reports, form - 1, &n_previous);
+          if (previous_first == NULL)
+            return invalid (error, "report", form == VIGIL_DORA_FORM_INTERMEDIATE
+                            ? _("submit the initial notification first")
+                            : _("submit an intermediate report first"));
+          if (g_date_time_compare (at, previous_first) < 0)
+            return invalid (error, "at", _("must not be before the previous report"));
+        }
+      break;
+    case VIGIL_DORA_FORM_RECLASSIFIED:
+      if (vigil_incident_get_dora_major (apply->result))
+        return invalid (error, "report",
+                        _("the latest classification still finds the incident major; "
+                          "classify it again first"));
+      if (initial_first == NULL)
+        return invalid (error, "report",
+                        _("nothing was reported to the authority yet, so there is no "
+                          "reclassification to report"));
+      if (g_date_time_compare (at, initial_first) < 0)
+        return invalid (error, "at", _("must not be before the previous report"));
+      break;
+    case VIGIL_DORA_FORM_THREAT:
+    default:
+      break;
     }
 
   at_iso = vigil_time_to_iso (at);
   report = json_object_new ();
   json_object_set_string_member (report, "report", kind);
+  json_object_set_int_member (report, "version", n_versions + 1);
   json_object_set_string_member (report, "at", at_iso);
   json_object_set_string_member (report, "authority", authority);
   if (reference != NULL)
     json_object_set_string_member (report, "reference", reference);
   else
     json_object_set_null_member (report, "reference");
+  if (fields_node != NULL && !JSON_NODE_HOLDS_NULL (fields_node))
+    json_object_set_member (report, "fields", vigil_json_node_deep_copy (fields_node));
+  else
+    {
+      JsonNode *values = json_node_init_object (json_node_alloc (),
+                                                vigil_dora_report_get_values (draft));
+
+      json_object_set_member (report, "fields", vigil_json_node_deep_copy (values));
+      json_node_unref (values);
+    }
   json_array_add_object_element (reports, report);
 
   field = g_strdup_printf ("dora.reports.%s", kind);
-  record_change (apply, field, NULL, string_node (at_iso));
+  record_change (apply, field, n_versions > 0 ? int_node (n_versions) : NULL,
+                 int_node (n_versions + 1));
   vigil_incident_set_dora (apply->result, dora);
-
-  for (guint j = 0; j < G_N_ELEMENTS (previous); j++)
-    g_clear_pointer (&previous[j], g_date_time_unref);
   return TRUE;
-
-fail:
-  for (guint j = 0; j < G_N_ELEMENTS (previous); j++)
-    g_clear_pointer (&previous[j], g_date_time_unref);
-  return FALSE;
 }
 
 VigilIncident *
@@ -1389,6 +1613,9 @@ vigil_op_apply (VigilOp        *self,
       break;
     case VIGIL_OP_DORA_REPORT_SUBMITTED:
       ok = apply_dora_report (&apply, error);
+      break;
+    case VIGIL_OP_DORA_REPORT_DRAFT:
+      ok = apply_dora_draft (&apply, error);
       break;
     default:
       g_assert_not_reached ();

@@ -11,6 +11,7 @@
 #include <pango/pangocairo.h>
 
 #include "vigil-report.h"
+#include "vigil-report-private.h"
 #include "vigil-forms.h"
 #include "vigil-op.h"
 #include "vigil-process.h"
@@ -44,6 +45,9 @@ struct _VigilReport
 {
   GObject    parent_instance;
 
+  char      *kicker;      /* above the reference on the title page */
+  char      *heading;     /* the Markdown title */
+  char      *legal;       /* the small print of the title page */
   char      *reference;
   char      *title;
   char      *generated;
@@ -1157,8 +1161,7 @@ vigil_report_to_markdown (VigilReport *self)
   g_return_val_if_fail (VIGIL_IS_REPORT (self), NULL);
 
   g_string_append (out, "# ");
-  /* TRANSLATORS: the report's title, with the incident's reference */
-  g_string_append_printf (out, _("Final incident report %s"), self->reference);
+  md_escape (out, self->heading, FALSE);
   g_string_append (out, "\n\n**");
   md_escape (out, self->title, FALSE);
   g_string_append (out, "**\n\n");
@@ -1574,7 +1577,7 @@ static void
 pen_title_page (Pen *pen)
 {
   VigilReport *self = pen->report;
-  g_autoptr(PangoLayout) kicker = pen_layout (pen, _("FINAL INCIDENT REPORT"), FONT_SANS, 10,
+  g_autoptr(PangoLayout) kicker = pen_layout (pen, self->kicker, FONT_SANS, 10,
                                               PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL,
                                               CONTENT_WIDTH);
   g_autoptr(PangoLayout) reference = pen_layout (pen, self->reference, FONT_SANS, 30,
@@ -1583,10 +1586,7 @@ pen_title_page (Pen *pen)
   g_autoptr(PangoLayout) title = pen_layout (pen, self->title, FONT_SANS, 17,
                                              PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL,
                                              CONTENT_WIDTH);
-  g_autoptr(PangoLayout) legal = pen_layout (pen,
-                                             _("Made from the incident's recorded data. The "
-                                               "completeness of every step and the history of "
-                                               "all changes are part of this report."),
+  g_autoptr(PangoLayout) legal = pen_layout (pen, self->legal,
                                              FONT_SANS, 8, PANGO_WEIGHT_NORMAL,
                                              PANGO_STYLE_ITALIC, CONTENT_WIDTH);
   PangoAttrList *spacing = pango_attr_list_new ();
@@ -1928,6 +1928,9 @@ vigil_report_finalize (GObject *object)
 {
   VigilReport *self = VIGIL_REPORT (object);
 
+  g_free (self->kicker);
+  g_free (self->heading);
+  g_free (self->legal);
   g_free (self->reference);
   g_free (self->title);
   g_free (self->generated);
@@ -1973,8 +1976,73 @@ vigil_report_new (VigilIncident *incident,
   if (generated_at == NULL)
     generated_at = now = g_date_time_new_now_utc ();
   self->generated = format_time (generated_at);
+  self->kicker = g_strdup (_("FINAL INCIDENT REPORT"));
+  /* TRANSLATORS: the report's title, with the incident's reference */
+  self->heading = g_strdup_printf (_("Final incident report %s"), self->reference);
+  self->legal = g_strdup (_("Made from the incident's recorded data. The completeness of every "
+                            "step and the history of all changes are part of this report."));
 
   build_cover (self, incident);
   build_sections (self, incident, log);
   return self;
+}
+
+VigilReport *
+vigil_report_new_blank (const char *kicker,
+                        const char *heading,
+                        const char *reference,
+                        const char *title,
+                        const char *legal_note)
+{
+  VigilReport *self = g_object_new (VIGIL_TYPE_REPORT, NULL);
+
+  self->kicker = g_strdup (kicker);
+  self->heading = g_strdup (heading);
+  self->reference = g_strdup (reference);
+  self->title = g_strdup (title);
+  self->legal = g_strdup (legal_note);
+  self->generated = g_strdup ("");
+  return self;
+}
+
+void
+vigil_report_add_cover_field (VigilReport *self,
+                              const char  *label,
+                              const char  *value)
+{
+  g_return_if_fail (VIGIL_IS_REPORT (self));
+
+  add_field (self->cover, label, value);
+}
+
+void
+vigil_report_add_heading (VigilReport *self,
+                          guint        level,
+                          const char  *text)
+{
+  g_return_if_fail (VIGIL_IS_REPORT (self));
+
+  add_heading (self, level, text);
+}
+
+void
+vigil_report_add_field (VigilReport *self,
+                        const char  *label,
+                        const char  *value)
+{
+  g_return_if_fail (VIGIL_IS_REPORT (self));
+
+  if (value != NULL && strchr (value, '\n') != NULL)
+    add_long_field (self, label, value);
+  else
+    add_field (self->blocks, label, value);
+}
+
+void
+vigil_report_add_note (VigilReport *self,
+                       const char  *text)
+{
+  g_return_if_fail (VIGIL_IS_REPORT (self));
+
+  add_note (self, text);
 }

@@ -9,6 +9,7 @@
 #include "vigil-field-editor.h"
 #include "vigil-item-dialog.h"
 #include "vigil-notification-composer.h"
+#include "vigil-dora-report-editor.h"
 #include "vigil-window.h"
 
 /* Typing is sent this long after the last key, and at once when leaving. */
@@ -77,6 +78,7 @@ struct _VigilIncidentPage
   GtkLabel          *rejection_label;
   GtkWidget         *submit_button;
   GtkWidget         *report_button;
+  GtkWidget         *dora_reports_button;
   GtkWidget         *archive_button;
   GtkRevealer       *progress_revealer;
   GtkLabel          *progress_label;
@@ -1551,6 +1553,47 @@ archive_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* DORA report drafts: one entry point, shown once the incident has a DORA
+ * record; the reports themselves live in their own window. */
+
+static void
+dora_reports_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  VigilIncidentPage *self = VIGIL_INCIDENT_PAGE (widget);
+  GtkNative *native = gtk_widget_get_native (widget);
+  GtkWidget *editor;
+
+  if (self->incident == NULL || self->workspace == NULL)
+    return;
+  editor = vigil_dora_report_editor_new (GTK_IS_WINDOW (native) ? GTK_WINDOW (native) : NULL,
+                                         self->workspace, self->incident);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+add_dora_reports_entry (VigilIncidentPage *self)
+{
+  GtkWidget *box = gtk_widget_get_parent (self->report_button);
+
+  self->dora_reports_button = gtk_button_new_with_mnemonic (_("_DORA Reports…"));
+  gtk_widget_set_name (self->dora_reports_button, "dora-reports");
+  gtk_widget_set_tooltip_text (self->dora_reports_button,
+                               _("Draft, export and record the reports to the competent "
+                                 "authority"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->dora_reports_button), "page.dora-reports");
+  gtk_widget_set_visible (self->dora_reports_button, FALSE);
+  gtk_box_insert_child_after (GTK_BOX (box), self->dora_reports_button, self->submit_button);
+}
+
+static void
+update_dora_reports_entry (VigilIncidentPage *self)
+{
+  gtk_widget_set_visible (self->dora_reports_button,
+                          vigil_incident_get_dora (self->incident) != NULL);
+}
+
 static void
 update_header (VigilIncidentPage *self)
 {
@@ -1585,6 +1628,7 @@ update_header (VigilIncidentPage *self)
     gtk_label_set_label (self->step_label, _("Archived"));
 
   update_header_actions (self);
+  update_dora_reports_entry (self);
 }
 
 static void
@@ -2057,6 +2101,7 @@ vigil_incident_page_class_init (VigilIncidentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, archive_button);
   gtk_widget_class_install_action (widget_class, "page.final-report", NULL, final_report_action);
   gtk_widget_class_install_action (widget_class, "page.archive", NULL, archive_action);
+  gtk_widget_class_install_action (widget_class, "page.dora-reports", NULL, dora_reports_action);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, banner_label);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, VigilIncidentPage, progress_label);
@@ -2077,6 +2122,7 @@ vigil_incident_page_init (VigilIncidentPage *self)
   static gboolean css_loaded;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_dora_reports_entry (self);
 
   if (!css_loaded && gdk_display_get_default () != NULL)
     {

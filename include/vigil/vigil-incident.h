@@ -150,7 +150,11 @@ void                vigil_incident_set_forms           (VigilIncident  *self,
  * "figures", "reasons"), "classified_at": the first time the result was
  * major (ITS 2.3, kept on reclassification) or %NULL, "reports": the
  * reports submitted to the authority, oldest first ({"report": "initial" |
- * "intermediate" | "final", "at", "authority", "reference"})}. The history
+ * "intermediate" | "final" | "reclassified" | "threat", "version", "at",
+ * "authority", "reference", "fields": the values sent}), "drafts": draft
+ * values per report (see vigil-dora-report.h), "client_impact_since": when
+ * a draft first said clients' financial interests are affected, and
+ * "threat": the cyber threat assessment when one was made}. The history
  * of classifications is the operation log.
  *
  * Returns: (transfer none) (nullable): the record; do not modify it

@@ -85,9 +85,16 @@ gboolean    vigil_role_from_string (const char *str,
  *   classification inputs (vigil_dora_criteria_new_from_json())}; the core
  *   computes the result (see vigil_incident_get_dora())
  * @VIGIL_OP_DORA_REPORT_SUBMITTED: "dora.report_submitted": payload
- *   {"report": "initial"|"intermediate"|"final", "at": time, "authority":
- *   text, "reference": text or null}; records a report sent to the
- *   competent authority, which starts the next deadline
+ *   {"report": "initial"|"intermediate"|"final"|"reclassified"|"threat",
+ *   "at": time, "authority": text, "reference": text or null, "fields":
+ *   the values sent by field number (optional; the draft as it stands
+ *   when absent)}; records a report sent to the competent authority as a
+ *   new version of that report, which starts the next deadline (the first
+ *   version of each report counts for the deadlines)
+ * @VIGIL_OP_DORA_REPORT_DRAFT: "dora.report_draft": payload {"report": as
+ *   above, "fields": {field number: value, null to clear}}; saves draft
+ *   values of a report (see vigil-dora-report.h), each checked against
+ *   its field's type
  */
 typedef enum {
   VIGIL_OP_INCIDENT_CREATE,
@@ -101,6 +108,7 @@ typedef enum {
   VIGIL_OP_ITEM_REMOVE,
   VIGIL_OP_DORA_CLASSIFY,
   VIGIL_OP_DORA_REPORT_SUBMITTED,
+  VIGIL_OP_DORA_REPORT_DRAFT,
   VIGIL_N_OP_KINDS
 } VigilOpKind;
 
