@@ -54,7 +54,7 @@ test_builtin_templates (void)
 {
   g_autoptr(GPtrArray) templates = vigil_templates_list (NULL, NULL);
   static const char *expected[] = {
-    "clients", "departments", "executive", "legal", "staff", "update"
+    "clients", "departments", "executive", "legal", "regulator", "staff", "update"
   };
 
   g_assert_cmpuint (templates->len, ==, G_N_ELEMENTS (expected));
@@ -99,8 +99,8 @@ test_user_templates (void)
   g_assert_no_error (error);
 
   templates = vigil_templates_list (dir, &problems);
-  g_assert_cmpuint (templates->len, ==, 7);
-  last = g_ptr_array_index (templates, 6);
+  g_assert_cmpuint (templates->len, ==, 8);
+  last = g_ptr_array_index (templates, 7);
   g_assert_cmpstr (last->id, ==, "board");
   g_assert_false (last->builtin);
   g_assert_cmpstr (last->title, ==, "Board of directors");

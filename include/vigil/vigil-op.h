@@ -88,6 +88,10 @@ gboolean    vigil_role_from_string (const char *str,
  *   {"report": "initial"|"intermediate"|"final", "at": time, "authority":
  *   text, "reference": text or null}; records a report sent to the
  *   competent authority, which starts the next deadline
+ * @VIGIL_OP_NOTIFICATION_DECIDE: "notification.decide": payload {"id": the
+ *   notification's item id, "decision": "approve"|"reject", "comment": text,
+ *   "sha256": vigil_notification_dup_text_hash() of the text the lead saw};
+ *   a lead's decision on a draft for an external audience
  */
 typedef enum {
   VIGIL_OP_INCIDENT_CREATE,
@@ -101,8 +105,28 @@ typedef enum {
   VIGIL_OP_ITEM_REMOVE,
   VIGIL_OP_DORA_CLASSIFY,
   VIGIL_OP_DORA_REPORT_SUBMITTED,
+  VIGIL_OP_NOTIFICATION_DECIDE,
   VIGIL_N_OP_KINDS
 } VigilOpKind;
+
+/**
+ * VigilPolicyFlags:
+ * @VIGIL_POLICY_NONE: no optional rule applies
+ * @VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL: a notification to an
+ *   external audience (clients, the regulator) is marked sent only with a
+ *   lead's approval of exactly the text sent
+ *
+ * The rules a workspace may switch, kept by its store (the server's, for a
+ * team) and given to vigil_op_apply_with_policy() by whoever applies the
+ * operation, like the actor's role.
+ */
+typedef enum {
+  VIGIL_POLICY_NONE                                 = 0,
+  VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL = 1 << 0,
+} VigilPolicyFlags;
+
+/* What a new workspace starts with. */
+#define VIGIL_POLICY_DEFAULT (VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL)
 
 const char *vigil_op_kind_to_string   (VigilOpKind  kind);
 gboolean    vigil_op_kind_from_string (const char  *str,
@@ -168,6 +192,20 @@ VigilIncident *vigil_op_apply          (VigilOp       *self,
                                         VigilRole      role,
                                         JsonArray    **changes,
                                         GError       **error);
+
+/**
+ * vigil_op_apply_with_policy:
+ * @policy: the workspace's optional rules
+ *
+ * vigil_op_apply() with the rules of @policy; vigil_op_apply() applies
+ * %VIGIL_POLICY_DEFAULT.
+ */
+VigilIncident *vigil_op_apply_with_policy (VigilOp          *self,
+                                           VigilIncident    *incident,
+                                           VigilRole         role,
+                                           VigilPolicyFlags  policy,
+                                           JsonArray       **changes,
+                                           GError          **error);
 
 /**
  * vigil_incident_list_missing_for_approval:
