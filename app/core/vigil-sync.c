@@ -50,6 +50,8 @@ struct _VigilSync
 
   gboolean                 bootstrapped;
   gint64                   boot_seq;
+  /* The store's policy as this sync last saw or set it. */
+  VigilPolicyFlags         policy;
   guint                    boot_offset;
 
   SoupWebsocketConnection *live;
@@ -385,6 +387,9 @@ typedef struct {
   guint               n_pending;
   guint               n_problems;
   Next                next;
+  /* The server's workspace policy, when its reply says it. */
+  gboolean            has_policy;
+  VigilPolicyFlags    policy;
 } Merge;
 
 static void
@@ -407,7 +412,11 @@ merge_thread (GTask        *task,
   Merge *merge = task_data;
   GError *error = NULL;
 
-  if (!vigil_store_merge_remote (self->store, &merge->changes, &merge->touched,
+  /* The policy first: the outbox is replayed on the server's states with
+   * the server's rules. */
+  if ((merge->has_policy && merge->policy != vigil_store_get_policy (self->store) &&
+       !vigil_store_set_policy (self->store, merge->policy, &error)) ||
+      !vigil_store_merge_remote (self->store, &merge->changes, &merge->touched,
                                  &merge->removed, &error))
     {
       g_task_return_error (task, error);
@@ -777,6 +786,7 @@ read_changes (JsonNode   *root,
   JsonNode *entries = json_object_get_member (object, "entries");
   JsonNode *incidents = json_object_get_member (object, "incidents");
   JsonNode *last_seq = json_object_get_member (object, "last_seq");
+  JsonNode *policy;
 
   if (entries == NULL || !JSON_NODE_HOLDS_ARRAY (entries) ||
       incidents == NULL || !JSON_NODE_HOLDS_ARRAY (incidents) ||
@@ -832,6 +842,17 @@ bad_entry:
           return FALSE;
         }
       g_ptr_array_add (merge->changes.incidents, incident);
+    }
+
+  policy = json_object_get_member (object, "policy");
+  if (policy != NULL && JSON_NODE_HOLDS_OBJECT (policy))
+    {
+      merge->has_policy = TRUE;
+      merge->policy = VIGIL_POLICY_NONE;
+      if (json_object_get_boolean_member_with_default (json_node_get_object (policy),
+                                                       "external_notifications_need_approval",
+                                                       TRUE))
+        merge->policy |= VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL;
     }
 
   merge->changes.seq = json_node_get_int (last_seq);
@@ -893,7 +914,8 @@ on_pull_reply_cb (GObject      *source,
 
   /* Nothing after what was asked for: nothing to merge (and no reason to
    * wait for the store's lock on this thread). */
-  if (merge->changes.entries->len == 0 && merge->changes.incidents->len == 0)
+  if (merge->changes.entries->len == 0 && merge->changes.incidents->len == 0 &&
+      (!merge->has_policy || merge->policy == self->policy))
     {
       merge_free (merge);
       finish_cycle (self, NULL);
@@ -901,6 +923,8 @@ on_pull_reply_cb (GObject      *source,
       return;
     }
 
+  if (merge->has_policy)
+    self->policy = merge->policy;
   run_merge (self, merge, merge->next);
   g_object_unref (self);
 }
@@ -1357,6 +1381,7 @@ vigil_sync_new (VigilStore *store,
 
   self = g_object_new (VIGIL_TYPE_SYNC, NULL);
   self->store = g_object_ref (store);
+  self->policy = vigil_store_get_policy (store);
   self->api = api_base (server_url);
   self->token = g_strdup (token);
   self->session = make_session ();
