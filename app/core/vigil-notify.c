@@ -825,17 +825,18 @@ vigil_notification_audience_is_external (const char *audience)
   return g_strcmp0 (audience, "clients") == 0 || g_strcmp0 (audience, "regulator") == 0;
 }
 
+/* Leading and trailing white space is not part of the text: the core
+ * strips it when it stores a value, so a draft being edited hashes the same
+ * as what it will be once saved. */
 static void
 hash_part (GChecksum  *checksum,
            const char *text)
 {
-  g_autofree char *length = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+  g_autofree char *length = g_strdup_printf ("%zu:", strlen (stripped));
 
-  if (text == NULL)
-    text = "";
-  length = g_strdup_printf ("%zu:", strlen (text));
   g_checksum_update (checksum, (const guchar *) length, -1);
-  g_checksum_update (checksum, (const guchar *) text, -1);
+  g_checksum_update (checksum, (const guchar *) stripped, -1);
 }
 
 char *

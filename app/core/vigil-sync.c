@@ -69,6 +69,7 @@ enum {
   PROP_N_PENDING,
   PROP_N_PROBLEMS,
   PROP_LAST_ERROR,
+  PROP_POLICY,
   N_PROPS
 };
 
@@ -443,6 +444,12 @@ on_merged_cb (GObject      *source,
     }
 
   set_counts (self, merge->n_pending, merge->n_problems);
+
+  if (merge->has_policy && merge->policy != self->policy)
+    {
+      self->policy = merge->policy;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLICY]);
+    }
 
   for (guint i = 0; merge->problems != NULL && i < merge->problems->len; i++)
     g_signal_emit (self, signals[PROBLEM], 0, g_ptr_array_index (merge->problems, i));
@@ -923,8 +930,6 @@ on_pull_reply_cb (GObject      *source,
       return;
     }
 
-  if (merge->has_policy)
-    self->policy = merge->policy;
   run_merge (self, merge, merge->next);
   g_object_unref (self);
 }
@@ -1326,6 +1331,9 @@ vigil_sync_get_property (GObject    *object,
     case PROP_LAST_ERROR:
       g_value_set_string (value, self->last_error);
       break;
+    case PROP_POLICY:
+      g_value_set_uint (value, self->policy);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1349,6 +1357,8 @@ vigil_sync_class_init (VigilSyncClass *klass)
   properties[PROP_N_PROBLEMS] = g_param_spec_uint ("n-problems", NULL, NULL, 0, G_MAXUINT, 0,
                                                    flags);
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, flags);
+  properties[PROP_POLICY] = g_param_spec_uint ("policy", NULL, NULL, 0, G_MAXUINT,
+                                               VIGIL_POLICY_DEFAULT, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[INCIDENTS_CHANGED] =
@@ -1484,6 +1494,14 @@ vigil_sync_get_last_error (VigilSync *self)
   g_return_val_if_fail (VIGIL_IS_SYNC (self), NULL);
 
   return self->last_error;
+}
+
+VigilPolicyFlags
+vigil_sync_get_policy (VigilSync *self)
+{
+  g_return_val_if_fail (VIGIL_IS_SYNC (self), VIGIL_POLICY_DEFAULT);
+
+  return self->policy;
 }
 
 VigilStore *
