@@ -1341,36 +1341,6 @@ on_open_clicked_cb (GtkButton *button,
   gtk_window_present (GTK_WINDOW (composer));
 }
 
-/* The index of the notification sent last that promises a next update, or
- * G_MAXUINT: what the audience now waits for. */
-static guint
-latest_promise (JsonArray *items)
-{
-  g_autoptr(GDateTime) latest = NULL;
-  guint found = G_MAXUINT;
-
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
-      const char *next = json_object_get_string_member_with_default (item, "next_update", NULL);
-      const char *sent_at = json_object_get_string_member_with_default (item, "sent_at", NULL);
-      g_autoptr(GDateTime) when = NULL;
-
-      if (!item_is_sent (item) || next == NULL)
-        continue;
-      when = sent_at ? vigil_time_from_iso (sent_at) : NULL;
-      /* Without a time, the later entry counts as the later one. */
-      if (found == G_MAXUINT || when == NULL || latest == NULL
-          || g_date_time_compare (when, latest) >= 0)
-        {
-          found = i;
-          g_clear_pointer (&latest, g_date_time_unref);
-          latest = g_steal_pointer (&when);
-        }
-    }
-  return found;
-}
-
 void
 vigil_notification_fill_list (GtkListBox     *list,
                               VigilWorkspace *workspace,
@@ -1394,7 +1364,15 @@ vigil_notification_fill_list (GtkListBox     *list,
       return;
     }
 
-  promise = latest_promise (items);
+  {
+    /* What the audience now waits for: the core's reading, also used for
+     * the reminders. */
+    JsonObject *promised = vigil_incident_get_promised_update (incident);
+
+    for (guint i = 0; promised != NULL && i < json_array_get_length (items); i++)
+      if (json_array_get_object_element (items, i) == promised)
+        promise = i;
+  }
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
       JsonObject *item = json_array_get_object_element (items, i);

@@ -18,5 +18,6 @@
 #include "vigil-report.h"
 #include "vigil-archive.h"
 #include "vigil-figures.h"
+#include "vigil-reminders.h"
 
 #undef VIGIL_INSIDE
