@@ -15,6 +15,7 @@
 
 #define ANALYST "alice"
 #define LEAD    "bob"
+#define LEAD2   "carol"
 
 #define SHA_ABC   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 #define SHA_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -74,7 +75,8 @@ make_op (const char *kind,
 static VigilRole
 role_of (const char *actor)
 {
-  return g_str_equal (actor, LEAD) ? VIGIL_ROLE_LEAD : VIGIL_ROLE_ANALYST;
+  return g_str_equal (actor, LEAD) || g_str_equal (actor, LEAD2) ? VIGIL_ROLE_LEAD
+                                                                 : VIGIL_ROLE_ANALYST;
 }
 
 /* Applies an operation in memory; the input must stay as it was. */
@@ -1818,6 +1820,201 @@ test_store_also_seen_in (Fixture       *f,
   hash_wait_clear (&wait);
 }
 
+/* Notifications to clients and the regulator: the lead's approval */
+
+static VigilIncident *
+apply_with (VigilIncident     *incident,
+            const char        *kind,
+            const char        *actor,
+            VigilPolicyFlags   policy,
+            const char        *payload,
+            GError           **error)
+{
+  g_autoptr(VigilOp) op = make_op (kind, vigil_incident_get_id (incident), actor,
+                                   vigil_incident_get_revision (incident), T0, payload);
+
+  g_test_message ("%s by %s: %s", kind, actor, payload);
+  return vigil_op_apply_with_policy (op, incident, role_of (actor), policy, NULL, error);
+}
+
+static JsonObject *
+notification (VigilIncident *incident)
+{
+  return vigil_incident_find_item (incident, "notify", "notifications", "n1");
+}
+
+static char *
+decide_payload (VigilIncident *incident,
+                const char    *decision,
+                const char    *comment)
+{
+  g_autofree char *hash = vigil_notification_dup_text_hash (notification (incident));
+
+  return g_strdup_printf ("{'id':'n1','decision':'%s','comment':%s%s%s,'sha256':'%s'}",
+                          decision, comment ? "'" : "", comment ? comment : "null",
+                          comment ? "'" : "", hash);
+}
+
+#define SEND_N1 "{'form':'notify','collection':'notifications','id':'n1','fields':{" \
+  "'channel':'email','sent_at':'2025-03-01T09:30:00Z','sent':true}}"
+
+static void
+test_notify_approval (void)
+{
+  g_autoptr(VigilIncident) incident = new_approved ();
+  g_autoptr(VigilIncident) sent = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *approve = NULL;
+  g_autofree char *reject = NULL;
+  g_autofree char *bare_reject = NULL;
+  g_autofree char *text_hash = NULL;
+  VigilIncident *result;
+
+  chain (&incident, "item.add", ANALYST,
+         "{'form':'notify','collection':'notifications','item':{'id':'n1',"
+         "'audience':'clients','subject':'About an incident','body':'Dear client,',"
+         "'recipients':['clients@example.org']}}");
+  g_assert_cmpint (vigil_notification_get_approval (notification (incident),
+                                                    VIGIL_POLICY_DEFAULT),
+                   ==, VIGIL_NOTIFICATION_APPROVAL_AWAITING);
+  g_assert_cmpint (vigil_notification_get_approval (notification (incident), VIGIL_POLICY_NONE),
+                   ==, VIGIL_NOTIFICATION_APPROVAL_NOT_NEEDED);
+  {
+    g_autoptr(GPtrArray) awaiting =
+      vigil_incident_list_notifications_awaiting (incident, VIGIL_POLICY_DEFAULT);
+
+    g_assert_cmpuint (awaiting->len, ==, 1);
+  }
+
+  /* Policy on (the default): not sent without an approval. */
+  apply_fail (incident, "item.update", ANALYST, VIGIL_ROLE_ANALYST, SEND_N1,
+              VIGIL_OP_ERROR_GATE, "sent");
+  /* Nor added as sent straight away. */
+  apply_fail (incident, "item.add", ANALYST, VIGIL_ROLE_ANALYST,
+              "{'form':'notify','collection':'notifications','item':{'id':'n2',"
+              "'audience':'regulator','subject':'Notice','sent':true}}",
+              VIGIL_OP_ERROR_GATE, "sent");
+  /* Policy off: sent as it is. */
+  sent = apply_with (incident, "item.update", ANALYST, VIGIL_POLICY_NONE, SEND_N1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sent);
+
+  /* Decisions are the core's to record: no one sets them by hand. */
+  apply_fail (incident, "item.update", LEAD, VIGIL_ROLE_LEAD,
+              "{'form':'notify','collection':'notifications','id':'n1','fields':{"
+              "'approval':'approved'}}", VIGIL_OP_ERROR_READ_ONLY, "approval");
+  apply_fail (incident, "item.add", ANALYST, VIGIL_ROLE_ANALYST,
+              "{'form':'notify','collection':'notifications','item':{'id':'n3',"
+              "'audience':'clients','subject':'x','authors':['bob']}}",
+              VIGIL_OP_ERROR_READ_ONLY, "authors");
+
+  /* Only leads decide. */
+  approve = decide_payload (incident, "approve", NULL);
+  apply_fail (incident, "notification.decide", ANALYST, VIGIL_ROLE_ANALYST, approve,
+              VIGIL_OP_ERROR_FORBIDDEN, NULL);
+  apply_fail (incident, "notification.decide", "max", VIGIL_ROLE_MANAGER, approve,
+              VIGIL_OP_ERROR_FORBIDDEN, NULL);
+  /* On the text they read. */
+  apply_fail (incident, "notification.decide", LEAD, VIGIL_ROLE_LEAD,
+              "{'id':'n1','decision':'approve','sha256':'" SHA_ABC "'}",
+              VIGIL_OP_ERROR_CONFLICT, NULL);
+  apply_fail (incident, "notification.decide", LEAD, VIGIL_ROLE_LEAD,
+              "{'id':'nope','decision':'approve','sha256':'" SHA_ABC "'}",
+              VIGIL_OP_ERROR_NOT_FOUND, "id");
+
+  /* A lead who wrote some of the text does not decide on it (four eyes). */
+  chain (&incident, "item.update", LEAD,
+         "{'form':'notify','collection':'notifications','id':'n1','fields':{"
+         "'body':'Dear client, we are sorry.'}}");
+  {
+    JsonArray *authors = json_object_get_array_member (notification (incident), "authors");
+
+    g_assert_cmpuint (json_array_get_length (authors), ==, 2);
+    g_assert_cmpstr (json_array_get_string_element (authors, 0), ==, ANALYST);
+    g_assert_cmpstr (json_array_get_string_element (authors, 1), ==, LEAD);
+  }
+  g_clear_pointer (&approve, g_free);
+  approve = decide_payload (incident, "approve", NULL);
+  apply_fail (incident, "notification.decide", LEAD, VIGIL_ROLE_LEAD, approve,
+              VIGIL_OP_ERROR_FORBIDDEN, NULL);
+
+  /* A rejection says why; it holds until the text changes. */
+  bare_reject = decide_payload (incident, "reject", NULL);
+  apply_fail (incident, "notification.decide", LEAD2, VIGIL_ROLE_LEAD, bare_reject,
+              VIGIL_OP_ERROR_INVALID, "comment");
+  reject = decide_payload (incident, "reject", "Too vague");
+  chain (&incident, "notification.decide", LEAD2, reject);
+  g_assert_cmpint (vigil_notification_get_approval (notification (incident),
+                                                    VIGIL_POLICY_DEFAULT),
+                   ==, VIGIL_NOTIFICATION_APPROVAL_REJECTED);
+  g_assert_cmpstr (json_object_get_string_member (notification (incident), "approval_comment"),
+                   ==, "Too vague");
+  apply_fail (incident, "item.update", ANALYST, VIGIL_ROLE_ANALYST, SEND_N1,
+              VIGIL_OP_ERROR_GATE, "sent");
+  chain (&incident, "item.update", ANALYST,
+         "{'form':'notify','collection':'notifications','id':'n1','fields':{"
+         "'body':'Dear client, card payments failed from 9:00 to 9:40.'}}");
+  g_assert_false (json_object_has_member (notification (incident), "approval"));
+  g_assert_cmpint (vigil_notification_get_approval (notification (incident),
+                                                    VIGIL_POLICY_DEFAULT),
+                   ==, VIGIL_NOTIFICATION_APPROVAL_AWAITING);
+
+  /* Approved, then edited: the approval is gone and needed again. */
+  g_clear_pointer (&approve, g_free);
+  approve = decide_payload (incident, "approve", NULL);
+  chain (&incident, "notification.decide", LEAD2, approve);
+  g_assert_cmpint (vigil_notification_get_approval (notification (incident),
+                                                    VIGIL_POLICY_DEFAULT),
+                   ==, VIGIL_NOTIFICATION_APPROVAL_APPROVED);
+  g_assert_cmpstr (json_object_get_string_member (notification (incident), "approval_by"),
+                   ==, LEAD2);
+  chain (&incident, "item.update", ANALYST,
+         "{'form':'notify','collection':'notifications','id':'n1','fields':{"
+         "'subject':'About an incident on 1 March'}}");
+  g_assert_cmpint (vigil_notification_get_approval (notification (incident),
+                                                    VIGIL_POLICY_DEFAULT),
+                   ==, VIGIL_NOTIFICATION_APPROVAL_AWAITING);
+  apply_fail (incident, "item.update", ANALYST, VIGIL_ROLE_ANALYST, SEND_N1,
+              VIGIL_OP_ERROR_GATE, "sent");
+
+  g_clear_pointer (&approve, g_free);
+  approve = decide_payload (incident, "approve", "Fine");
+  chain (&incident, "notification.decide", LEAD2, approve);
+  text_hash = vigil_notification_dup_text_hash (notification (incident));
+
+  /* Other recipients than those approved are another text. */
+  apply_fail (incident, "item.update", ANALYST, VIGIL_ROLE_ANALYST,
+              "{'form':'notify','collection':'notifications','id':'n1','fields':{"
+              "'channel':'email','recipients':['all-clients@example.org'],"
+              "'sent_at':'2025-03-01T09:30:00Z','sent':true}}",
+              VIGIL_OP_ERROR_GATE, "sent");
+  result = apply_with (incident, "item.update", ANALYST, VIGIL_POLICY_DEFAULT,
+                       "{'form':'notify','collection':'notifications','id':'n1','fields':{"
+                       "'channel':'email','recipients':['clients@example.org'],"
+                       "'sent_at':'2025-03-01T09:30:00Z','sent':true}}", &error);
+  g_assert_no_error (error);
+  g_set_object (&incident, result);
+  g_object_unref (result);
+  {
+    g_autofree char *sent_hash = vigil_notification_dup_text_hash (notification (incident));
+
+    g_assert_cmpstr (sent_hash, ==, text_hash);
+    g_assert_cmpstr (json_object_get_string_member (notification (incident), "approval_sha256"),
+                     ==, text_hash);
+  }
+  /* Nothing left to decide once sent. */
+  apply_fail (incident, "notification.decide", LEAD2, VIGIL_ROLE_LEAD, approve,
+              VIGIL_OP_ERROR_READ_ONLY, NULL);
+
+  /* Internal audiences are not for the lead to approve. */
+  chain (&incident, "item.add", ANALYST,
+         "{'form':'notify','collection':'notifications','item':{'id':'n4',"
+         "'audience':'staff','subject':'Heads up'}}");
+  apply_fail (incident, "notification.decide", LEAD2, VIGIL_ROLE_LEAD,
+              "{'id':'n4','decision':'approve','sha256':'" SHA_ABC "'}",
+              VIGIL_OP_ERROR_INVALID, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1862,6 +2059,7 @@ main (int   argc,
       g_test_add_data_func (path, &bad_documents[i], test_codec_bad);
     }
 
+  g_test_add_func ("/vigil/forms/notify/approval", test_notify_approval);
   g_test_add ("/vigil/forms/evidence/vectors", Fixture, NULL, fixture_setup,
               test_evidence_vectors, fixture_teardown);
   g_test_add ("/vigil/forms/evidence/large", Fixture, NULL, fixture_setup,

@@ -9,6 +9,7 @@
 
 #include <vigil/vigil.h>
 
+#include "vigil-approvals-view.h"
 #include "vigil-incident-page.h"
 #include "vigil-notification-composer.h"
 #include "vigil-window.h"
@@ -603,6 +604,208 @@ test_user_templates (Fixture       *fixture,
   g_unlink (bad);
 }
 
+/* A notification to clients waits for a lead: Mark as Sent is refused with
+ * the reason, a lead decides in the approvals view of their own window, and
+ * what is sent is exactly what the lead approved. */
+
+static void
+close_window (Fixture *fixture)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_assert_finalize_object (fixture->window);
+  g_assert_finalize_object (fixture->workspace);
+  fixture->window = NULL;
+  fixture->workspace = NULL;
+  fixture->page = NULL;
+}
+
+static const char *
+approval_text (VigilNotificationComposer *composer)
+{
+  GtkWidget *label = test_gui_find_by_name (GTK_WIDGET (composer), "approval");
+
+  g_assert_nonnull (label);
+  return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
+}
+
+static gboolean
+can_mark_sent (VigilNotificationComposer *composer)
+{
+  return gtk_widget_get_sensitive (test_gui_find_by_id (GTK_WIDGET (composer), "sent_button"));
+}
+
+/* A lead's own window on the same store decides on the notification. */
+static void
+lead_decides (Fixture    *fixture,
+              const char *item_id,
+              const char *comment,
+              gboolean    approve,
+              const char *shot)
+{
+  g_autoptr(VigilWorkspace) workspace = vigil_workspace_new (fixture->store, "lead1",
+                                                             VIGIL_ROLE_LEAD);
+  VigilWindow *window = g_object_ref_sink (vigil_window_new (NULL, workspace));
+  VigilApprovalsView *view;
+  g_autoptr(JsonObject) item = NULL;
+  GtkWidget *body;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_UNTIL (vigil_workspace_get_loaded (workspace), "the lead's workspace");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "approvals");
+  view = VIGIL_APPROVALS_VIEW (test_gui_find_by_type (GTK_WIDGET (window),
+                                                      VIGIL_TYPE_APPROVALS_VIEW));
+  WAIT_UNTIL (vigil_approvals_view_get_n_pending (view) == 1, "the draft in Approvals");
+  g_assert_cmpstr (vigil_approvals_view_get_shown_notification (view), ==, item_id);
+  g_assert_null (vigil_approvals_view_get_notice (view));
+
+  /* The lead reads the very text that is to go out. */
+  item = stored_item (fixture, vigil_incident_get_id (vigil_approvals_view_get_shown (view)),
+                      item_id);
+  body = test_gui_find_by_name (GTK_WIDGET (view), "notification-body");
+  g_assert_nonnull (body);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (body)), ==,
+                   json_object_get_string_member (item, "body"));
+  g_assert_nonnull (test_gui_find_label_containing (GTK_WIDGET (view),
+                                                    json_object_get_string_member (item,
+                                                                                   "subject")));
+  if (shot != NULL)
+    {
+      test_gui_wait_painted (GTK_WIDGET (window));
+      test_gui_shoot (GTK_WINDOW (window), shot);
+    }
+
+  if (comment != NULL)
+    vigil_approvals_view_set_comment (view, comment);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view),
+                                             approve ? "approvals.approve" : "approvals.reject",
+                                             NULL));
+  WAIT_UNTIL (vigil_approvals_view_get_n_pending (view) == 0, "the decision");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+test_external_approval (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Card payments down");
+  g_autofree char *item_id = NULL;
+  g_autofree char *approved_subject = NULL;
+  g_autofree char *approved_body = NULL;
+  g_autoptr(JsonObject) item = NULL;
+  VigilNotificationComposer *composer;
+  AdwMessageDialog *dialog;
+
+  g_assert_true (vigil_store_get_policy (fixture->store) &
+                 VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL);
+
+  /* An analyst writes to the clients: not to be sent yet, and told why. */
+  open_incident (fixture, id);
+  g_signal_emit_by_name (test_gui_find_by_name (GTK_WIDGET (fixture->page), "notifications"),
+                         "clicked");
+  composer = find_composer ();
+  g_assert_true (vigil_notification_composer_select_template (composer, "clients"));
+  vigil_notification_composer_set_extra (composer, "contact", "Ana Ruiz, +49 30 1234");
+  vigil_notification_composer_set_extra (composer, "next_update", "2030-05-06 10:30");
+  vigil_notification_composer_set_recipients (composer, "clients@example.com");
+  item_id = g_strdup (vigil_notification_composer_get_item_id (composer));
+  g_assert_false (can_mark_sent (composer));
+  g_assert_nonnull (strstr (approval_text (composer), "approved"));
+  gtk_widget_activate_action (GTK_WIDGET (composer), "composer.mark-sent", NULL);
+  g_assert_null (find_message_dialog ());
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.save-draft",
+                                             NULL));
+  wait_idle (composer);
+  g_assert_null (vigil_notification_composer_get_problem (composer));
+  g_assert_false (can_mark_sent (composer));
+  g_assert_nonnull (strstr (approval_text (composer), "Awaiting approval"));
+  test_gui_wait_painted (GTK_WIDGET (composer));
+  test_gui_shoot (GTK_WINDOW (composer), "composer-awaiting-approval");
+
+  /* Even past the composer, the core refuses it. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    const char * const to[] = { "clients@example.com", NULL };
+
+    vigil_notification_composer_mark_sent (composer, "email", now, to);
+    wait_idle (composer);
+    g_assert_nonnull (vigil_notification_composer_get_problem (composer));
+    g_assert_nonnull (strstr (vigil_notification_composer_get_problem (composer), "approve"));
+    item = stored_item (fixture, id, item_id);
+    g_assert_false (json_object_has_member (item, "sent"));
+    g_clear_pointer (&item, json_object_unref);
+  }
+  close_composer (composer);
+  close_window (fixture);
+
+  /* The lead rejects it, saying why. */
+  lead_decides (fixture, item_id, "Do not promise a time we cannot keep.", FALSE,
+                "approvals-notification");
+
+  open_incident (fixture, id);
+  composer = click_open (fixture, item_id);
+  g_assert_false (can_mark_sent (composer));
+  g_assert_nonnull (strstr (approval_text (composer), "Rejected by lead1"));
+  g_assert_nonnull (strstr (approval_text (composer), "Do not promise"));
+  test_gui_wait_painted (GTK_WIDGET (composer));
+  test_gui_shoot (GTK_WINDOW (composer), "composer-rejected");
+
+  /* Changed and saved, it waits again. */
+  {
+    g_autofree char *body = vigil_notification_composer_dup_body (composer);
+    g_autofree char *edited = g_strconcat (body, "\nWe apologise for the trouble.\n", NULL);
+
+    vigil_notification_composer_set_body (composer, edited);
+  }
+  g_assert_nonnull (strstr (approval_text (composer), "save the draft"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.save-draft",
+                                             NULL));
+  wait_idle (composer);
+  g_assert_null (vigil_notification_composer_get_problem (composer));
+  g_assert_nonnull (strstr (approval_text (composer), "Awaiting approval"));
+  /* As stored: the core keeps no white space at either end. */
+  approved_subject = g_strstrip (vigil_notification_composer_dup_subject (composer));
+  approved_body = g_strstrip (vigil_notification_composer_dup_body (composer));
+  close_composer (composer);
+  close_window (fixture);
+
+  lead_decides (fixture, item_id, NULL, TRUE, NULL);
+
+  /* Approved: Mark as Sent is offered and records the approved text. */
+  open_incident (fixture, id);
+  composer = click_open (fixture, item_id);
+  g_assert_true (can_mark_sent (composer));
+  g_assert_nonnull (strstr (approval_text (composer), "Approved by lead1"));
+  test_gui_wait_painted (GTK_WIDGET (composer));
+  test_gui_shoot (GTK_WINDOW (composer), "composer-approved");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.mark-sent", NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (test_gui_find_by_name (GTK_WIDGET (dialog),
+                                                                    "channel")),
+                              choice_index (VIGIL_CHOICES_CHANNEL, "email"));
+  adw_message_dialog_response (dialog, "sent");
+  gtk_window_close (GTK_WINDOW (dialog));
+  wait_idle (composer);
+  g_assert_null (vigil_notification_composer_get_problem (composer));
+  g_assert_false (vigil_notification_composer_get_editable (composer));
+
+  item = stored_item (fixture, id, item_id);
+  g_assert_true (json_object_has_member (item, "sent"));
+  g_assert_cmpstr (json_object_get_string_member (item, "subject"), ==, approved_subject);
+  g_assert_cmpstr (json_object_get_string_member (item, "body"), ==, approved_body);
+  g_assert_cmpstr (json_object_get_string_member (item, "approval_by"), ==, "lead1");
+  {
+    g_autofree char *hash = vigil_notification_dup_text_hash (item);
+
+    g_assert_cmpstr (json_object_get_string_member (item, "approval_sha256"), ==, hash);
+  }
+}
+
 /* Screenshots, to look at: only with VIGIL_SHOT_DIR set. */
 
 static void
@@ -667,6 +870,8 @@ main (int   argc,
               fixture_setup, test_update_number, fixture_teardown);
   g_test_add ("/vigil/notifications/user-templates", Fixture, NULL,
               fixture_setup, test_user_templates, fixture_teardown);
+  g_test_add ("/vigil/notifications/external-approval", Fixture, NULL,
+              fixture_setup, test_external_approval, fixture_teardown);
   g_test_add ("/vigil/notifications/screenshots", Fixture, NULL,
               fixture_setup, test_screenshots, fixture_teardown);
 

@@ -54,7 +54,8 @@ test_builtin_templates (void)
 {
   g_autoptr(GPtrArray) templates = vigil_templates_list (NULL, NULL);
   static const char *expected[] = {
-    "clients", "clients_major", "departments", "executive", "legal", "staff", "update"
+    "clients", "clients_major", "departments", "executive", "legal", "regulator", "staff",
+    "update"
   };
 
   g_assert_cmpuint (templates->len, ==, G_N_ELEMENTS (expected));

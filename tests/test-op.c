@@ -343,6 +343,7 @@ test_kind_strings (void)
     { VIGIL_OP_DORA_CLASSIFY,   "dora.classify" },
     { VIGIL_OP_DORA_REPORT_SUBMITTED, "dora.report_submitted" },
     { VIGIL_OP_DORA_REPORT_DRAFT, "dora.report_draft" },
+    { VIGIL_OP_NOTIFICATION_DECIDE, "notification.decide" },
   };
   static const char * const bad[] = {
     "", "incident", "incident.delete", "Incident.Create", "approval.decide ", "evidence.add",
@@ -989,6 +990,23 @@ make_valid_op (guint           kind,
                            "{'report':'initial','fields':{'2.9':true}}");
       }
       break;
+    case VIGIL_OP_NOTIFICATION_DECIDE:
+      {
+        g_autoptr(VigilIncident) approved = new_approved ();
+        g_autoptr(VigilOp) add = make_op_for ("item.add", approved, ANALYST, T0,
+                                              "{'form':'notify','collection':'notifications',"
+                                              "'item':{'id':'n1','audience':'clients',"
+                                              "'subject':'About an incident'}}");
+        g_autofree char *hash = NULL;
+        g_autofree char *payload = NULL;
+
+        *incident = apply_ok (add, approved, VIGIL_ROLE_ANALYST);
+        hash = vigil_notification_dup_text_hash (
+          vigil_incident_find_item (*incident, "notify", "notifications", "n1"));
+        payload = g_strdup_printf ("{'id':'n1','decision':'approve','sha256':'%s'}", hash);
+        *op = make_op_for ("notification.decide", *incident, actor, T0, payload);
+      }
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -1038,7 +1056,7 @@ test_apply_roles_analyst (void)
       g_test_message ("kind %s", vigil_op_kind_to_string (kind));
       /* "carl" did not submit, so only the role can stop the decision */
       make_valid_op (kind, "carl", &op, &incident);
-      if (kind == VIGIL_OP_APPROVAL_DECIDE)
+      if (kind == VIGIL_OP_APPROVAL_DECIDE || kind == VIGIL_OP_NOTIFICATION_DECIDE)
         {
           apply_fail (op, incident, VIGIL_ROLE_ANALYST, VIGIL_OP_ERROR_FORBIDDEN, NULL);
         }

@@ -251,6 +251,7 @@ test_help (void)
     { "serve", NULL },
     { "backup", NULL },
     { "verify", NULL },
+    { "policy", NULL },
   };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -726,6 +727,53 @@ test_crash (void)
   test_rm_rf (dir);
 }
 
+/* vigild policy */
+
+static void
+test_policy (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *data_dir = make_data_dir (dir, "data");
+  g_autofree char *store_path = vigild_cli_get_store_path (data_dir);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_vigild (NULL, &out, NULL, "policy", "--data", data_dir, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "external-approval"));
+  g_assert_true (g_regex_match_simple ("external-approval +on ", out, 0, 0));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_vigild (NULL, &out, NULL, "policy", "external-approval", "off",
+                               "--data", data_dir, NULL), ==, 0);
+  g_assert_true (g_regex_match_simple ("external-approval +off ", out, 0, 0));
+  g_clear_pointer (&out, g_free);
+  {
+    g_autoptr(VigilStore) store = vigil_store_open (store_path, NULL);
+
+    g_assert_cmpint (vigil_store_get_policy (store), ==, VIGIL_POLICY_NONE);
+  }
+  g_assert_cmpint (run_vigild (NULL, &out, NULL, "policy", "external-approval", "on",
+                               "--data", data_dir, NULL), ==, 0);
+  {
+    g_autoptr(VigilStore) store = vigil_store_open (store_path, NULL);
+
+    g_assert_cmpint (vigil_store_get_policy (store), ==, VIGIL_POLICY_DEFAULT);
+  }
+
+  /* Wrong usage names what is wrong. */
+  g_assert_cmpint (run_vigild (NULL, NULL, &err, "policy", "external-approval", "maybe",
+                               "--data", data_dir, NULL), ==, VIGILD_EXIT_USAGE);
+  g_assert_nonnull (strstr (err, "maybe"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_vigild (NULL, NULL, &err, "policy", "no-such-rule", "on",
+                               "--data", data_dir, NULL), ==, VIGILD_EXIT_USAGE);
+  g_assert_nonnull (strstr (err, "no-such-rule"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_vigild (NULL, NULL, &err, "policy", "external-approval", NULL), ==,
+                   VIGILD_EXIT_USAGE);
+  test_rm_rf (dir);
+}
+
 /* verify */
 
 static void
@@ -919,6 +967,7 @@ main (int    argc,
   g_test_add_func ("/vigil/server-cli/serve-listen", test_serve_listen);
   g_test_add_func ("/vigil/server-cli/crash", test_crash);
   g_test_add_func ("/vigil/server-cli/verify", test_verify);
+  g_test_add_func ("/vigil/server-cli/policy", test_policy);
   g_test_add_func ("/vigil/server-cli/backup", test_backup);
   g_test_add_func ("/vigil/server-cli/systemd-unit", test_systemd_unit);
 

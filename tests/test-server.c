@@ -459,6 +459,91 @@ test_ops_four_eyes (Fixture       *f,
                    "leo");
 }
 
+/* The workspace policy: external notifications wait for a lead */
+
+static gint64
+result_revision (TestReply *reply)
+{
+  return json_object_get_int_member (test_reply_result (reply, 0), "revision");
+}
+
+static void
+test_ops_notification_policy (Fixture       *f,
+                              gconstpointer  data)
+{
+  gint64 rev = 0;
+  g_autofree char *id = test_create_pending_incident (f->ts, f->analyst, &rev);
+  g_autoptr(JsonObject) text = json_object_new ();
+  g_autofree char *hash = NULL;
+  g_autofree char *decide = NULL;
+  g_autofree char *payload = NULL;
+  g_autoptr(TestReply) changes = NULL;
+  JsonObject *policy;
+  TestReply *reply;
+  char *op;
+
+#define POST(token, kind, expected, ...) \
+  payload = g_strdup_printf (__VA_ARGS__); \
+  op = test_op (kind, id, rev, payload); \
+  reply = test_post_op (f->ts, token, op); \
+  g_assert_cmpuint (reply->status, ==, expected); \
+  if (expected == 200) \
+    rev = result_revision (reply); \
+  g_free (op); \
+  g_clear_pointer (&payload, g_free)
+
+  POST (f->lead, "approval.decide", 200, "%s", "{'decision': 'approve'}");
+  test_reply_free (reply);
+  POST (f->analyst, "item.add", 200, "%s",
+        "{'form': 'notify', 'collection': 'notifications', 'item': {'id': 'n1', "
+        "'audience': 'regulator', 'subject': 'Notice', 'body': 'An incident.'}}");
+  test_reply_free (reply);
+
+  /* The default policy: the server refuses to record it sent. */
+  POST (f->analyst, "item.update", 409, "%s",
+        "{'form': 'notify', 'collection': 'notifications', 'id': 'n1', "
+        "'fields': {'channel': 'portal', 'sent': true}}");
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (test_reply_result (reply, 0), "error"),
+                     "code"), ==, "gate");
+  test_reply_free (reply);
+
+  /* A lead's approval of this very text lets it go. */
+  json_object_set_string_member (text, "subject", "Notice");
+  json_object_set_string_member (text, "body", "An incident.");
+  hash = vigil_notification_dup_text_hash (text);
+  decide = g_strdup_printf ("{'id': 'n1', 'decision': 'approve', 'sha256': '%s'}", hash);
+  POST (f->analyst, "notification.decide", 403, "%s", decide);
+  test_reply_free (reply);
+  POST (f->lead2, "notification.decide", 200, "%s", decide);
+  test_reply_free (reply);
+  POST (f->analyst, "item.update", 200, "%s",
+        "{'form': 'notify', 'collection': 'notifications', 'id': 'n1', "
+        "'fields': {'channel': 'portal', 'sent': true}}");
+  test_reply_free (reply);
+
+  /* The administrator switches the rule off (vigild policy writes the
+   * store beside the running server): the next one goes at once. */
+  POST (f->analyst, "item.add", 200, "%s",
+        "{'form': 'notify', 'collection': 'notifications', 'item': {'id': 'n2', "
+        "'audience': 'clients', 'subject': 'Dear clients'}}");
+  test_reply_free (reply);
+  changes = test_request (f->ts, "GET", API "changes?since=0", f->analyst, NULL);
+  policy = json_object_get_object_member (test_reply_object (changes), "policy");
+  g_assert_true (json_object_get_boolean_member (policy, "external_notifications_need_approval"));
+  g_clear_pointer (&changes, test_reply_free);
+
+  g_assert_true (vigil_store_set_policy (f->ts->store, VIGIL_POLICY_NONE, NULL));
+  POST (f->analyst, "item.update", 200, "%s",
+        "{'form': 'notify', 'collection': 'notifications', 'id': 'n2', "
+        "'fields': {'channel': 'email', 'sent': true}}");
+  test_reply_free (reply);
+  changes = test_request (f->ts, "GET", API "changes?since=0", f->analyst, NULL);
+  policy = json_object_get_object_member (test_reply_object (changes), "policy");
+  g_assert_false (json_object_get_boolean_member (policy, "external_notifications_need_approval"));
+#undef POST
+}
+
 static void
 test_ops_idempotent (Fixture       *f,
                      gconstpointer  data)
@@ -1812,6 +1897,7 @@ main (int    argc,
   ADD ("/vigil/server/ops/create-and-read", test_ops_create_and_read);
   ADD ("/vigil/server/ops/role-matrix", test_ops_role_matrix);
   ADD ("/vigil/server/ops/four-eyes", test_ops_four_eyes);
+  ADD ("/vigil/server/ops/notification-policy", test_ops_notification_policy);
   ADD ("/vigil/server/ops/idempotent", test_ops_idempotent);
   ADD ("/vigil/server/ops/conflict", test_ops_conflict);
   ADD ("/vigil/server/ops/mixed-batch", test_ops_mixed_batch);

@@ -1520,6 +1520,67 @@ test_threads (Fixture       *f,
     }
 }
 
+/* The workspace policy: kept in the store, followed by every operation it
+ * applies, and kept across a restart. */
+static void
+test_policy (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(VigilIncident) incident = NULL;
+  g_autoptr(VigilIncident) next = NULL;
+  g_autoptr(VigilIncident) refused = NULL;
+  g_autoptr(VigilOp) send = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) payload = NULL;
+
+  g_assert_cmpint (vigil_store_get_policy (f->store), ==, VIGIL_POLICY_DEFAULT);
+  g_assert_true (vigil_store_get_policy (f->store) &
+                 VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL);
+
+  incident = test_core_apply (f->store, NULL, "incident.create", ANALYST, VIGIL_ROLE_ANALYST,
+                              "{'title':'Card payments down','type':'ddos',"
+                              "'aware_at':'2025-03-01T09:00:00Z','severity':'high'}");
+#define STEP(kind, actor, role, payload) \
+  next = test_core_apply (f->store, incident, kind, actor, role, payload); \
+  g_set_object (&incident, next); \
+  g_clear_object (&next)
+  STEP ("form.update", ANALYST, VIGIL_ROLE_ANALYST,
+        "{'form':'findings','fields':{'summary':'Flood of requests'}}");
+  STEP ("form.update", ANALYST, VIGIL_ROLE_ANALYST,
+        "{'form':'escalate','fields':{'escalate':false}}");
+  STEP ("approval.submit", ANALYST, VIGIL_ROLE_ANALYST, "{}");
+  STEP ("approval.decide", LEAD, VIGIL_ROLE_LEAD, "{'decision':'approve'}");
+  STEP ("item.add", ANALYST, VIGIL_ROLE_ANALYST,
+        "{'form':'notify','collection':'notifications','item':{'id':'n1',"
+        "'audience':'regulator','subject':'Notice of an incident'}}");
+#undef STEP
+
+  payload = json_from_string ("{\"form\": \"notify\", \"collection\": \"notifications\", "
+                              "\"id\": \"n1\", \"fields\": {\"sent\": true}}", &error);
+  g_assert_no_error (error);
+  send = vigil_op_new (VIGIL_OP_ITEM_UPDATE, vigil_incident_get_id (incident), ANALYST,
+                       vigil_incident_get_revision (incident),
+                       json_object_ref (json_node_get_object (payload)));
+  refused = vigil_store_apply (f->store, send, VIGIL_ROLE_ANALYST, NULL, NULL, &error);
+  g_assert_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_GATE);
+  g_assert_null (refused);
+  g_clear_error (&error);
+
+  g_assert_true (vigil_store_set_policy (f->store, VIGIL_POLICY_NONE, &error));
+  g_assert_no_error (error);
+  fixture_reopen (f);
+  g_assert_cmpint (vigil_store_get_policy (f->store), ==, VIGIL_POLICY_NONE);
+
+  next = vigil_store_apply (f->store, send, VIGIL_ROLE_ANALYST, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (vigil_incident_find_item (next, "notify", "notifications", "n1"));
+  g_assert_nonnull (json_object_get_member (
+                      vigil_incident_find_item (next, "notify", "notifications", "n1"), "sent"));
+
+  g_assert_true (vigil_store_set_policy (f->store, VIGIL_POLICY_DEFAULT, &error));
+  g_assert_cmpint (vigil_store_get_policy (f->store), ==, VIGIL_POLICY_DEFAULT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1561,6 +1622,7 @@ main (int   argc,
   ADD ("kept-statements", test_kept_statements);
 
   ADD ("async/apply", test_async);
+  ADD ("policy", test_policy);
 
   ADD ("threads", test_threads);
 

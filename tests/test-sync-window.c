@@ -252,6 +252,46 @@ test_upload_local (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+/* The workspace policy in Preferences: the user's own in local mode, the
+ * server's, read-only, once signed in. */
+static void
+test_policy (Fixture       *f,
+             gconstpointer  data)
+{
+  VigilPreferencesWindow *prefs = vigil_preferences_window_new (f->app);
+  GtkWidget *toggle = test_gui_find_by_id (GTK_WIDGET (prefs), "external_approval_switch");
+  VigilStore *local = vigil_workspace_get_store (workspace (f));
+  g_autofree char *local_path = g_strdup (vigil_store_get_path (local));
+
+  g_assert_nonnull (toggle);
+  g_assert_true (gtk_widget_get_sensitive (toggle));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (toggle)));
+
+  gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
+  WAIT_UNTIL (vigil_store_get_policy (local) == VIGIL_POLICY_NONE, "the local policy");
+  gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
+  WAIT_UNTIL (vigil_store_get_policy (local) == VIGIL_POLICY_DEFAULT, "the local policy");
+
+  /* The team's administrator switched it off on the server. */
+  g_assert_true (vigil_store_set_policy (f->ts->store, VIGIL_POLICY_NONE, NULL));
+  vigil_preferences_window_sign_in (prefs, f->ts->url, "alice", TEST_PASSWORD);
+  WAIT_UNTIL (vigil_application_get_session (f->app) != NULL, "the sign-in");
+  WAIT_UNTIL (is_online (f), "the first sync");
+  WAIT_UNTIL (!gtk_switch_get_active (GTK_SWITCH (toggle)), "the server's policy");
+  g_assert_false (gtk_widget_get_sensitive (toggle));
+  g_assert_cmpint (vigil_store_get_policy (vigil_workspace_get_store (workspace (f))), ==,
+                   VIGIL_POLICY_NONE);
+  /* Local mode keeps its own. */
+  {
+    g_autoptr(VigilStore) reopened = vigil_store_open (local_path, NULL);
+
+    g_assert_nonnull (reopened);
+    g_assert_cmpint (vigil_store_get_policy (reopened), ==, VIGIL_POLICY_DEFAULT);
+    vigil_store_close (reopened);
+  }
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -279,6 +319,8 @@ main (int   argc,
               fixture_set_up, test_sign_in_and_live, fixture_tear_down);
   g_test_add ("/vigil/sync-window/upload-local", Fixture, NULL,
               fixture_set_up, test_upload_local, fixture_tear_down);
+  g_test_add ("/vigil/sync-window/policy", Fixture, NULL,
+              fixture_set_up, test_policy, fixture_tear_down);
 
   {
     int status = g_test_run ();

@@ -858,11 +858,17 @@ test_bootstrap (void)
     }
   g_assert_true (wait_until (is_settled, a, 5000));
 
+  /* The administrator switched a rule off: replicas follow the server's
+   * policy, not their own default. */
+  g_assert_true (vigil_store_set_policy (ts->store, VIGIL_POLICY_NONE, NULL));
+
   /* A new workstation takes the incidents as they stand... */
   c = client_new (ts, "carl", VIGIL_ROLE_MANAGER);
+  g_assert_cmpint (vigil_store_get_policy (c->store), ==, VIGIL_POLICY_DEFAULT);
   vigil_sync_start (c->sync);
   g_assert_true (wait_until (is_settled, c, 5000));
   g_assert_cmpuint (vigil_store_count_incidents (c->store), ==, 3);
+  g_assert_cmpint (vigil_store_get_policy (c->store), ==, VIGIL_POLICY_NONE);
   g_assert_cmpint (vigil_store_get_sync_seq (c->store), ==, vigil_store_get_last_seq (ts->store));
 
   /* ...and then follows the changes. */

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vigil-forms-private.h"
+#include "vigil-notify.h"
 #include "vigil-op.h"
 
 /* The step forms of spec/process.md, as data: the operations validate
@@ -39,6 +40,7 @@
 #define PAST VIGIL_FIELD_PAST
 #define ONCE VIGIL_FIELD_SET_ONCE
 #define YES VIGIL_FIELD_MUST_BE_TRUE
+#define SYS VIGIL_FIELD_SYSTEM
 
 #define COLLECTION(id, label, fields, min) \
   { id, label, fields, G_N_ELEMENTS (fields), VIGIL_N_CHOICE_LISTS, min, FALSE, NULL }
@@ -190,6 +192,14 @@ static const VigilFieldInfo notification_fields[] = {
   C ("channel", N_("Channel"), CHANNEL, 0),
   F ("sent_at", N_("Sent at"), TIME, PAST),
   F ("sent", N_("Sent"), SIGNATURE, DONE),
+  /* Kept by the core: who wrote the text (a lead who did may not approve
+   * it) and the lead's decision on the text as it was (its SHA-256). */
+  F ("authors", N_("Written by"), LIST, SYS),
+  F ("approval", N_("Lead’s decision"), TEXT, SYS),
+  F ("approval_by", N_("Decided by"), TEXT, SYS),
+  F ("approval_at", N_("Decided at"), TIME, SYS),
+  F ("approval_comment", N_("Lead’s comment"), LONG_TEXT, SYS),
+  F ("approval_sha256", N_("Text decided on"), SHA256, SYS),
 };
 
 static const VigilCollectionInfo notify_collections[] = {
@@ -640,6 +650,7 @@ typedef struct {
   VigilIncident *incident;  /* for references; NULL leaves them unchecked */
   GDateTime     *now;       /* for times in the past and sign-offs */
   const char    *actor;     /* for sign-offs */
+  VigilPolicyFlags policy;  /* the workspace's optional rules */
 } Context;
 
 static glong
@@ -1377,6 +1388,13 @@ update_field (const VigilFieldInfo  *field,
   g_autofree char *change_field = NULL;
   JsonNode *old = json_object_get_member (object, field->id);
 
+  if (field->flags & VIGIL_FIELD_SYSTEM)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_READ_ONLY,
+                   _("%s: Vigil keeps this itself; it cannot be set by hand"), field->id);
+      return FALSE;
+    }
+
   if (!normalize_value (field, value, ctx, &normalized, error))
     return FALSE;
 
@@ -1461,6 +1479,77 @@ item_id_of (JsonObject  *payload,
   return id;
 }
 
+/* A notification's text changed or it is being sent: who wrote it is
+ * remembered, a decision on another text no longer holds, and a text for
+ * an external audience goes out only as the lead approved it. @before is
+ * NULL for a new notification. */
+static const char * const decision_fields[] = {
+  "approval", "approval_by", "approval_at", "approval_comment", "approval_sha256"
+};
+
+static gboolean
+check_notification_written (const VigilCollectionInfo  *collection,
+                            JsonObject                 *before,
+                            JsonObject                 *item,
+                            const Context              *ctx,
+                            GError                    **error)
+{
+  g_autofree char *hash = NULL;
+  g_autofree char *hash_before = NULL;
+  JsonNode *sent_before, *sent;
+
+  if (collection->frozen_by == NULL || !g_str_equal (collection->id, "notifications"))
+    return TRUE;
+
+  hash = vigil_notification_dup_text_hash (item);
+  if (before != NULL)
+    hash_before = vigil_notification_dup_text_hash (before);
+
+  if (g_strcmp0 (hash, hash_before) != 0)
+    {
+      JsonNode *authors = json_object_get_member (item, "authors");
+      JsonArray *list;
+      gboolean known = FALSE;
+
+      if (authors == NULL || !JSON_NODE_HOLDS_ARRAY (authors))
+        {
+          json_object_set_array_member (item, "authors", json_array_new ());
+          authors = json_object_get_member (item, "authors");
+        }
+      list = json_node_get_array (authors);
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        known |= g_strcmp0 (json_array_get_string_element (list, i), ctx->actor) == 0;
+      if (!known && ctx->actor != NULL)
+        json_array_add_string_element (list, ctx->actor);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (item, "approval_sha256", NULL),
+                     hash) != 0)
+        for (guint i = 0; i < G_N_ELEMENTS (decision_fields); i++)
+          if (json_object_has_member (item, decision_fields[i]))
+            json_object_remove_member (item, decision_fields[i]);
+    }
+
+  sent_before = before ? json_object_get_member (before, "sent") : NULL;
+  sent = json_object_get_member (item, "sent");
+  if ((sent_before == NULL || JSON_NODE_HOLDS_NULL (sent_before)) &&
+      sent != NULL && !JSON_NODE_HOLDS_NULL (sent) &&
+      (ctx->policy & VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL) &&
+      vigil_notification_audience_is_external (
+        json_object_get_string_member_with_default (item, "audience", NULL)) &&
+      !(g_strcmp0 (json_object_get_string_member_with_default (item, "approval", NULL),
+                   "approved") == 0 &&
+        g_strcmp0 (json_object_get_string_member_with_default (item, "approval_sha256", NULL),
+                   hash) == 0))
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_GATE,
+                   _("sent: a notification to clients or the regulator is sent only once an "
+                     "incident response lead has approved exactly this subject, message and "
+                     "recipients; ask a lead to approve it"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 apply_item_add (VigilOp                   *op,
                 const VigilFormInfo       *form,
@@ -1519,7 +1608,8 @@ apply_item_add (VigilOp                   *op,
                          scratch, error))
         return FALSE;
     }
-  if (!finish_item (collection, item, error))
+  if (!finish_item (collection, item, error) ||
+      !check_notification_written (collection, NULL, item, ctx, error))
     return FALSE;
 
   item_node = json_node_init_object (json_node_alloc (), item);
@@ -1621,7 +1711,9 @@ apply_item_update (VigilOp                   *op,
                          scratch, error))
         return FALSE;
     }
-  if (!finish_item (collection, item, error))
+  if (!finish_item (collection, item, error) ||
+      !check_notification_written (collection, json_node_get_object (before_copy), item, ctx,
+                                   error))
     return FALSE;
 
   /* What changed, once the item is whole (an indicator is normalised only
@@ -1735,10 +1827,11 @@ apply_item_remove (VigilOp                   *op,
 }
 
 gboolean
-vigil_forms_apply_op (VigilOp        *op,
-                      VigilIncident  *result,
-                      JsonArray      *changes,
-                      GError        **error)
+vigil_forms_apply_op (VigilOp           *op,
+                      VigilIncident     *result,
+                      VigilPolicyFlags   policy,
+                      JsonArray         *changes,
+                      GError           **error)
 {
   JsonObject *payload = vigil_op_get_payload (op);
   g_autoptr(JsonObject) all = NULL;
@@ -1746,7 +1839,7 @@ vigil_forms_apply_op (VigilOp        *op,
   const VigilFormInfo *form;
   const VigilCollectionInfo *collection = NULL;
   VigilOpKind kind = vigil_op_get_kind (op);
-  Context ctx = { NULL, vigil_op_get_at (op), vigil_op_get_actor (op) };
+  Context ctx = { NULL, vigil_op_get_at (op), vigil_op_get_actor (op), policy };
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_OP (op), FALSE);
@@ -1800,6 +1893,55 @@ vigil_forms_apply_op (VigilOp        *op,
   for (guint i = 0; i < json_array_get_length (new_changes); i++)
     json_array_add_element (changes, json_array_dup_element (new_changes, i));
   return TRUE;
+}
+
+void
+vigil_forms_record_notification_decision (VigilOp        *op,
+                                          VigilIncident  *result,
+                                          const char     *item_id,
+                                          gboolean        approve,
+                                          const char     *comment,
+                                          const char     *sha256,
+                                          JsonArray      *changes)
+{
+  g_autoptr(JsonObject) all = deep_copy (vigil_incident_get_forms (result));
+  g_autoptr(JsonNode) item_node = NULL;
+  g_autoptr(JsonNode) before = NULL;
+  g_autofree char *prefix = g_strconcat ("notify.notifications.", item_id, NULL);
+  g_autofree char *at = vigil_time_to_iso (vigil_op_get_at (op));
+  const VigilCollectionInfo *collection =
+    vigil_form_get_collection (vigil_forms_get ("notify"), "notifications");
+  JsonObject *item;
+
+  item = find_item_in (array_member (object_member (all, "notify"), "notifications"), item_id,
+                       NULL);
+  g_return_if_fail (item != NULL);
+
+  item_node = json_node_init_object (json_node_alloc (), item);
+  before = vigil_json_node_deep_copy (item_node);
+  json_object_set_string_member (item, "approval", approve ? "approved" : "rejected");
+  json_object_set_string_member (item, "approval_by", vigil_op_get_actor (op));
+  json_object_set_string_member (item, "approval_at", at);
+  if (comment != NULL)
+    json_object_set_string_member (item, "approval_comment", comment);
+  else if (json_object_has_member (item, "approval_comment"))
+    json_object_remove_member (item, "approval_comment");
+  json_object_set_string_member (item, "approval_sha256", sha256);
+
+  for (guint f = 0; f < collection->n_fields; f++)
+    {
+      const char *field_id = collection->fields[f].id;
+      JsonNode *old = json_object_get_member (json_node_get_object (before), field_id);
+      JsonNode *new = json_object_get_member (item, field_id);
+
+      if (!nodes_equal (old, new))
+        {
+          g_autofree char *change_field = g_strconcat (prefix, ".", field_id, NULL);
+
+          add_change (changes, change_field, old, new);
+        }
+    }
+  vigil_incident_set_forms (result, all);
 }
 
 /* Completeness */

@@ -816,3 +816,104 @@ vigil_notify_to_pdf (const char          *subject,
   cairo_surface_destroy (surface);
   return ok;
 }
+
+/* Approval of notifications for external audiences */
+
+gboolean
+vigil_notification_audience_is_external (const char *audience)
+{
+  return g_strcmp0 (audience, "clients") == 0 || g_strcmp0 (audience, "regulator") == 0;
+}
+
+/* Leading and trailing white space is not part of the text: the core
+ * strips it when it stores a value, so a draft being edited hashes the same
+ * as what it will be once saved. */
+static void
+hash_part (GChecksum  *checksum,
+           const char *text)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+  g_autofree char *length = g_strdup_printf ("%zu:", strlen (stripped));
+
+  g_checksum_update (checksum, (const guchar *) length, -1);
+  g_checksum_update (checksum, (const guchar *) stripped, -1);
+}
+
+char *
+vigil_notification_dup_text_hash (JsonObject *item)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  JsonNode *recipients;
+
+  g_return_val_if_fail (item != NULL, NULL);
+
+  hash_part (checksum, json_object_get_string_member_with_default (item, "subject", NULL));
+  hash_part (checksum, json_object_get_string_member_with_default (item, "body", NULL));
+  recipients = json_object_get_member (item, "recipients");
+  if (recipients != NULL && JSON_NODE_HOLDS_ARRAY (recipients))
+    {
+      JsonArray *list = json_node_get_array (recipients);
+      g_autofree char *count = g_strdup_printf ("%u;", json_array_get_length (list));
+
+      g_checksum_update (checksum, (const guchar *) count, -1);
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        hash_part (checksum, json_array_get_string_element (list, i));
+    }
+  else
+    g_checksum_update (checksum, (const guchar *) "0;", -1);
+
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+VigilNotificationApproval
+vigil_notification_get_approval (JsonObject       *item,
+                                 VigilPolicyFlags  policy)
+{
+  JsonNode *sent;
+  const char *decision, *approved_hash;
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (item != NULL, VIGIL_NOTIFICATION_APPROVAL_NOT_NEEDED);
+
+  sent = json_object_get_member (item, "sent");
+  if (sent != NULL && !JSON_NODE_HOLDS_NULL (sent))
+    return VIGIL_NOTIFICATION_APPROVAL_NOT_NEEDED;
+
+  decision = json_object_get_string_member_with_default (item, "approval", NULL);
+  approved_hash = json_object_get_string_member_with_default (item, "approval_sha256", NULL);
+  hash = vigil_notification_dup_text_hash (item);
+  if (decision != NULL && g_strcmp0 (approved_hash, hash) == 0)
+    {
+      if (g_str_equal (decision, "approved"))
+        return VIGIL_NOTIFICATION_APPROVAL_APPROVED;
+      if (g_str_equal (decision, "rejected"))
+        return VIGIL_NOTIFICATION_APPROVAL_REJECTED;
+    }
+
+  if ((policy & VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL) &&
+      vigil_notification_audience_is_external (
+        json_object_get_string_member_with_default (item, "audience", NULL)))
+    return VIGIL_NOTIFICATION_APPROVAL_AWAITING;
+
+  return VIGIL_NOTIFICATION_APPROVAL_NOT_NEEDED;
+}
+
+GPtrArray *
+vigil_incident_list_notifications_awaiting (VigilIncident    *incident,
+                                            VigilPolicyFlags  policy)
+{
+  GPtrArray *awaiting = g_ptr_array_new ();
+  JsonArray *items;
+
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (incident), awaiting);
+
+  items = vigil_incident_get_items (incident, "notify", "notifications");
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (vigil_notification_get_approval (item, policy) == VIGIL_NOTIFICATION_APPROVAL_AWAITING)
+        g_ptr_array_add (awaiting, item);
+    }
+  return awaiting;
+}

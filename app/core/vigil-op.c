@@ -12,6 +12,7 @@
 #include "vigil-dora-report.h"
 #include "vigil-forms.h"
 #include "vigil-forms-private.h"
+#include "vigil-notify.h"
 #include "vigil-process.h"
 
 /* Clocks of workstations drift; a time this far ahead still counts as now. */
@@ -48,6 +49,7 @@ static const char *kind_names[VIGIL_N_OP_KINDS] = {
   [VIGIL_OP_DORA_CLASSIFY] = "dora.classify",
   [VIGIL_OP_DORA_REPORT_SUBMITTED] = "dora.report_submitted",
   [VIGIL_OP_DORA_REPORT_DRAFT] = "dora.report_draft",
+  [VIGIL_OP_NOTIFICATION_DECIDE] = "notification.decide",
 };
 
 /* Field ids are lower-case words (with digits after the first letter)
@@ -911,21 +913,19 @@ apply_submit (Apply   *apply,
   return TRUE;
 }
 
+/* A lead's decision, on a submission or on a notification: who may take
+ * it and what it says, written once. */
 static gboolean
-apply_decide (Apply      *apply,
-              VigilRole   role,
-              gint64      revision,
-              GError    **error)
+read_decision (JsonObject          *payload,
+               const char * const  *known,
+               VigilRole            role,
+               gboolean            *approve,
+               char               **comment,
+               GError             **error)
 {
-  static const char * const known[] = { "decision", "comment", NULL };
-  JsonObject *payload = vigil_op_get_payload (apply->op);
   JsonNode *decision_node = json_object_get_member (payload, "decision");
   JsonNode *comment_node = json_object_get_member (payload, "comment");
-  g_autofree char *comment = NULL;
   const char *decision;
-  gboolean approve;
-  guint from = vigil_incident_get_step (apply->result);
-  guint to;
 
   if (!check_payload_members (payload, known, error))
     return FALSE;
@@ -942,21 +942,60 @@ apply_decide (Apply      *apply,
     return invalid (error, "decision", _("must be “approve” or “reject”"));
   decision = json_node_get_string (decision_node);
   if (g_str_equal (decision, "approve"))
-    approve = TRUE;
+    *approve = TRUE;
   else if (g_str_equal (decision, "reject"))
-    approve = FALSE;
+    *approve = FALSE;
   else
     return invalid (error, "decision", _("must be “approve” or “reject”"));
 
+  *comment = NULL;
   if (comment_node != NULL)
     {
       if (!is_string_or_null (comment_node))
         return invalid (error, "comment", _("must be text"));
       if (JSON_NODE_HOLDS_VALUE (comment_node))
-        comment = g_strstrip (g_strdup (json_node_get_string (comment_node)));
-      if (comment != NULL && *comment == '\0')
-        g_clear_pointer (&comment, g_free);
+        *comment = g_strstrip (g_strdup (json_node_get_string (comment_node)));
+      if (*comment != NULL && **comment == '\0')
+        g_clear_pointer (comment, g_free);
     }
+  return TRUE;
+}
+
+/* The four-eyes principle, and a rejection says why. @own_work: the lead
+ * wrote what is decided on; @own_work_reason says so. */
+static gboolean
+check_decider (gboolean     approve,
+               const char  *comment,
+               gboolean     own_work,
+               const char  *own_work_reason,
+               GError     **error)
+{
+  if (own_work)
+    {
+      g_set_error_literal (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_FORBIDDEN, own_work_reason);
+      return FALSE;
+    }
+
+  if (!approve && comment == NULL)
+    return invalid (error, "comment", _("say why the submission is rejected"));
+  return TRUE;
+}
+
+static gboolean
+apply_decide (Apply      *apply,
+              VigilRole   role,
+              gint64      revision,
+              GError    **error)
+{
+  static const char * const known[] = { "decision", "comment", NULL };
+  JsonObject *payload = vigil_op_get_payload (apply->op);
+  g_autofree char *comment = NULL;
+  gboolean approve = FALSE;
+  guint from = vigil_incident_get_step (apply->result);
+  guint to;
+
+  if (!read_decision (payload, known, role, &approve, &comment, error))
+    return FALSE;
 
   if (vigil_incident_get_approval_state (apply->result) != VIGIL_APPROVAL_PENDING)
     {
@@ -973,17 +1012,13 @@ apply_decide (Apply      *apply,
       return FALSE;
     }
 
-  if (g_strcmp0 (vigil_incident_get_submitted_by (apply->result),
-                 vigil_op_get_actor (apply->op)) == 0)
-    {
-      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_FORBIDDEN,
-                   _("You submitted this incident yourself; another lead must decide "
-                     "(four-eyes principle)"));
-      return FALSE;
-    }
-
-  if (!approve && comment == NULL)
-    return invalid (error, "comment", _("say why the submission is rejected"));
+  if (!check_decider (approve, comment,
+                      g_strcmp0 (vigil_incident_get_submitted_by (apply->result),
+                                 vigil_op_get_actor (apply->op)) == 0,
+                      _("You submitted this incident yourself; another lead must decide "
+                        "(four-eyes principle)"),
+                      error))
+    return FALSE;
 
   vigil_incident_set_decision (apply->result,
                                approve ? VIGIL_APPROVAL_APPROVED : VIGIL_APPROVAL_REJECTED,
@@ -1005,6 +1040,82 @@ apply_decide (Apply      *apply,
   if (comment != NULL)
     record_change (apply, "approval.comment", NULL, string_node (comment));
   record_change (apply, "step", int_node (from), int_node (to));
+  return TRUE;
+}
+
+/* Notifications to external audiences: the lead decides on one text. */
+
+static gboolean
+apply_notification_decide (Apply      *apply,
+                           VigilRole   role,
+                           GError    **error)
+{
+  static const char * const known[] = { "id", "decision", "comment", "sha256", NULL };
+  JsonObject *payload = vigil_op_get_payload (apply->op);
+  g_autofree char *comment = NULL;
+  g_autofree char *hash = NULL;
+  gboolean approve = FALSE;
+  gboolean own_work = FALSE;
+  const char *id, *sha256;
+  JsonObject *item;
+  JsonNode *sent, *authors;
+
+  if (!read_decision (payload, known, role, &approve, &comment, error))
+    return FALSE;
+  id = json_object_get_string_member_with_default (payload, "id", NULL);
+  if (id == NULL || *id == '\0')
+    return invalid (error, "id", _("must name a notification of the incident"));
+  sha256 = json_object_get_string_member_with_default (payload, "sha256", NULL);
+  if (sha256 == NULL)
+    return invalid (error, "sha256", _("must be the SHA-256 of the text decided on"));
+
+  item = vigil_incident_find_item (apply->result, "notify", "notifications", id);
+  if (item == NULL)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_NOT_FOUND,
+                   _("id: the incident has no notification with this id"));
+      return FALSE;
+    }
+
+  sent = json_object_get_member (item, "sent");
+  if (sent != NULL && !JSON_NODE_HOLDS_NULL (sent))
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_READ_ONLY,
+                   _("This notification was sent already; there is nothing left to decide"));
+      return FALSE;
+    }
+
+  if (!vigil_notification_audience_is_external (
+        json_object_get_string_member_with_default (item, "audience", NULL)))
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID,
+                   _("Only notifications to clients or the regulator are approved by a lead"));
+      return FALSE;
+    }
+
+  hash = vigil_notification_dup_text_hash (item);
+  if (!g_str_equal (hash, sha256))
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_CONFLICT,
+                   _("The draft changed after it was shown to you; read it again before "
+                     "deciding"));
+      return FALSE;
+    }
+
+  authors = json_object_get_member (item, "authors");
+  for (guint i = 0; authors != NULL && JSON_NODE_HOLDS_ARRAY (authors) &&
+       i < json_array_get_length (json_node_get_array (authors)); i++)
+    own_work |= g_strcmp0 (json_array_get_string_element (json_node_get_array (authors), i),
+                           vigil_op_get_actor (apply->op)) == 0;
+
+  if (!check_decider (approve, comment, own_work,
+                      _("You wrote this notification yourself; another lead must decide "
+                        "(four-eyes principle)"),
+                      error))
+    return FALSE;
+
+  vigil_forms_record_notification_decision (apply->op, apply->result, id, approve, comment,
+                                            hash, apply->changes);
   return TRUE;
 }
 
@@ -1514,6 +1625,17 @@ vigil_op_apply (VigilOp        *self,
                 JsonArray     **changes,
                 GError        **error)
 {
+  return vigil_op_apply_with_policy (self, incident, role, VIGIL_POLICY_DEFAULT, changes, error);
+}
+
+VigilIncident *
+vigil_op_apply_with_policy (VigilOp           *self,
+                            VigilIncident     *incident,
+                            VigilRole          role,
+                            VigilPolicyFlags   policy,
+                            JsonArray        **changes,
+                            GError           **error)
+{
   Apply apply = { self, NULL, NULL };
   g_autoptr(VigilIncident) result = NULL;
   g_autoptr(JsonArray) change_list = json_array_new ();
@@ -1606,7 +1728,7 @@ vigil_op_apply (VigilOp        *self,
     case VIGIL_OP_ITEM_ADD:
     case VIGIL_OP_ITEM_UPDATE:
     case VIGIL_OP_ITEM_REMOVE:
-      ok = vigil_forms_apply_op (self, result, change_list, error);
+      ok = vigil_forms_apply_op (self, result, policy, change_list, error);
       break;
     case VIGIL_OP_DORA_CLASSIFY:
       ok = apply_dora_classify (&apply, error);
@@ -1616,6 +1738,9 @@ vigil_op_apply (VigilOp        *self,
       break;
     case VIGIL_OP_DORA_REPORT_DRAFT:
       ok = apply_dora_draft (&apply, error);
+      break;
+    case VIGIL_OP_NOTIFICATION_DECIDE:
+      ok = apply_notification_decide (&apply, role, error);
       break;
     default:
       g_assert_not_reached ();

@@ -337,6 +337,26 @@ meta_set (VigilStore  *self,
   return TRUE;
 }
 
+/* The workspace's optional rules; a rule never set has its default. */
+#define POLICY_KEY_EXTERNAL_APPROVAL "policy.external_notifications_need_approval"
+
+static gboolean
+read_policy (VigilStore        *self,
+             VigilPolicyFlags  *policy,
+             GError           **error)
+{
+  g_autofree char *value = NULL;
+
+  if (!meta_get (self, POLICY_KEY_EXTERNAL_APPROVAL, &value, error))
+    return FALSE;
+  *policy = VIGIL_POLICY_DEFAULT;
+  if (g_strcmp0 (value, "on") == 0)
+    *policy |= VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL;
+  else if (g_strcmp0 (value, "off") == 0)
+    *policy &= ~VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL;
+  return TRUE;
+}
+
 static gboolean
 migrate (VigilStore  *self,
          GError     **error)
@@ -1082,9 +1102,11 @@ apply_in_transaction (VigilStore  *self,
   g_autoptr(VigilIncident) current = NULL;
   g_autoptr(VigilIncident) result = NULL;
   g_autoptr(JsonArray) changes = NULL;
+  VigilPolicyFlags policy;
   gint64 existing;
 
-  if (!find_op (self, vigil_op_get_id (op), &existing, error))
+  if (!find_op (self, vigil_op_get_id (op), &existing, error) ||
+      !read_policy (self, &policy, error))
     return NULL;
 
   if (!load_incident (self, vigil_op_get_incident_id (op), &current, error))
@@ -1105,7 +1127,7 @@ apply_in_transaction (VigilStore  *self,
       return g_steal_pointer (&current);
     }
 
-  result = vigil_op_apply (op, current, role, &changes, error);
+  result = vigil_op_apply_with_policy (op, current, role, policy, &changes, error);
   if (result == NULL)
     return NULL;
 
@@ -2376,6 +2398,41 @@ vigil_store_dup_sync_server (VigilStore *self)
   return url;
 }
 
+VigilPolicyFlags
+vigil_store_get_policy (VigilStore *self)
+{
+  VigilPolicyFlags policy = VIGIL_POLICY_DEFAULT;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), VIGIL_POLICY_DEFAULT);
+
+  g_mutex_lock (&self->lock);
+  if (self->db != NULL && !read_policy (self, &policy, NULL))
+    policy = VIGIL_POLICY_DEFAULT;
+  g_mutex_unlock (&self->lock);
+
+  return policy;
+}
+
+gboolean
+vigil_store_set_policy (VigilStore        *self,
+                        VigilPolicyFlags   policy,
+                        GError           **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = check_open (self, error) &&
+       meta_set (self, POLICY_KEY_EXTERNAL_APPROVAL,
+                 (policy & VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL) ? "on" : "off",
+                 error);
+  g_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
 gint64
 vigil_store_get_sync_seq (VigilStore *self)
 {
@@ -2636,8 +2693,9 @@ rebase_incident (VigilStore      *self,
   g_autoptr(VigilIncident) state = NULL;
   g_autoptr(GPtrArray) pending = NULL;
   const char *id = vigil_incident_get_id (server_state);
+  VigilPolicyFlags policy;
 
-  if (!load_incident (self, id, &current, error))
+  if (!load_incident (self, id, &current, error) || !read_policy (self, &policy, error))
     return FALSE;
 
   /* An older state than one already merged (replies can cross). */
@@ -2658,7 +2716,8 @@ rebase_incident (VigilStore      *self,
       g_autoptr(VigilIncident) next = NULL;
       g_autoptr(GError) local_error = NULL;
 
-      next = vigil_op_apply (entry->op, state, entry->role, NULL, &local_error);
+      next = vigil_op_apply_with_policy (entry->op, state, entry->role, policy, NULL,
+                                         &local_error);
       if (next == NULL)
         {
           g_debug ("Queued operation %s no longer applies here: %s",

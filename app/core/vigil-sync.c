@@ -50,6 +50,8 @@ struct _VigilSync
 
   gboolean                 bootstrapped;
   gint64                   boot_seq;
+  /* The store's policy as this sync last saw or set it. */
+  VigilPolicyFlags         policy;
   guint                    boot_offset;
 
   SoupWebsocketConnection *live;
@@ -67,6 +69,7 @@ enum {
   PROP_N_PENDING,
   PROP_N_PROBLEMS,
   PROP_LAST_ERROR,
+  PROP_POLICY,
   N_PROPS
 };
 
@@ -385,6 +388,9 @@ typedef struct {
   guint               n_pending;
   guint               n_problems;
   Next                next;
+  /* The server's workspace policy, when its reply says it. */
+  gboolean            has_policy;
+  VigilPolicyFlags    policy;
 } Merge;
 
 static void
@@ -407,7 +413,11 @@ merge_thread (GTask        *task,
   Merge *merge = task_data;
   GError *error = NULL;
 
-  if (!vigil_store_merge_remote (self->store, &merge->changes, &merge->touched,
+  /* The policy first: the outbox is replayed on the server's states with
+   * the server's rules. */
+  if ((merge->has_policy && merge->policy != vigil_store_get_policy (self->store) &&
+       !vigil_store_set_policy (self->store, merge->policy, &error)) ||
+      !vigil_store_merge_remote (self->store, &merge->changes, &merge->touched,
                                  &merge->removed, &error))
     {
       g_task_return_error (task, error);
@@ -434,6 +444,12 @@ on_merged_cb (GObject      *source,
     }
 
   set_counts (self, merge->n_pending, merge->n_problems);
+
+  if (merge->has_policy && merge->policy != self->policy)
+    {
+      self->policy = merge->policy;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLICY]);
+    }
 
   for (guint i = 0; merge->problems != NULL && i < merge->problems->len; i++)
     g_signal_emit (self, signals[PROBLEM], 0, g_ptr_array_index (merge->problems, i));
@@ -777,6 +793,7 @@ read_changes (JsonNode   *root,
   JsonNode *entries = json_object_get_member (object, "entries");
   JsonNode *incidents = json_object_get_member (object, "incidents");
   JsonNode *last_seq = json_object_get_member (object, "last_seq");
+  JsonNode *policy;
 
   if (entries == NULL || !JSON_NODE_HOLDS_ARRAY (entries) ||
       incidents == NULL || !JSON_NODE_HOLDS_ARRAY (incidents) ||
@@ -832,6 +849,17 @@ bad_entry:
           return FALSE;
         }
       g_ptr_array_add (merge->changes.incidents, incident);
+    }
+
+  policy = json_object_get_member (object, "policy");
+  if (policy != NULL && JSON_NODE_HOLDS_OBJECT (policy))
+    {
+      merge->has_policy = TRUE;
+      merge->policy = VIGIL_POLICY_NONE;
+      if (json_object_get_boolean_member_with_default (json_node_get_object (policy),
+                                                       "external_notifications_need_approval",
+                                                       TRUE))
+        merge->policy |= VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL;
     }
 
   merge->changes.seq = json_node_get_int (last_seq);
@@ -893,7 +921,8 @@ on_pull_reply_cb (GObject      *source,
 
   /* Nothing after what was asked for: nothing to merge (and no reason to
    * wait for the store's lock on this thread). */
-  if (merge->changes.entries->len == 0 && merge->changes.incidents->len == 0)
+  if (merge->changes.entries->len == 0 && merge->changes.incidents->len == 0 &&
+      (!merge->has_policy || merge->policy == self->policy))
     {
       merge_free (merge);
       finish_cycle (self, NULL);
@@ -1302,6 +1331,9 @@ vigil_sync_get_property (GObject    *object,
     case PROP_LAST_ERROR:
       g_value_set_string (value, self->last_error);
       break;
+    case PROP_POLICY:
+      g_value_set_uint (value, self->policy);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1325,6 +1357,8 @@ vigil_sync_class_init (VigilSyncClass *klass)
   properties[PROP_N_PROBLEMS] = g_param_spec_uint ("n-problems", NULL, NULL, 0, G_MAXUINT, 0,
                                                    flags);
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, flags);
+  properties[PROP_POLICY] = g_param_spec_uint ("policy", NULL, NULL, 0, G_MAXUINT,
+                                               VIGIL_POLICY_DEFAULT, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[INCIDENTS_CHANGED] =
@@ -1357,6 +1391,7 @@ vigil_sync_new (VigilStore *store,
 
   self = g_object_new (VIGIL_TYPE_SYNC, NULL);
   self->store = g_object_ref (store);
+  self->policy = vigil_store_get_policy (store);
   self->api = api_base (server_url);
   self->token = g_strdup (token);
   self->session = make_session ();
@@ -1459,6 +1494,14 @@ vigil_sync_get_last_error (VigilSync *self)
   g_return_val_if_fail (VIGIL_IS_SYNC (self), NULL);
 
   return self->last_error;
+}
+
+VigilPolicyFlags
+vigil_sync_get_policy (VigilSync *self)
+{
+  g_return_val_if_fail (VIGIL_IS_SYNC (self), VIGIL_POLICY_DEFAULT);
+
+  return self->policy;
 }
 
 VigilStore *

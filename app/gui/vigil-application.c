@@ -12,6 +12,7 @@
 
 #include "vigil-application.h"
 #include "vigil-preferences-window.h"
+#include "vigil-reminders.h"
 #include "vigil-window.h"
 
 struct _VigilApplication
@@ -24,6 +25,7 @@ struct _VigilApplication
   VigilWorkspace *workspace;
   VigilSync      *sync;
   VigilSession   *session;
+  VigilReminders *reminders;
   gboolean        opening;
 };
 
@@ -231,6 +233,8 @@ vigil_application_close_workspace (VigilApplication *self)
         g_source_remove (id);
     }
 
+  if (self->reminders != NULL)
+    vigil_reminders_set_workspace (self->reminders, NULL);
   if (self->sync != NULL)
     vigil_sync_stop (self->sync);
   if (self->workspace != NULL)
@@ -294,6 +298,8 @@ on_store_opened_cb (GObject      *object,
     }
 
   vigil_application_foreach_window (self, set_workspace_cb, self->workspace);
+  if (self->reminders != NULL)
+    vigil_reminders_set_workspace (self->reminders, self->workspace);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
@@ -407,7 +413,25 @@ vigil_application_preferences_action (GSimpleAction *action,
   gtk_window_present (window);
 }
 
+/* A reminder clicked in the desktop's notifications: that incident. */
+static void
+vigil_application_open_incident_action (GSimpleAction *action,
+                                        GVariant      *parameter,
+                                        gpointer       user_data)
+{
+  VigilApplication *self = VIGIL_APPLICATION (user_data);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (vigil_window_new (GTK_APPLICATION (self), self->workspace));
+  gtk_window_present (window);
+  /* The incident opens from the board, whatever view was shown. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "board");
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-incident", parameter);
+}
+
 static const GActionEntry app_actions[] = {
+  { "open-incident", vigil_application_open_incident_action, "s", NULL, NULL },
   { "preferences", vigil_application_preferences_action, NULL, NULL, NULL },
   { "quit", vigil_application_quit_action, NULL, NULL, NULL },
   { "about", vigil_application_about_action, NULL, NULL, NULL },
@@ -493,6 +517,10 @@ vigil_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
 
+  self->reminders = vigil_reminders_new (application);
+  if (self->workspace != NULL)
+    vigil_reminders_set_workspace (self->reminders, self->workspace);
+
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed::local-role",
                            G_CALLBACK (on_local_role_changed_cb), self,
@@ -524,6 +552,7 @@ vigil_application_shutdown (GApplication *application)
 
   /* Close explicitly: a window or a pending reply may still hold a reference. */
   vigil_application_close_workspace (self);
+  g_clear_object (&self->reminders);
   g_clear_object (&self->settings);
 }
 
@@ -533,6 +562,7 @@ vigil_application_finalize (GObject *object)
   VigilApplication *self = VIGIL_APPLICATION (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->reminders);
   g_clear_object (&self->sync);
   g_clear_object (&self->workspace);
   g_clear_object (&self->settings);
@@ -622,6 +652,14 @@ vigil_application_get_data_dir (VigilApplication *self)
 }
 
 /* Returns: (transfer none) (nullable): the sign-in in use, %NULL in local mode */
+VigilReminders *
+vigil_application_get_reminders (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->reminders;
+}
+
 VigilSession *
 vigil_application_get_session (VigilApplication *self)
 {

@@ -4,6 +4,8 @@
 #include <adwaita.h>
 #include <vigil/vigil.h>
 
+#include "vigil-reminders.h"
+
 G_BEGIN_DECLS
 
 #define VIGIL_TYPE_APPLICATION (vigil_application_get_type ())
@@ -15,6 +17,8 @@ void              vigil_application_set_data_dir (VigilApplication *self,
                                                   const char       *data_dir);
 VigilWorkspace   *vigil_application_get_workspace (VigilApplication *self);
 VigilSession     *vigil_application_get_session  (VigilApplication *self);
+/* Returns: (transfer none) (nullable): the reminders, once started up */
+VigilReminders   *vigil_application_get_reminders (VigilApplication *self);
 char             *vigil_application_dup_session_path (VigilApplication *self);
 /* Whether this data folder already has a replica of @server_url. */
 gboolean          vigil_application_has_replica  (VigilApplication *self,

@@ -31,6 +31,11 @@ struct _VigilApprovalsView
 
   VigilIncident      *shown;
   gint64              shown_revision;
+  /* When the incident shown waits for nothing but notifications: the one
+   * shown, and the SHA-256 of its text as shown. */
+  char               *shown_notification;
+  char               *shown_hash;
+  VigilPolicyFlags    policy;
   GDateTime          *started_at;
   GHashTable         *notified;
   guint               n_pending;
@@ -55,6 +60,7 @@ static guint signals[N_SIGNALS];
 
 static void show_incident (VigilApprovalsView *self,
                            VigilIncident      *incident);
+static void refresh_policy (VigilApprovalsView *self);
 
 /* Helpers */
 
@@ -431,14 +437,130 @@ set_notice (VigilApprovalsView *self,
   gtk_widget_set_visible (GTK_WIDGET (self->notice_label), text != NULL);
 }
 
+/* Notifications waiting for a lead */
+
+static JsonObject *
+shown_notification_item (VigilApprovalsView *self)
+{
+  if (self->shown == NULL || self->shown_notification == NULL)
+    return NULL;
+  return vigil_incident_find_item (self->shown, "notify", "notifications",
+                                   self->shown_notification);
+}
+
+static gboolean
+notification_written_by (VigilApprovalsView *self,
+                         const char         *actor)
+{
+  JsonObject *item = shown_notification_item (self);
+  JsonNode *authors = item ? json_object_get_member (item, "authors") : NULL;
+
+  for (guint i = 0; authors != NULL && JSON_NODE_HOLDS_ARRAY (authors) &&
+       i < json_array_get_length (json_node_get_array (authors)); i++)
+    if (g_strcmp0 (json_array_get_string_element (json_node_get_array (authors), i),
+                   actor) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+dup_list (JsonObject *item,
+          const char *member)
+{
+  JsonNode *node = json_object_get_member (item, member);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
+
+  for (guint i = 0; node != NULL && JSON_NODE_HOLDS_ARRAY (node) &&
+       i < json_array_get_length (json_node_get_array (node)); i++)
+    g_strv_builder_add (builder, json_array_get_string_element (json_node_get_array (node), i));
+  list = g_strv_builder_end (builder);
+  return list[0] != NULL ? g_strjoinv (", ", list) : NULL;
+}
+
+/* The text exactly as it would be sent, and who wrote it. */
+static void
+show_notification (VigilApprovalsView *self,
+                   VigilIncident      *incident,
+                   JsonObject         *item,
+                   guint               n_waiting)
+{
+  const char *audience = json_object_get_string_member_with_default (item, "audience", NULL);
+  const char *body = json_object_get_string_member_with_default (item, "body", "");
+  g_autofree char *recipients = dup_list (item, "recipients");
+  g_autofree char *authors = dup_list (item, "authors");
+  g_autofree char *meta = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *group, *message, *card;
+
+  g_free (self->shown_notification);
+  self->shown_notification = g_strdup (json_object_get_string_member (item, "id"));
+  g_free (self->shown_hash);
+  self->shown_hash = vigil_notification_dup_text_hash (item);
+
+  /* Translators: %s is an audience such as "Clients" */
+  title = g_strdup_printf (_("Notification to %s"),
+                           audience ? vigil_process_get_choice_label (VIGIL_CHOICES_AUDIENCE,
+                                                                      audience)
+                                    : "?");
+  if (n_waiting > 1)
+    /* Translators: "Written by ana. Text 1a2b3c4d5e6f…; 2 notifications wait." */
+    meta = g_strdup_printf (ngettext ("Written by %s. Text %.12s…; %u notification "
+                                         "waits.", "Written by %s. Text %.12s…; %u "
+                                         "notifications wait.", n_waiting),
+                            authors ? authors : "?", self->shown_hash, n_waiting);
+  else
+    /* Translators: "Written by ana. Text 1a2b3c4d5e6f…" (the start of its SHA-256) */
+    meta = g_strdup_printf (_("Written by %s. Text %.12s…"), authors ? authors : "?",
+                            self->shown_hash);
+  gtk_label_set_label (self->meta_label, meta);
+
+  group = add_group (self, title,
+                     _("Approving it lets it be marked sent exactly as it stands here; any "
+                       "change needs approving again."));
+  add_text_row (group, _("Recipients"), recipients);
+  add_text_row (group, _("Subject"),
+                json_object_get_string_member_with_default (item, "subject", NULL));
+
+  group = add_group (self, _("Message"), NULL);
+  message = gtk_label_new (body);
+  gtk_widget_set_name (message, "notification-body");
+  gtk_label_set_wrap (GTK_LABEL (message), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (message), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (message), 0);
+  gtk_widget_set_margin_top (message, 12);
+  gtk_widget_set_margin_bottom (message, 12);
+  gtk_widget_set_margin_start (message, 12);
+  gtk_widget_set_margin_end (message, 12);
+  card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_add_css_class (card, "card");
+  gtk_box_append (GTK_BOX (card), message);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), card);
+}
+
+static gboolean
+has_waiting_notifications (VigilIncident    *incident,
+                           VigilPolicyFlags  policy)
+{
+  g_autoptr(GPtrArray) waiting = NULL;
+
+  if (!(policy & VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL) ||
+      vigil_incident_get_step (incident) < VIGIL_STEP_COORDINATE)
+    return FALSE;
+  waiting = vigil_incident_list_notifications_awaiting (incident, policy);
+  return waiting->len > 0;
+}
+
 static void
 update_decision (VigilApprovalsView *self)
 {
   VigilRole role = self->workspace ? vigil_workspace_get_role (self->workspace)
                                    : VIGIL_ROLE_ANALYST;
   gboolean own = self->shown != NULL && self->workspace != NULL &&
-                 g_strcmp0 (vigil_incident_get_submitted_by (self->shown),
-                            vigil_workspace_get_actor (self->workspace)) == 0;
+                 (self->shown_notification != NULL
+                  ? notification_written_by (self, vigil_workspace_get_actor (self->workspace))
+                  : g_strcmp0 (vigil_incident_get_submitted_by (self->shown),
+                               vigil_workspace_get_actor (self->workspace)) == 0);
   gboolean can_decide = self->shown != NULL && role == VIGIL_ROLE_LEAD && !own;
 
   /* The core decides; this only says beforehand what it would refuse. */
@@ -448,10 +570,15 @@ update_decision (VigilApprovalsView *self)
     set_notice (self, _("You see approvals read-only: only an incident response lead "
                         "decides."));
   else if (role != VIGIL_ROLE_LEAD)
-    set_notice (self, _("An incident response lead decides on this submission."));
+    set_notice (self, self->shown_notification != NULL
+                      ? _("An incident response lead decides on this notification.")
+                      : _("An incident response lead decides on this submission."));
   else if (own)
-    set_notice (self, _("You submitted this incident yourself: another lead must decide "
-                        "(four-eyes principle)."));
+    set_notice (self, self->shown_notification != NULL
+                      ? _("You wrote this notification yourself: another lead must decide "
+                          "(four-eyes principle).")
+                      : _("You submitted this incident yourself: another lead must decide "
+                          "(four-eyes principle)."));
   else
     set_notice (self, NULL);
 
@@ -489,6 +616,8 @@ show_incident (VigilApprovalsView *self,
     }
 
   clear_summary (self);
+  g_clear_pointer (&self->shown_notification, g_free);
+  g_clear_pointer (&self->shown_hash, g_free);
   if (incident == NULL)
     {
       update_decision (self);
@@ -500,6 +629,19 @@ show_incident (VigilApprovalsView *self,
                                      ? vigil_incident_get_reference (incident) : "",
                            vigil_incident_get_title (incident));
   gtk_label_set_label (self->title_label, g_strstrip (title));
+
+  if (vigil_incident_get_approval_state (incident) != VIGIL_APPROVAL_PENDING)
+    {
+      g_autoptr(GPtrArray) waiting =
+        vigil_incident_list_notifications_awaiting (incident, self->policy);
+
+      if (waiting->len > 0)
+        show_notification (self, incident, g_ptr_array_index (waiting, 0), waiting->len);
+      else
+        gtk_label_set_label (self->meta_label, "");
+      update_decision (self);
+      return;
+    }
 
   submitted = format_time (vigil_incident_get_submitted_at (incident));
   /* Translators: "Submitted by ana on 2026-11-29 14:05 from step 6" */
@@ -616,6 +758,7 @@ on_incidents_changed_cb (GListModel         *model,
                          guint               added,
                          VigilApprovalsView *self)
 {
+  refresh_policy (self);
   /* A whole load is not news. */
   if (added > 8)
     return;
@@ -680,10 +823,21 @@ decide (VigilApprovalsView *self,
   if (*comment != '\0')
     json_object_set_string_member (payload, "comment", comment);
 
-  /* Made on the revision shown: the core refuses it if the submission
-   * changed in the meantime. */
-  op = vigil_op_new (VIGIL_OP_APPROVAL_DECIDE, vigil_incident_get_id (self->shown),
-                     vigil_workspace_get_actor (self->workspace), self->shown_revision, payload);
+  if (self->shown_notification != NULL)
+    {
+      /* On the text shown: the core refuses it if the draft changed. */
+      json_object_set_string_member (payload, "id", self->shown_notification);
+      json_object_set_string_member (payload, "sha256", self->shown_hash);
+      op = vigil_op_new (VIGIL_OP_NOTIFICATION_DECIDE, vigil_incident_get_id (self->shown),
+                         vigil_workspace_get_actor (self->workspace), self->shown_revision,
+                         payload);
+    }
+  else
+    /* Made on the revision shown: the core refuses it if the submission
+     * changed in the meantime. */
+    op = vigil_op_new (VIGIL_OP_APPROVAL_DECIDE, vigil_incident_get_id (self->shown),
+                       vigil_workspace_get_actor (self->workspace), self->shown_revision,
+                       payload);
   vigil_workspace_apply_async (self->workspace, op, self->cancellable, on_decided_cb,
                                g_object_ref (self));
 }
@@ -749,9 +903,12 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (reference), vigil_incident_get_reference (incident)
                                               ? vigil_incident_get_reference (incident) : "");
   gtk_label_set_label (GTK_LABEL (title), vigil_incident_get_title (incident));
-  /* Translators: "ana · 2026-11-29 14:05" */
-  text = g_strdup_printf (_("%s · %s"), vigil_incident_get_submitted_by (incident),
-                          when ? when : "");
+  if (vigil_incident_get_approval_state (incident) == VIGIL_APPROVAL_PENDING)
+    /* Translators: "ana · 2026-11-29 14:05" */
+    text = g_strdup_printf (_("%s · %s"), vigil_incident_get_submitted_by (incident),
+                            when ? when : "");
+  else
+    text = g_strdup (_("Notification to approve"));
   gtk_label_set_label (GTK_LABEL (meta), text);
 }
 
@@ -759,7 +916,27 @@ static gboolean
 is_pending (gpointer item,
             gpointer user_data)
 {
-  return vigil_incident_get_approval_state (item) == VIGIL_APPROVAL_PENDING;
+  VigilApprovalsView *self = user_data;
+
+  return vigil_incident_get_approval_state (item) == VIGIL_APPROVAL_PENDING ||
+         has_waiting_notifications (item, self->policy);
+}
+
+/* The policy decides which drafts wait; a replica learns the server's with
+ * the changes it pulls. */
+static void
+refresh_policy (VigilApprovalsView *self)
+{
+  VigilPolicyFlags policy = self->workspace
+                            ? vigil_store_get_policy (vigil_workspace_get_store (self->workspace))
+                            : VIGIL_POLICY_DEFAULT;
+
+  if (policy == self->policy)
+    return;
+  self->policy = policy;
+  if (self->pending != NULL)
+    gtk_filter_changed (gtk_filter_list_model_get_filter (self->pending),
+                        GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 /* DORA major incidents first (their reporting clock runs), then the oldest
@@ -794,6 +971,8 @@ vigil_approvals_view_dispose (GObject *object)
   if (self->shown != NULL)
     g_signal_handlers_disconnect_by_data (self->shown, self);
   g_clear_object (&self->shown);
+  g_clear_pointer (&self->shown_notification, g_free);
+  g_clear_pointer (&self->shown_hash, g_free);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->notified, g_hash_table_unref);
   g_clear_pointer (&self->started_at, g_date_time_unref);
@@ -881,10 +1060,11 @@ vigil_approvals_view_init (VigilApprovalsView *self)
   self->cancellable = g_cancellable_new ();
   self->notified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->started_at = g_date_time_new_now_utc ();
+  self->policy = VIGIL_POLICY_DEFAULT;
 
   self->pending = gtk_filter_list_model_new (NULL,
                                              GTK_FILTER (gtk_custom_filter_new (is_pending,
-                                                                                NULL, NULL)));
+                                                                                self, NULL)));
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->pending)),
                                           GTK_SORTER (gtk_custom_sorter_new (compare_submitted,
                                                                              NULL, NULL)));
@@ -921,6 +1101,7 @@ vigil_approvals_view_set_workspace (VigilApprovalsView *self,
   /* Weak: the window owns the workspace, and a reading still running in a
    * worker thread must not keep it alive after the window went. */
   g_set_weak_pointer (&self->workspace, workspace);
+  refresh_policy (self);
   if (self->pending != NULL)
     gtk_filter_list_model_set_model (self->pending,
                                      workspace ? vigil_workspace_get_incidents (workspace)
@@ -967,4 +1148,12 @@ vigil_approvals_view_get_shown (VigilApprovalsView *self)
   g_return_val_if_fail (VIGIL_IS_APPROVALS_VIEW (self), NULL);
 
   return self->shown;
+}
+
+const char *
+vigil_approvals_view_get_shown_notification (VigilApprovalsView *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPROVALS_VIEW (self), NULL);
+
+  return self->shown_notification;
 }

@@ -21,5 +21,8 @@ void           vigil_approvals_view_set_comment   (VigilApprovalsView *self,
 const char    *vigil_approvals_view_get_notice    (VigilApprovalsView *self);
 /* Returns: (transfer none) (nullable): the submission shown */
 VigilIncident *vigil_approvals_view_get_shown     (VigilApprovalsView *self);
+/* Returns: (nullable): the id of the notification shown, when the incident
+ *   shown waits for a decision on a notification rather than on steps 1-7 */
+const char    *vigil_approvals_view_get_shown_notification (VigilApprovalsView *self);
 
 G_END_DECLS

@@ -1733,6 +1733,7 @@ describe_kind (VigilOpKind kind)
     case VIGIL_OP_ITEM_ADD: return _("Added an entry");
     case VIGIL_OP_ITEM_UPDATE: return _("Changed an entry");
     case VIGIL_OP_ITEM_REMOVE: return _("Removed an entry");
+    case VIGIL_OP_NOTIFICATION_DECIDE: return _("Decided on a notification to send");
     default: return "";
     }
 }

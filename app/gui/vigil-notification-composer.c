@@ -42,6 +42,7 @@ struct _VigilNotificationComposer
   GtkTextTag     *gap_tag;
   GtkWidget      *gaps_label;
   GtkWidget      *status_label;
+  GtkWidget      *approval_label;
   GtkWidget      *error_label;
   GtkWidget      *details_group;
   GtkWidget      *save_button;
@@ -820,6 +821,80 @@ copy_action (GtkWidget  *widget,
 
 /* State */
 
+/* Where the text in the composer stands with the lead. Returns whether it
+ * may be marked sent; @state: (out): what to tell the user, or %NULL when
+ * no approval is needed. */
+static gboolean
+check_approval (VigilNotificationComposer  *self,
+                char                      **state)
+{
+  VigilPolicyFlags policy = vigil_store_get_policy (vigil_workspace_get_store (self->workspace));
+  JsonObject *item = self->stored ? find_item (self) : NULL;
+  g_autoptr(JsonObject) fields = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *stored_hash = NULL;
+  const char *decision, *decided_hash, *by, *at, *comment;
+  g_autofree char *when = NULL;
+
+  *state = NULL;
+  if (!(policy & VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL) ||
+      !vigil_notification_audience_is_external (selected_audience (self)))
+    return TRUE;
+
+  fields = draft_fields (self);
+  hash = vigil_notification_dup_text_hash (fields);
+  if (item == NULL)
+    {
+      *state = g_strdup (_("A notification to clients or the regulator is sent only once an "
+                           "incident response lead has approved it: save the draft, and it "
+                           "waits in Approvals."));
+      return FALSE;
+    }
+
+  stored_hash = vigil_notification_dup_text_hash (item);
+  decision = json_object_get_string_member_with_default (item, "approval", NULL);
+  decided_hash = json_object_get_string_member_with_default (item, "approval_sha256", NULL);
+  by = json_object_get_string_member_with_default (item, "approval_by", "?");
+  at = json_object_get_string_member_with_default (item, "approval_at", NULL);
+  comment = json_object_get_string_member_with_default (item, "approval_comment", NULL);
+  when = at ? vigil_format_iso_local (at) : g_strdup ("—");
+
+  if (g_strcmp0 (decision, "approved") == 0 && g_strcmp0 (decided_hash, hash) == 0)
+    {
+      /* Translators: the lead's name, then a date and time */
+      *state = g_strdup_printf (_("Approved by %s on %s. Mark as Sent records exactly this "
+                                  "text; a change needs approving again."), by, when);
+      return TRUE;
+    }
+  if (g_strcmp0 (stored_hash, hash) != 0)
+    *state = g_strdup (_("Changed since it was saved: save the draft, and it waits for an "
+                         "incident response lead’s approval before it can be sent."));
+  else if (g_strcmp0 (decision, "rejected") == 0)
+    /* Translators: the lead's name, then their comment */
+    *state = g_strdup_printf (_("Rejected by %s: “%s”. Change the text and save it; it then "
+                                "waits for approval again."), by, comment ? comment : "");
+  else
+    *state = g_strdup (_("Awaiting approval: an incident response lead approves a "
+                         "notification to clients or the regulator (in Approvals) before it "
+                         "can be marked sent."));
+  return FALSE;
+}
+
+static void
+update_approval (VigilNotificationComposer *self)
+{
+  g_autofree char *state = NULL;
+  gboolean allowed = TRUE;
+
+  if (self->editable)
+    allowed = check_approval (self, &state);
+  gtk_label_set_label (GTK_LABEL (self->approval_label), state ? state : "");
+  gtk_widget_set_visible (self->approval_label, state != NULL);
+  gtk_widget_set_tooltip_text (self->sent_button, allowed ? NULL : state);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.mark-sent",
+                                 self->editable && !self->busy && allowed);
+}
+
 static void
 vigil_notification_composer_update_state (VigilNotificationComposer *self)
 {
@@ -842,7 +917,7 @@ vigil_notification_composer_update_state (VigilNotificationComposer *self)
   gtk_widget_set_visible (self->save_button, self->editable);
   gtk_widget_set_visible (self->sent_button, self->editable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.save-draft", can_edit);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.mark-sent", can_edit);
+  update_approval (self);
 
   if (item_is_sent (item))
     {
@@ -934,6 +1009,7 @@ on_text_changed_cb (VigilNotificationComposer *self)
       update_gaps (self);
       set_status (self, NULL);
     }
+  update_approval (self);
 }
 
 /* Building */
@@ -991,6 +1067,10 @@ vigil_notification_composer_setup (VigilNotificationComposer *self)
                             G_CALLBACK (on_text_changed_cb), self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->body_view), "changed",
                             G_CALLBACK (on_text_changed_cb), self);
+  g_signal_connect_swapped (self->recipients_row, "changed",
+                            G_CALLBACK (update_approval), self);
+  g_signal_connect_swapped (self->audience_row, "notify::selected",
+                            G_CALLBACK (update_approval), self);
 }
 
 static void
@@ -1087,6 +1167,7 @@ vigil_notification_composer_class_init (VigilNotificationComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, error_label);
   gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, save_button);
   gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, sent_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilNotificationComposer, approval_label);
 
   gtk_widget_class_install_action (widget_class, "composer.save-draft", NULL, save_draft_action);
   gtk_widget_class_install_action (widget_class, "composer.mark-sent", NULL, mark_sent_action);
@@ -1136,6 +1217,9 @@ vigil_notification_composer_new (GtkWindow      *parent,
     vigil_notification_composer_load (self, item);
   else
     gtk_window_set_title (GTK_WINDOW (self), _("New Notification"));
+  /* A lead's decision taken meanwhile, here or elsewhere, shows at once. */
+  g_signal_connect_object (incident, "notify", G_CALLBACK (update_approval), self,
+                           G_CONNECT_SWAPPED);
   vigil_notification_composer_update_state (self);
   return GTK_WIDGET (self);
 }
@@ -1257,36 +1341,6 @@ on_open_clicked_cb (GtkButton *button,
   gtk_window_present (GTK_WINDOW (composer));
 }
 
-/* The index of the notification sent last that promises a next update, or
- * G_MAXUINT: what the audience now waits for. */
-static guint
-latest_promise (JsonArray *items)
-{
-  g_autoptr(GDateTime) latest = NULL;
-  guint found = G_MAXUINT;
-
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
-      const char *next = json_object_get_string_member_with_default (item, "next_update", NULL);
-      const char *sent_at = json_object_get_string_member_with_default (item, "sent_at", NULL);
-      g_autoptr(GDateTime) when = NULL;
-
-      if (!item_is_sent (item) || next == NULL)
-        continue;
-      when = sent_at ? vigil_time_from_iso (sent_at) : NULL;
-      /* Without a time, the later entry counts as the later one. */
-      if (found == G_MAXUINT || when == NULL || latest == NULL
-          || g_date_time_compare (when, latest) >= 0)
-        {
-          found = i;
-          g_clear_pointer (&latest, g_date_time_unref);
-          latest = g_steal_pointer (&when);
-        }
-    }
-  return found;
-}
-
 void
 vigil_notification_fill_list (GtkListBox     *list,
                               VigilWorkspace *workspace,
@@ -1310,7 +1364,15 @@ vigil_notification_fill_list (GtkListBox     *list,
       return;
     }
 
-  promise = latest_promise (items);
+  {
+    /* What the audience now waits for: the core's reading, also used for
+     * the reminders. */
+    JsonObject *promised = vigil_incident_get_promised_update (incident);
+
+    for (guint i = 0; promised != NULL && i < json_array_get_length (items); i++)
+      if (json_array_get_object_element (items, i) == promised)
+        promise = i;
+  }
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
       JsonObject *item = json_array_get_object_element (items, i);

@@ -21,6 +21,10 @@ struct _VigilPreferencesWindow
   GtkWidget            *sign_in_button;
   GtkLabel             *storage_label;
   AdwComboRow          *role_row;
+  AdwActionRow         *external_approval_row;
+  GtkSwitch            *external_approval_switch;
+  gboolean              showing_policy;
+  VigilSync            *watched_sync;   /* weak: tells when the server's policy changes */
 
   VigilApplication     *application;
   GSettings            *settings;
@@ -53,6 +57,99 @@ set_busy (VigilPreferencesWindow *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
 }
 
+/* The policy is the workspace's: the store's own in local mode, the
+ * server's (as last heard) when signed in, where only the administrator
+ * changes it. */
+static void
+update_policy (VigilPreferencesWindow *self)
+{
+  VigilWorkspace *workspace = vigil_application_get_workspace (self->application);
+  VigilSync *sync = workspace ? vigil_workspace_get_sync (workspace) : NULL;
+  gboolean signed_in = vigil_application_get_session (self->application) != NULL;
+  VigilPolicyFlags policy = VIGIL_POLICY_DEFAULT;
+
+  if (sync != self->watched_sync)
+    {
+      if (self->watched_sync != NULL)
+        g_signal_handlers_disconnect_by_data (self->watched_sync, self);
+      g_set_weak_pointer (&self->watched_sync, sync);
+      if (sync != NULL)
+        g_signal_connect_swapped (sync, "notify::policy", G_CALLBACK (update_policy), self);
+    }
+
+  if (workspace != NULL)
+    policy = vigil_store_get_policy (vigil_workspace_get_store (workspace));
+
+  self->showing_policy = TRUE;
+  gtk_switch_set_active (self->external_approval_switch,
+                         (policy & VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL) != 0);
+  self->showing_policy = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->external_approval_switch),
+                            workspace != NULL && !signed_in);
+  adw_action_row_set_subtitle (self->external_approval_row,
+                               signed_in
+                               ? _("Set for the whole team by the server’s administrator "
+                                   "(vigild policy)")
+                               : _("Drafts for clients and the regulator are sent only as an "
+                                   "incident response lead approved them"));
+}
+
+static void
+set_policy_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (vigil_store_set_policy (VIGIL_STORE (source), GPOINTER_TO_UINT (task_data), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_policy_set_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      show_error (self, error->message);
+    }
+  update_policy (self);
+}
+
+static void
+on_external_approval_active_cb (VigilPreferencesWindow *self)
+{
+  VigilWorkspace *workspace = vigil_application_get_workspace (self->application);
+  VigilStore *store;
+  VigilPolicyFlags policy;
+  g_autoptr(GTask) task = NULL;
+
+  if (self->showing_policy || workspace == NULL ||
+      vigil_application_get_session (self->application) != NULL)
+    return;
+
+  store = vigil_workspace_get_store (workspace);
+  policy = vigil_store_get_policy (store);
+  if (gtk_switch_get_active (self->external_approval_switch))
+    policy |= VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL;
+  else
+    policy &= ~VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL;
+
+  /* A write that may wait for the disk: not on the main loop. */
+  task = g_task_new (store, self->cancellable, on_policy_set_cb, g_object_ref (self));
+  g_task_set_task_data (task, GUINT_TO_POINTER (policy), NULL);
+  g_task_run_in_thread (task, set_policy_thread);
+}
+
 /* Signed in: who and where, and a way out; otherwise the sign-in form. */
 static void
 update (VigilPreferencesWindow *self)
@@ -82,6 +179,7 @@ update (VigilPreferencesWindow *self)
   storage = g_strdup_printf (_("Your sign-in is kept in a file only you can read: %s. "
                                "Signing out removes it."), path);
   gtk_label_set_label (self->storage_label, storage);
+  update_policy (self);
 }
 
 static void
@@ -420,6 +518,9 @@ vigil_preferences_window_dispose (GObject *object)
   VigilPreferencesWindow *self = (VigilPreferencesWindow *) object;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->watched_sync != NULL)
+    g_signal_handlers_disconnect_by_data (self->watched_sync, self);
+  g_clear_weak_pointer (&self->watched_sync);
   if (self->application != NULL)
     g_signal_handlers_disconnect_by_data (self->application, self);
   g_clear_object (&self->application);
@@ -464,6 +565,11 @@ vigil_preferences_window_class_init (VigilPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, storage_label);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, role_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow,
+                                        external_approval_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow,
+                                        external_approval_switch);
+  gtk_widget_class_bind_template_callback (widget_class, on_external_approval_active_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_out_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);

@@ -484,8 +484,13 @@ vigild_api_list_changes (VigilStore *store,
   /* The writer's counter can trail a commit that readers see already. */
   last_seq = MAX (last_seq, newest);
 
-  g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"more\":%s}", last_seq,
-                          newest < last_seq ? "true" : "false");
+  /* The workspace policy rides along, so that replicas apply the rules the
+   * server does. */
+  g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"more\":%s,"
+                          "\"policy\":{\"external_notifications_need_approval\":%s}}",
+                          last_seq, newest < last_seq ? "true" : "false",
+                          (vigil_store_get_policy (store) &
+                           VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL) ? "true" : "false");
   return vigild_response_new_text (SOUP_STATUS_OK, g_steal_pointer (&out));
 }
 

@@ -891,11 +891,92 @@ command_verify (int    argc,
   return status;
 }
 
+/* vigild policy */
+
+/* The rules a team may switch, by the names the command line uses. */
+static const struct {
+  const char       *name;
+  VigilPolicyFlags  flag;
+  const char       *summary;
+} policies[] = {
+  { "external-approval", VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL,
+    N_("External notifications need the lead’s approval") },
+};
+
+static int
+command_policy (int    argc,
+                char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  GOptionEntry entries[] = {
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("The data directory"), N_("DIR") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    new_context (N_("[RULE on|off]"),
+                 N_("Shows the workspace policy, or switches one of its rules on or off. "
+                    "The server follows it from its next operation on.\n\n"
+                    "Rules:\n  external-approval  External notifications need the lead’s "
+                    "approval (on by default)"));
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  VigilPolicyFlags policy;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, "policy", &argc, &argv))
+    return VIGILD_EXIT_USAGE;
+  if (argc != 1 && argc != 3)
+    return usage_error ("policy", _("Give a RULE and “on” or “off”, or nothing to show "
+                                    "the policy"));
+  if (data_dir == NULL)
+    return usage_error ("policy", _("Say where with --data DIR"));
+
+  if (argc == 3)
+    {
+      gboolean on;
+      guint found = G_N_ELEMENTS (policies);
+
+      for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
+        if (g_str_equal (argv[1], policies[i].name))
+          found = i;
+      if (found == G_N_ELEMENTS (policies))
+        return usage_error ("policy", _("“%s” is not a rule of the policy"), argv[1]);
+      if (g_str_equal (argv[2], "on"))
+        on = TRUE;
+      else if (g_str_equal (argv[2], "off"))
+        on = FALSE;
+      else
+        return usage_error ("policy", _("Say “on” or “off”, not “%s”"), argv[2]);
+
+      if (!(store = open_data_store (data_dir, NULL)))
+        return VIGILD_EXIT_FAILURE;
+      policy = vigil_store_get_policy (store);
+      if (on)
+        policy |= policies[found].flag;
+      else
+        policy &= ~policies[found].flag;
+      if (!vigil_store_set_policy (store, policy, &error))
+        {
+          print_error ("%s", error->message);
+          return VIGILD_EXIT_FAILURE;
+        }
+    }
+  else if (!(store = open_data_store (data_dir, NULL)))
+    return VIGILD_EXIT_FAILURE;
+
+  policy = vigil_store_get_policy (store);
+  for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
+    printf ("%-18s %-3s  %s\n", policies[i].name,
+            (policy & policies[i].flag) ? "on" : "off", _(policies[i].summary));
+  return VIGILD_EXIT_OK;
+}
+
 /* Entry point */
 
 static const Command commands[] = {
   { "init", command_init, N_("Create a data directory with an empty store") },
   { "user", command_user, N_("Add, change, disable and list users") },
+  { "policy", command_policy, N_("Show or switch the rules of the workspace") },
   { "serve", command_serve, N_("Run the server") },
   { "backup", command_backup, N_("Copy the store while the server runs") },
   { "verify", command_verify, N_("Check the audit chain") },

@@ -52,6 +52,8 @@ typedef enum {
  * @VIGIL_FIELD_SET_ONCE: once set it never changes (integrity data)
  * @VIGIL_FIELD_MUST_BE_TRUE: with @VIGIL_FIELD_COMPLETES on a yes/no
  *   field: only "yes" completes (a checklist's "done")
+ * @VIGIL_FIELD_SYSTEM: kept by the core, never set by form or item
+ *   operations (who wrote a notification, a lead's decision on it)
  */
 typedef enum {
   VIGIL_FIELD_REQUIRED     = 1 << 0,
@@ -59,6 +61,7 @@ typedef enum {
   VIGIL_FIELD_PAST         = 1 << 2,
   VIGIL_FIELD_SET_ONCE     = 1 << 3,
   VIGIL_FIELD_MUST_BE_TRUE = 1 << 4,
+  VIGIL_FIELD_SYSTEM       = 1 << 5,
 } VigilFieldFlags;
 
 /**

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "vigil-incident.h"
+#include "vigil-op.h"
 
 G_BEGIN_DECLS
 
@@ -124,5 +125,57 @@ gboolean       vigil_notify_to_pdf             (const char          *subject,
                                                 GDateTime           *date,
                                                 const char          *path,
                                                 GError             **error);
+
+/**
+ * VigilNotificationApproval:
+ * @VIGIL_NOTIFICATION_APPROVAL_NOT_NEEDED: an internal audience, the policy
+ *   is off, or the notification was sent
+ * @VIGIL_NOTIFICATION_APPROVAL_AWAITING: waits for a lead's decision
+ * @VIGIL_NOTIFICATION_APPROVAL_APPROVED: a lead approved the text as it is
+ * @VIGIL_NOTIFICATION_APPROVAL_REJECTED: a lead rejected the text as it is
+ *   (with a comment); changing the text makes it wait again
+ */
+typedef enum {
+  VIGIL_NOTIFICATION_APPROVAL_NOT_NEEDED,
+  VIGIL_NOTIFICATION_APPROVAL_AWAITING,
+  VIGIL_NOTIFICATION_APPROVAL_APPROVED,
+  VIGIL_NOTIFICATION_APPROVAL_REJECTED,
+} VigilNotificationApproval;
+
+/* Clients and the regulator: audiences outside the entity. */
+gboolean       vigil_notification_audience_is_external (const char *audience);
+
+/**
+ * vigil_notification_dup_text_hash:
+ * @item: a notification of the "notify" form
+ *
+ * The SHA-256 of what a lead approves: the subject, the message and the
+ * recipients, each one without leading and trailing white space (as the
+ * core stores them) and length-prefixed so that no two texts share a hash.
+ *
+ * Returns: (transfer full): 64 lower-case hex digits
+ */
+char          *vigil_notification_dup_text_hash (JsonObject *item);
+
+/**
+ * vigil_notification_get_approval:
+ * @item: a notification of the "notify" form
+ * @policy: the workspace's rules
+ *
+ * Returns: where the notification stands with the lead; a decision counts
+ *   only for the text it was taken on
+ */
+VigilNotificationApproval vigil_notification_get_approval (JsonObject       *item,
+                                                           VigilPolicyFlags  policy);
+
+/**
+ * vigil_incident_list_notifications_awaiting:
+ *
+ * Returns: (transfer container) (element-type JsonObject): the unsent
+ *   notifications of @incident that wait for a lead's decision, oldest
+ *   first (borrowed items)
+ */
+GPtrArray     *vigil_incident_list_notifications_awaiting (VigilIncident    *incident,
+                                                           VigilPolicyFlags  policy);
 
 G_END_DECLS

@@ -95,6 +95,10 @@ gboolean    vigil_role_from_string (const char *str,
  *   above, "fields": {field number: value, null to clear}}; saves draft
  *   values of a report (see vigil-dora-report.h), each checked against
  *   its field's type
+ * @VIGIL_OP_NOTIFICATION_DECIDE: "notification.decide": payload {"id": the
+ *   notification's item id, "decision": "approve"|"reject", "comment": text,
+ *   "sha256": vigil_notification_dup_text_hash() of the text the lead saw};
+ *   a lead's decision on a draft for an external audience
  */
 typedef enum {
   VIGIL_OP_INCIDENT_CREATE,
@@ -109,8 +113,28 @@ typedef enum {
   VIGIL_OP_DORA_CLASSIFY,
   VIGIL_OP_DORA_REPORT_SUBMITTED,
   VIGIL_OP_DORA_REPORT_DRAFT,
+  VIGIL_OP_NOTIFICATION_DECIDE,
   VIGIL_N_OP_KINDS
 } VigilOpKind;
+
+/**
+ * VigilPolicyFlags:
+ * @VIGIL_POLICY_NONE: no optional rule applies
+ * @VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL: a notification to an
+ *   external audience (clients, the regulator) is marked sent only with a
+ *   lead's approval of exactly the text sent
+ *
+ * The rules a workspace may switch, kept by its store (the server's, for a
+ * team) and given to vigil_op_apply_with_policy() by whoever applies the
+ * operation, like the actor's role.
+ */
+typedef enum {
+  VIGIL_POLICY_NONE                                 = 0,
+  VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL = 1 << 0,
+} VigilPolicyFlags;
+
+/* What a new workspace starts with. */
+#define VIGIL_POLICY_DEFAULT (VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL)
 
 const char *vigil_op_kind_to_string   (VigilOpKind  kind);
 gboolean    vigil_op_kind_from_string (const char  *str,
@@ -176,6 +200,20 @@ VigilIncident *vigil_op_apply          (VigilOp       *self,
                                         VigilRole      role,
                                         JsonArray    **changes,
                                         GError       **error);
+
+/**
+ * vigil_op_apply_with_policy:
+ * @policy: the workspace's optional rules
+ *
+ * vigil_op_apply() with the rules of @policy; vigil_op_apply() applies
+ * %VIGIL_POLICY_DEFAULT.
+ */
+VigilIncident *vigil_op_apply_with_policy (VigilOp          *self,
+                                           VigilIncident    *incident,
+                                           VigilRole         role,
+                                           VigilPolicyFlags  policy,
+                                           JsonArray       **changes,
+                                           GError          **error);
 
 /**
  * vigil_incident_list_missing_for_approval:

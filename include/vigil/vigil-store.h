@@ -459,4 +459,19 @@ gboolean        vigil_store_merge_remote        (VigilStore          *self,
                                                  GPtrArray          **removed,
                                                  GError             **error);
 
+/**
+ * vigil_store_get_policy:
+ *
+ * The workspace's optional rules (#VigilPolicyFlags), which every
+ * operation applied by this store follows. A replica keeps the server's, as
+ * last heard from it.
+ *
+ * Returns: the rules; %VIGIL_POLICY_DEFAULT until set
+ */
+VigilPolicyFlags vigil_store_get_policy          (VigilStore        *self);
+/* Saved at once; operations applied afterwards follow it. */
+gboolean         vigil_store_set_policy          (VigilStore        *self,
+                                                  VigilPolicyFlags   policy,
+                                                  GError           **error);
+
 G_END_DECLS

@@ -95,6 +95,9 @@ guint           vigil_sync_get_n_problems      (VigilSync           *self);
 /* Returns: (nullable): why the last exchange failed, for the user */
 const char     *vigil_sync_get_last_error      (VigilSync           *self);
 VigilStore     *vigil_sync_get_store           (VigilSync           *self);
+/* The server's workspace policy as last heard (the "policy" property, also
+ * saved in the replica's store for the operations applied there). */
+VigilPolicyFlags vigil_sync_get_policy         (VigilSync           *self);
 
 /**
  * vigil_sync_sign_in_async:

@@ -19,5 +19,6 @@
 #include "vigil-archive.h"
 #include "vigil-figures.h"
 #include "vigil-dora-report.h"
+#include "vigil-reminders.h"
 
 #undef VIGIL_INSIDE
