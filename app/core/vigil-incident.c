@@ -1522,7 +1522,7 @@ read_dora (VigilIncident  *self,
            GError        **error)
 {
   static const char * const known[] = {
-    "criteria", "result", "classified_at", "reports", "deadlines", NULL
+    "criteria", "result", "classified_at", "reports", "threat", "deadlines", NULL
   };
   static const char * const report_known[] = {
     "report", "at", "authority", "reference", NULL
@@ -1530,7 +1530,7 @@ read_dora (VigilIncident  *self,
   g_autoptr(GDateTime) classified_at = NULL;
   g_autoptr(GDateTime) computed_at = NULL;
   g_autoptr(JsonObject) dora = NULL;
-  JsonObject *criteria = NULL, *result = NULL;
+  JsonObject *criteria = NULL, *result = NULL, *threat = NULL;
   JsonNode *node;
 
   if (!check_known_members (object, "dora.", known, error) ||
@@ -1646,7 +1646,21 @@ read_dora (VigilIncident  *self,
         }
     }
 
-  if (result == NULL)
+  /* The threat assessment (dora.threat_assess) may come before any
+   * classification. */
+  node = json_object_get_member (object, "threat");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                       _("The field “%s” must be an object"), "dora.threat");
+          return FALSE;
+        }
+      threat = json_node_get_object (node);
+    }
+
+  if (result == NULL && threat == NULL)
     return TRUE;
 
   dora = copy_object (object);

@@ -143,14 +143,18 @@ void                vigil_incident_set_forms           (VigilIncident  *self,
 /**
  * vigil_incident_get_dora:
  *
- * The DORA record of the incident, %NULL until it was first classified:
+ * The DORA record of the incident, %NULL until it was first classified or
+ * a cyber threat was assessed:
  * {"criteria": the classification inputs (vigil_dora_criteria_to_json()),
  * "result": the core's result of the latest "dora.classify" ("computed_at",
  * "options", "gate", "t1" to "t6", "n_thresholds", "major", "triggers",
  * "figures", "reasons"), "classified_at": the first time the result was
  * major (ITS 2.3, kept on reclassification) or %NULL, "reports": the
  * reports submitted to the authority, oldest first ({"report": "initial" |
- * "intermediate" | "final", "at", "authority", "reference"})}. The history
+ * "intermediate" | "final", "at", "authority", "reference"}), "threat":
+ * the latest significant cyber threat assessment (see
+ * %VIGIL_OP_DORA_THREAT_ASSESS)}. Without a classification "criteria" and
+ * "result" are missing. The history
  * of classifications is the operation log.
  *
  * Returns: (transfer none) (nullable): the record; do not modify it
