@@ -6,6 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "vigil-incident-page.h"
+#include "vigil-dora-classification.h"
+#include "vigil-dora-deadlines.h"
+#include "vigil-dora-threat-view.h"
 #include "vigil-field-editor.h"
 #include "vigil-item-dialog.h"
 #include "vigil-notification-composer.h"
@@ -85,6 +88,11 @@ struct _VigilIncidentPage
   GtkBox            *forms_box;
   GtkLabel          *history_status;
   GtkListBox        *history_list;
+
+  /* DORA sections of the shown step, owned by forms_box */
+  GtkWidget         *dora_deadlines;
+  GtkWidget         *dora_classification;
+  GtkWidget         *dora_threat;
 
   GtkWidget         *step_rows[VIGIL_N_STEPS];
   GtkImage          *step_marks[VIGIL_N_STEPS];
@@ -1038,6 +1046,40 @@ add_editor (VigilIncidentPage    *self,
   g_ptr_array_add (self->editors, editor);
 }
 
+/* DORA: the deadlines on every step; the classification and the threat
+ * assessment in step 5, where the impact is assessed. */
+
+static void
+add_dora_deadlines (VigilIncidentPage *self)
+{
+  self->dora_deadlines = vigil_dora_deadlines_new (self->incident);
+  gtk_box_append (self->forms_box, self->dora_deadlines);
+}
+
+static void
+add_dora_step_sections (VigilIncidentPage *self)
+{
+  if (self->workspace == NULL)
+    return;
+  self->dora_classification = vigil_dora_classification_new (self->workspace, self->incident);
+  gtk_widget_set_margin_top (self->dora_classification, 12);
+  gtk_box_append (self->forms_box, self->dora_classification);
+  self->dora_threat = vigil_dora_threat_view_new (self->workspace, self->incident);
+  gtk_widget_set_margin_top (self->dora_threat, 12);
+  gtk_box_append (self->forms_box, self->dora_threat);
+}
+
+static void
+refresh_dora_sections (VigilIncidentPage *self)
+{
+  if (self->dora_deadlines != NULL)
+    vigil_dora_deadlines_refresh (VIGIL_DORA_DEADLINES (self->dora_deadlines));
+  if (self->dora_classification != NULL)
+    vigil_dora_classification_refresh (VIGIL_DORA_CLASSIFICATION (self->dora_classification));
+  if (self->dora_threat != NULL)
+    vigil_dora_threat_view_refresh (VIGIL_DORA_THREAT_VIEW (self->dora_threat));
+}
+
 static void
 clear_step (VigilIncidentPage *self)
 {
@@ -1045,6 +1087,9 @@ clear_step (VigilIncidentPage *self)
 
   g_ptr_array_set_size (self->editors, 0);
   g_array_set_size (self->collections, 0);
+  self->dora_deadlines = NULL;
+  self->dora_classification = NULL;
+  self->dora_threat = NULL;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->forms_box))) != NULL)
     gtk_box_remove (self->forms_box, child);
 }
@@ -1073,6 +1118,7 @@ vigil_incident_page_build_step (VigilIncidentPage *self)
   gtk_box_append (GTK_BOX (intro), heading);
   gtk_box_append (GTK_BOX (intro), help);
   gtk_box_append (self->forms_box, intro);
+  add_dora_deadlines (self);
 
   if (self->step == VIGIL_STEP_IDENTIFY)
     {
@@ -1140,6 +1186,9 @@ vigil_incident_page_build_step (VigilIncidentPage *self)
           g_array_append_val (self->collections, view);
         }
     }
+
+  if (self->step == 5)
+    add_dora_step_sections (self);
 
   if (!has_form && self->step != 5)
     {
@@ -1651,6 +1700,8 @@ vigil_incident_page_refresh (VigilIncidentPage *self)
 
   for (guint i = 0; i < self->collections->len; i++)
     fill_collection (self, &g_array_index (self->collections, CollectionView, i));
+
+  refresh_dora_sections (self);
 }
 
 static gboolean
@@ -1689,6 +1740,9 @@ describe_kind (VigilOpKind kind)
     case VIGIL_OP_ITEM_ADD: return _("Added an entry");
     case VIGIL_OP_ITEM_UPDATE: return _("Changed an entry");
     case VIGIL_OP_ITEM_REMOVE: return _("Removed an entry");
+    case VIGIL_OP_DORA_CLASSIFY: return _("Classified under DORA");
+    case VIGIL_OP_DORA_REPORT_SUBMITTED: return _("Recorded a report to the authority");
+    case VIGIL_OP_DORA_THREAT_ASSESS: return _("Assessed a cyber threat");
     default: return "";
     }
 }
