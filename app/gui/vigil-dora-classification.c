@@ -588,7 +588,19 @@ build_result (VigilDoraClassification *self)
   gtk_box_append (GTK_BOX (card), GTK_WIDGET (self->criteria_label));
   gtk_box_append (GTK_BOX (card), reasons_title);
   gtk_box_append (GTK_BOX (card), GTK_WIDGET (self->reasons_box));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), card);
+  {
+    /* A card has no padding of its own. */
+    GtkWidget *frame = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+    gtk_widget_add_css_class (frame, "card");
+    gtk_widget_remove_css_class (card, "card");
+    gtk_widget_set_margin_start (card, 18);
+    gtk_widget_set_margin_end (card, 18);
+    gtk_widget_set_margin_top (card, 12);
+    gtk_widget_set_margin_bottom (card, 14);
+    gtk_box_append (GTK_BOX (frame), card);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), frame);
+  }
   gtk_box_append (GTK_BOX (self->box), group);
   self->result_group = group;
 
@@ -654,6 +666,7 @@ build_form (VigilDoraClassification *self)
   gtk_widget_add_css_class (self->classify_button, "suggested-action");
   gtk_widget_add_css_class (self->classify_button, "pill");
   gtk_widget_set_halign (self->classify_button, GTK_ALIGN_END);
+  gtk_widget_set_hexpand (self->classify_button, TRUE);
   gtk_widget_set_name (self->classify_button, "dora-classify");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->classify_button), "dora.classify");
   gtk_widget_set_tooltip_text (self->classify_button,
@@ -1196,8 +1209,11 @@ check_recurring (VigilDoraClassification *self)
       !json_object_has_member (vigil_incident_get_dora (self->incident), "criteria"))
     {
       gtk_label_set_label (self->recurring_label,
-                           _("Classify the incident and record its root cause (step 6) to "
-                             "check for recurring incidents."));
+                           cause == NULL
+                           ? _("Record the apparent root cause in step 6 to compare this "
+                               "incident with others.")
+                           : _("Classify the incident to compare it with others of the same "
+                               "root cause."));
       gtk_widget_remove_css_class (GTK_WIDGET (self->recurring_label), "error");
       return;
     }

@@ -21,6 +21,7 @@ struct _VigilDoraDeadlines
   GtkListBox    *report_list;
   GtkWidget     *reports_heading;
   guint          tick_id;
+  gboolean       updating;
 };
 
 G_DEFINE_FINAL_TYPE (VigilDoraDeadlines, vigil_dora_deadlines, GTK_TYPE_WIDGET)
@@ -127,16 +128,19 @@ update (VigilDoraDeadlines *self)
   g_autoptr(GDateTime) now = NULL;
   JsonArray *reports = NULL;
 
+  if (self->updating)
+    return;
+  self->updating = TRUE;
   clear_list (self->deadline_list);
   clear_list (self->report_list);
 
   /* Shown once classified: before that the card's reminder is enough. */
   if (dora == NULL || !json_object_has_member (dora, "result"))
     {
+      self->updating = FALSE;
       gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
       return;
     }
-  gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
 
   now = g_date_time_new_now_utc ();
   deadlines = vigil_incident_compute_dora_deadlines (self->incident, NULL, NULL);
@@ -190,6 +194,10 @@ update (VigilDoraDeadlines *self)
                           reports != NULL && json_array_get_length (reports) > 0);
   gtk_widget_set_visible (self->reports_heading,
                           reports != NULL && json_array_get_length (reports) > 0);
+
+  /* Last: showing the section maps it, and mapping updates it again. */
+  self->updating = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
 }
 
 static gboolean
@@ -271,7 +279,7 @@ vigil_dora_deadlines_init (VigilDoraDeadlines *self)
   self->reports_heading = gtk_label_new (_("Submitted to the authority"));
   gtk_label_set_xalign (GTK_LABEL (self->reports_heading), 0);
   gtk_widget_add_css_class (self->reports_heading, "heading");
-  gtk_widget_set_margin_top (self->reports_heading, 6);
+  gtk_widget_set_margin_top (self->reports_heading, 12);
 
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);

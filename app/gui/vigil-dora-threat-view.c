@@ -262,6 +262,7 @@ build (VigilDoraThreatView *self)
   self->assess_button = gtk_button_new_with_mnemonic (_("_Assess Threat"));
   gtk_widget_add_css_class (self->assess_button, "pill");
   gtk_widget_set_halign (self->assess_button, GTK_ALIGN_END);
+  gtk_widget_set_hexpand (self->assess_button, TRUE);
   gtk_widget_set_name (self->assess_button, "threat-assess");
   gtk_widget_set_tooltip_text (self->assess_button,
                                _("Record this assessment and see whether the threat is "
@@ -285,7 +286,19 @@ build (VigilDoraThreatView *self)
   gtk_box_append (GTK_BOX (card), GTK_WIDGET (self->when_label));
   gtk_box_append (GTK_BOX (card), reasons_title);
   gtk_box_append (GTK_BOX (card), GTK_WIDGET (self->reasons_box));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), card);
+  {
+    /* A card has no padding of its own. */
+    GtkWidget *frame = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+    gtk_widget_add_css_class (frame, "card");
+    gtk_widget_remove_css_class (card, "card");
+    gtk_widget_set_margin_start (card, 18);
+    gtk_widget_set_margin_end (card, 18);
+    gtk_widget_set_margin_top (card, 12);
+    gtk_widget_set_margin_bottom (card, 14);
+    gtk_box_append (GTK_BOX (frame), card);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), frame);
+  }
   gtk_box_append (GTK_BOX (self->box), group);
 
   group = adw_preferences_group_new ();
