@@ -530,6 +530,49 @@ test_deadlines (Fixture       *fixture,
                                                     "BAF-2026-117"));
 }
 
+/* two incidents with the same root cause, not major on their own, are one
+ * major incident together */
+static void
+test_recurring (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *first = add_incident (fixture, "API gateway refuses clients", 50);
+  g_autofree char *second = add_incident (fixture, "API gateway refuses clients again", 3);
+  g_autofree char *other = add_incident (fixture, "Printer on fire", 2);
+  const char *ids[] = { first, second, other };
+  const char *media[] = { "true", "false", "false" };
+  int detected[] = { 50, 3, 2 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *at = iso_hours_ago (detected[i] - 1);
+      g_autofree char *detected_at = iso_hours_ago (detected[i]);
+      g_autofree char *criteria = g_strdup_printf (
+        "{'criteria':{'critical_services':{'cif':true},'clients':{'affected':60000,"
+        "'total':1000000},'reputation':{'media':%s},'duration':{'detected_at':'%s'}}}",
+        media[i], detected_at);
+      g_autofree char *cause = g_strdup_printf (
+        "{'form':'findings','fields':{'root_cause':'%s'}}",
+        i < 2 ? "Expired certificate on the API gateway" : "Toner");
+      g_autoptr(VigilIncident) classified = apply_json (fixture, "dora.classify", ids[i], at,
+                                                        criteria);
+      g_autoptr(VigilIncident) found = apply_json (fixture, "form.update", ids[i], at, cause);
+
+      g_assert_false (vigil_incident_get_dora_major (classified));
+    }
+
+  open_window (fixture, VIGIL_ROLE_ANALYST);
+  open_incident (fixture, second, 5);
+  settle (fixture);
+  g_assert_nonnull (strstr (label_text (fixture, "dora-recurring"), "2 incidents"));
+  g_assert_nonnull (strstr (label_text (fixture, "dora-recurring"), "together they are a major"));
+  g_assert_true (gtk_widget_has_css_class (named (fixture, "dora-recurring"), "error"));
+
+  open_incident (fixture, other, 5);
+  settle (fixture);
+  g_assert_nonnull (strstr (label_text (fixture, "dora-recurring"), "No other incident"));
+}
+
 static void
 load_style (void)
 {
@@ -638,6 +681,7 @@ main (int   argc,
   ADD ("/vigil/dora-page/read-only", test_read_only);
   ADD ("/vigil/dora-page/threat", test_threat);
   ADD ("/vigil/dora-page/deadlines", test_deadlines);
+  ADD ("/vigil/dora-page/recurring", test_recurring);
   ADD ("/vigil/dora-page/screenshots", test_screenshots);
 
 #undef ADD

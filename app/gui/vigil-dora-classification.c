@@ -1417,6 +1417,20 @@ set_inputs_sensitive (VigilDoraClassification *self,
 
 /* Overrides */
 
+/* Taken off the page for good (another step, the window closed): what is
+ * still being read no longer keeps the workspace alive. */
+static void
+vigil_dora_classification_unroot (GtkWidget *widget)
+{
+  VigilDoraClassification *self = VIGIL_DORA_CLASSIFICATION (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->incident);
+  g_clear_object (&self->workspace);
+
+  GTK_WIDGET_CLASS (vigil_dora_classification_parent_class)->unroot (widget);
+}
+
 static void
 vigil_dora_classification_dispose (GObject *object)
 {
@@ -1451,6 +1465,7 @@ vigil_dora_classification_class_init (VigilDoraClassificationClass *klass)
 
   object_class->dispose = vigil_dora_classification_dispose;
   object_class->finalize = vigil_dora_classification_finalize;
+  widget_class->unroot = vigil_dora_classification_unroot;
 
   gtk_widget_class_install_action (widget_class, "dora.classify", NULL, classify_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,

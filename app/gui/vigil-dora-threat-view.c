@@ -615,6 +615,20 @@ can_assess (VigilDoraThreatView *self)
 
 /* Overrides */
 
+/* Taken off the page for good (another step, the window closed): what is
+ * still being read no longer keeps the workspace alive. */
+static void
+vigil_dora_threat_view_unroot (GtkWidget *widget)
+{
+  VigilDoraThreatView *self = VIGIL_DORA_THREAT_VIEW (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->incident);
+  g_clear_object (&self->workspace);
+
+  GTK_WIDGET_CLASS (vigil_dora_threat_view_parent_class)->unroot (widget);
+}
+
 static void
 vigil_dora_threat_view_dispose (GObject *object)
 {
@@ -647,6 +661,7 @@ vigil_dora_threat_view_class_init (VigilDoraThreatViewClass *klass)
 
   object_class->dispose = vigil_dora_threat_view_dispose;
   object_class->finalize = vigil_dora_threat_view_finalize;
+  widget_class->unroot = vigil_dora_threat_view_unroot;
 
   gtk_widget_class_install_action (widget_class, "threat.assess", NULL, assess_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
