@@ -1750,6 +1750,33 @@ describe_kind (VigilOpKind kind)
 static char *
 format_change_value (JsonNode *node);
 
+/* The DORA record's changes, as the log names them. */
+static const char *
+describe_dora_field (const char *path)
+{
+  static const struct {
+    const char *path;
+    const char *label;
+  } labels[] = {
+    { "dora.criteria", N_("DORA › Classification answers") },
+    { "dora.result.major", N_("DORA › Major incident") },
+    { "dora.result.triggers", N_("DORA › Criteria met") },
+    { "dora.classified_at", N_("DORA › Time of classification") },
+    { "dora.reports.initial", N_("DORA › Initial notification submitted") },
+    { "dora.reports.intermediate", N_("DORA › Intermediate report submitted") },
+    { "dora.reports.final", N_("DORA › Final report submitted") },
+    { "dora.threat.assessed_at", N_("Cyber threat › Assessed") },
+    { "dora.threat.significant", N_("Cyber threat › Significant") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      if (g_str_equal (labels[i].path, path))
+        return _(labels[i].label);
+    }
+  return NULL;
+}
+
 /* "findings.summary" as "Findings › Summary"; entries keep no id. */
 static char *
 describe_field_path (const char *path)
@@ -1763,6 +1790,8 @@ describe_field_path (const char *path)
 
   if (form == NULL || parts[1] == NULL)
     {
+      if (describe_dora_field (path) != NULL)
+        return g_strdup (describe_dora_field (path));
       for (guint i = 0; i < G_N_ELEMENTS (identify_fields); i++)
         {
           if (g_str_equal (identify_fields[i].id, path))
@@ -1932,7 +1961,13 @@ on_history_ready_cb (GObject      *object,
 
           if (changes->len > 0)
             g_string_append_c (changes, '\n');
-          g_string_append_printf (changes, "%s: %s → %s", field, old, new);
+          /* The answers are many; the classification form lists them. */
+          if (g_strcmp0 (json_object_get_string_member_with_default (change, "field", ""),
+                         "dora.criteria") == 0)
+            /* Translators: a change in the history whose values are too many to show */
+            g_string_append_printf (changes, _("%s: changed"), field);
+          else
+            g_string_append_printf (changes, "%s: %s → %s", field, old, new);
         }
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), changes->str);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
