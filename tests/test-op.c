@@ -342,6 +342,7 @@ test_kind_strings (void)
     { VIGIL_OP_ITEM_REMOVE,     "item.remove" },
     { VIGIL_OP_DORA_CLASSIFY,   "dora.classify" },
     { VIGIL_OP_DORA_REPORT_SUBMITTED, "dora.report_submitted" },
+    { VIGIL_OP_DORA_THREAT_ASSESS, "dora.threat_assess" },
   };
   static const char * const bad[] = {
     "", "incident", "incident.delete", "Incident.Create", "approval.decide ", "evidence.add",
@@ -974,6 +975,12 @@ make_valid_op (guint           kind,
         *op = make_op_for ("dora.report_submitted", *incident, actor, T0,
                            "{'report':'initial','at':'" T0 "','authority':'BaFin'}");
       }
+      break;
+    case VIGIL_OP_DORA_THREAT_ASSESS:
+      *incident = new_created ();
+      *op = make_op_for ("dora.threat_assess", *incident, actor, T0,
+                         "{'could_affect':true,'high_probability':false,"
+                         "'description':'Credential stuffing wave','status':'active'}");
       break;
     default:
       g_assert_not_reached ();
