@@ -645,8 +645,13 @@ build_form (VigilDoraClassification *self)
                                     "yours."), "dim-label");
   GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
 
-  gtk_box_append (GTK_BOX (self->box), intro);
-  gtk_box_append (GTK_BOX (self->box), help);
+  {
+    GtkWidget *heading = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+
+    gtk_box_append (GTK_BOX (heading), intro);
+    gtk_box_append (GTK_BOX (heading), help);
+    gtk_box_append (GTK_BOX (self->box), heading);
+  }
 
   for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
     {

@@ -159,11 +159,13 @@ build (VigilDoraThreatView *self)
 {
   GtkListBox *list;
   GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *group, *card, *reasons_title, *history;
+  GtkWidget *group, *card, *reasons_title, *history, *heading;
   g_autoptr(GtkStringList) statuses = gtk_string_list_new (NULL);
 
-  gtk_box_append (GTK_BOX (self->box), make_label (_("Significant cyber threat"), "title-4"));
-  gtk_box_append (GTK_BOX (self->box),
+  heading = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  gtk_box_append (GTK_BOX (self->box), heading);
+  gtk_box_append (GTK_BOX (heading), make_label (_("Significant cyber threat"), "title-4"));
+  gtk_box_append (GTK_BOX (heading),
                   make_label (_("A threat that has not caused a major incident may still have "
                                 "to be recorded, and may be notified to the authority. Vigil "
                                 "applies Article 10 of Delegated Regulation 2024/1772 to your "
