@@ -147,7 +147,9 @@ set_number (Fixture    *fixture,
             const char *name,
             double      value)
 {
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (named (fixture, name)), value);
+  g_autofree char *text = g_strdup_printf ("%.0f", value);
+
+  gtk_editable_set_text (GTK_EDITABLE (named (fixture, name)), text);
 }
 
 static const char *
@@ -189,6 +191,32 @@ classify (Fixture *fixture)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (form), "dora.classify", NULL));
   WAIT_UNTIL (!vigil_dora_classification_get_busy (form), "the classification");
+}
+
+static void scroll_to (Fixture   *fixture,
+                       GtkWidget *widget);
+
+/* Ticks what was affected in a member state, through the state's popover. */
+static void
+set_state_impact (Fixture    *fixture,
+                  const char *state,
+                  const char *impact)
+{
+  g_autofree char *button_name = g_strdup_printf ("state-%s", state);
+  g_autofree char *check_name = g_strdup_printf ("state-%s-%s", state, impact);
+  GtkWidget *button;
+  GtkWidget *check;
+
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (named (fixture, "geography.states")), TRUE);
+  button = named (fixture, button_name);
+  /* A popover opens only from a button on screen. */
+  WAIT_UNTIL (gtk_widget_get_mapped (button), "the member states");
+  scroll_to (fixture, button);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  check = test_gui_find_by_name (button, check_name);
+  g_assert_nonnull (check);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
 }
 
 /* Runs the shortcut bound to @keyval + @mods on @widget, as a key press would. */
@@ -320,7 +348,32 @@ test_classify (Fixture       *fixture,
   const char *criteria;
 
   open_window (fixture, VIGIL_ROLE_ANALYST);
-  open_incident (fixture, id, 5);
+  {
+    gint64 start = g_get_monotonic_time ();
+
+    open_incident (fixture, id, 6);
+    test_gui_wait_painted (GTK_WIDGET (fixture->page));
+    g_test_message ("step 6 built and painted in %.1f ms",
+                    (g_get_monotonic_time () - start) / 1000.0);
+    /* The best of five visits of step 5 and of step 4, for the README. */
+    {
+      double best[2] = { G_MAXDOUBLE, G_MAXDOUBLE };
+
+      for (guint i = 0; i < 10; i++)
+        {
+          double ms;
+
+          start = g_get_monotonic_time ();
+          open_incident (fixture, id, i % 2 ? 4 : 5);
+          test_gui_wait_painted (GTK_WIDGET (fixture->page));
+          ms = (g_get_monotonic_time () - start) / 1000.0;
+          best[i % 2] = MIN (best[i % 2], ms);
+        }
+      g_test_message ("step 5 built and painted in %.1f ms at best, step 4 in %.1f ms",
+                      best[0], best[1]);
+    }
+    open_incident (fixture, id, 5);
+  }
   form = get_form (fixture);
   g_assert_null (vigil_dora_classification_get_read_only_reason (form));
   g_assert_cmpstr (label_text (fixture, "dora-verdict"), ==, "Not classified yet");
@@ -334,6 +387,11 @@ test_classify (Fixture       *fixture,
   set_switch (fixture, "reputation.media", TRUE);
   gtk_editable_set_text (GTK_EDITABLE (named (fixture, "economic.currency")), "EUR");
   set_number (fixture, "economic.costs.staff", 40000);
+  set_state_impact (fixture, "DE", "clients");
+  set_state_impact (fixture, "FR", "counterparts");
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (
+                                                             named (fixture, "geography.states"))),
+                            "France"));
   classify (fixture);
 
   WAIT_UNTIL (g_str_equal (label_text (fixture, "dora-verdict"), "Major incident"),
@@ -346,6 +404,8 @@ test_classify (Fixture       *fixture,
   g_assert_nonnull (strstr (criteria,
                             vigil_dora_trigger_get_label (VIGIL_DORA_TRIGGER_CRITICAL_SERVICES)));
   g_assert_null (strstr (criteria, vigil_dora_trigger_get_label (VIGIL_DORA_TRIGGER_ECONOMIC)));
+  g_assert_nonnull (strstr (criteria,
+                            vigil_dora_trigger_get_label (VIGIL_DORA_TRIGGER_GEOGRAPHY)));
   g_assert_nonnull (gtk_widget_get_first_child (named (fixture, "dora-reasons")));
 
   stored = vigil_store_get_incident (fixture->store, id, NULL);
@@ -381,9 +441,8 @@ test_classify (Fixture       *fixture,
     g_assert_nonnull (classified_at);
   }
   /* The inputs show what was stored. */
-  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (named (fixture,
-                                                                        "clients.affected"))),
-                     ==, 1500);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (fixture, "clients.affected"))),
+                   ==, "1500");
 }
 
 /* what the core refuses shows under the field it names; a time that is
@@ -410,9 +469,14 @@ test_invalid (Fixture       *fixture,
 
   set_number (fixture, "clients.total", 1000);
   gtk_editable_set_text (GTK_EDITABLE (named (fixture, "duration.occurred_at")), "yesterday");
+  gtk_editable_set_text (GTK_EDITABLE (named (fixture, "economic.costs.staff")), "12k");
   classify (fixture);
   g_assert_nonnull (input_problem (fixture, "duration.occurred_at"));
+  g_assert_nonnull (input_problem (fixture, "economic.costs.staff"));
   g_assert_null (input_problem (fixture, "clients.total"));
+
+  /* Grouped digits and a decimal comma are numbers. */
+  gtk_editable_set_text (GTK_EDITABLE (named (fixture, "economic.costs.staff")), "12 500,50");
 
   /* From the keyboard this time. */
   gtk_editable_set_text (GTK_EDITABLE (named (fixture, "duration.occurred_at")), "");
@@ -420,6 +484,14 @@ test_invalid (Fixture       *fixture,
   WAIT_UNTIL (!vigil_dora_classification_get_busy (get_form (fixture)), "the classification");
   WAIT_UNTIL (g_str_equal (label_text (fixture, "dora-verdict"), "Not major"), "the result");
   g_assert_null (input_problem (fixture, "duration.occurred_at"));
+  stored = vigil_store_get_incident (fixture->store, id, NULL);
+  g_assert_cmpfloat (json_node_get_double (
+                       json_object_get_member (
+                         json_object_get_object_member (
+                           json_object_get_object_member (
+                             json_object_get_object_member (vigil_incident_get_dora (stored),
+                                                            "criteria"), "economic"), "costs"),
+                         "staff")), ==, 12500.5);
 }
 
 /* a manager reads the classification but cannot change it */
@@ -646,8 +718,8 @@ test_screenshots (Fixture       *fixture,
   set_switch (fixture, "reputation.media", TRUE);
   gtk_editable_set_text (GTK_EDITABLE (named (fixture, "duration.detected_at")),
                          "2026-11-29 22:40");
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (named (fixture, "state-DE-clients")), TRUE);
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (named (fixture, "state-AT-branch")), TRUE);
+  set_state_impact (fixture, "DE", "clients");
+  set_state_impact (fixture, "AT", "branch");
   set_switch (fixture, "data_losses.intrusion", TRUE);
   set_number (fixture, "economic.costs.advisory", 85000);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (named (fixture, "geography.states")), TRUE);

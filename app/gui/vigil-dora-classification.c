@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "vigil-dora-classification.h"
@@ -192,8 +194,12 @@ struct _VigilDoraClassification
   GHashTable     *inputs;        /* path -> Input */
   GtkWidget      *home_combo;
   GtkWidget      *states_expander;
+  /* The rows of the states are made when first shown: thirty of them with
+   * six choices each would slow every visit of step 5. */
   GtkWidget      *state_rows[VIGIL_DORA_N_EEA_STATES];
-  GtkWidget      *state_checks[VIGIL_DORA_N_EEA_STATES][G_N_ELEMENTS (geo_ids)];
+  GtkWidget      *state_buttons[VIGIL_DORA_N_EEA_STATES];
+  guint8          state_impacts[VIGIL_DORA_N_EEA_STATES];
+  gboolean        states_editable;
   Input           states_input;
   GtkWidget      *classify_button;
   GtkLabel       *form_error;
@@ -364,7 +370,7 @@ describe_state_impact (VigilDoraClassification *self,
 
   for (guint j = 0; j < G_N_ELEMENTS (geo_ids); j++)
     {
-      if (!gtk_check_button_get_active (GTK_CHECK_BUTTON (self->state_checks[state][j])))
+      if (!(self->state_impacts[state] & (1u << j)))
         continue;
       if (text->len > 0)
         g_string_append (text, ", ");
@@ -383,8 +389,9 @@ update_states_summary (VigilDoraClassification *self)
     {
       g_autofree char *impact = describe_state_impact (self, i);
 
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->state_rows[i]),
-                                   impact[0] ? impact : _("Not affected"));
+      if (self->state_rows[i] != NULL)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (self->state_rows[i]),
+                                     impact[0] ? impact : _("Not affected"));
       if (impact[0] == '\0')
         continue;
       if (summary->len > 0)
@@ -396,11 +403,146 @@ update_states_summary (VigilDoraClassification *self)
 }
 
 static void
-on_state_toggled_cb (VigilDoraClassification *self)
+on_state_toggled_cb (GtkCheckButton          *check,
+                     VigilDoraClassification *self)
 {
+  guint state = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "state"));
+  guint impact = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "impact"));
+
+  if (gtk_check_button_get_active (check))
+    self->state_impacts[state] |= 1u << impact;
+  else
+    self->state_impacts[state] &= ~(1u << impact);
   on_input_changed_cb (self);
-  if (!self->syncing)
-    update_states_summary (self);
+  update_states_summary (self);
+}
+
+/* The choices of one state, made each time they are shown. */
+static void
+on_state_popup_cb (GtkMenuButton *button,
+                   gpointer       user_data)
+{
+  VigilDoraClassification *self = user_data;
+  guint state = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "state"));
+  const char * const *codes = vigil_dora_eea_states ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *checks = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+
+  for (guint j = 0; j < G_N_ELEMENTS (geo_ids); j++)
+    {
+      GtkWidget *check = gtk_check_button_new_with_label (_(geo_labels[j]));
+      g_autofree char *name = g_strdup_printf ("state-%s-%s", codes[state], geo_ids[j]);
+
+      gtk_widget_set_name (check, name);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
+                                   (self->state_impacts[state] & (1u << j)) != 0);
+      gtk_widget_set_sensitive (check, self->states_editable);
+      g_object_set_data (G_OBJECT (check), "state", GUINT_TO_POINTER (state));
+      g_object_set_data (G_OBJECT (check), "impact", GUINT_TO_POINTER (j));
+      g_signal_connect_object (check, "toggled", G_CALLBACK (on_state_toggled_cb), self, 0);
+      gtk_box_append (GTK_BOX (checks), check);
+    }
+  gtk_popover_set_child (GTK_POPOVER (popover), checks);
+  gtk_menu_button_set_popover (button, popover);
+}
+
+static void
+build_state_rows (VigilDoraClassification *self)
+{
+  const char * const *codes = vigil_dora_eea_states ();
+
+  if (self->state_rows[0] != NULL)
+    return;
+
+  for (guint i = 0; i < VIGIL_DORA_N_EEA_STATES; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_menu_button_new ();
+      g_autofree char *title = g_strdup_printf ("%s (%s)", vigil_dora_state_get_name (codes[i]),
+                                                codes[i]);
+      g_autofree char *tooltip = g_strdup_printf (_("What was affected in %s"),
+                                                  vigil_dora_state_get_name (codes[i]));
+      g_autofree char *name = g_strdup_printf ("state-%s", codes[i]);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      g_object_set_data (G_OBJECT (button), "state", GUINT_TO_POINTER (i));
+      gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (button), on_state_popup_cb, self,
+                                             NULL);
+      gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "document-edit-symbolic");
+      gtk_widget_set_name (button, name);
+      gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (self->states_expander), row);
+      self->state_rows[i] = row;
+      self->state_buttons[i] = button;
+    }
+  update_states_summary (self);
+}
+
+static void
+on_states_expanded_cb (VigilDoraClassification *self)
+{
+  if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (self->states_expander)))
+    build_state_rows (self);
+}
+
+/* Numbers as typed: spaces and apostrophes group digits, a comma may be the
+ * decimal mark; empty is 0. */
+static gboolean
+parse_number (InputKind   kind,
+              const char *text,
+              double     *out)
+{
+  g_autoptr(GString) clean = g_string_new (NULL);
+  const char *p;
+  char *end = NULL;
+  double value;
+
+  for (p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c) || c == '\'' || c == 0x202F || c == 0x2019)
+        continue;
+      g_string_append_c (clean, c == ',' ? '.' : (char) (c < 0x80 ? c : '?'));
+    }
+  if (clean->len == 0)
+    {
+      *out = 0;
+      return TRUE;
+    }
+  if (kind == INPUT_COUNT)
+    {
+      guint64 count;
+
+      if (!g_ascii_string_to_unsigned (clean->str, 10, 0, VIGIL_DORA_MAX_COUNT, &count, NULL))
+        return FALSE;
+      *out = (double) count;
+      return TRUE;
+    }
+  value = g_ascii_strtod (clean->str, &end);
+  if (end == clean->str || *end != '\0' || !isfinite (value) || value < 0 ||
+      value > VIGIL_DORA_MAX_AMOUNT)
+    return FALSE;
+  *out = value;
+  return TRUE;
+}
+
+static char *
+format_number (InputKind kind,
+               double    value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (kind == INPUT_COUNT || value == floor (value))
+    return g_strdup_printf ("%.0f", value);
+  if (kind == INPUT_AMOUNT)
+    return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.2f", value));
+  return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.6g", value));
 }
 
 /* Building the form */
@@ -420,16 +562,18 @@ make_input_widget (VigilDoraClassification *self,
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), widget);
       break;
     case INPUT_COUNT:
-      widget = gtk_spin_button_new_with_range (0, (double) VIGIL_DORA_MAX_COUNT, 1);
-      gtk_spin_button_set_digits (GTK_SPIN_BUTTON (widget), 0);
-      break;
     case INPUT_AMOUNT:
-      widget = gtk_spin_button_new_with_range (0, VIGIL_DORA_MAX_AMOUNT, 100);
-      gtk_spin_button_set_digits (GTK_SPIN_BUTTON (widget), 2);
-      break;
     case INPUT_RATE:
-      widget = gtk_spin_button_new_with_range (0, 1000000, 0.0001);
-      gtk_spin_button_set_digits (GTK_SPIN_BUTTON (widget), 6);
+      /* Plain entries: spin buttons clamp what they cannot take without a
+       * word, and step 5 has two dozen of them. */
+      widget = gtk_entry_new ();
+      gtk_entry_set_input_purpose (GTK_ENTRY (widget), def->kind == INPUT_COUNT
+                                                       ? GTK_INPUT_PURPOSE_DIGITS
+                                                       : GTK_INPUT_PURPOSE_NUMBER);
+      gtk_editable_set_width_chars (GTK_EDITABLE (widget), 14);
+      gtk_editable_set_alignment (GTK_EDITABLE (widget), 1.0);
+      gtk_widget_add_css_class (widget, "numeric");
+      g_signal_connect_swapped (widget, "changed", G_CALLBACK (on_input_changed_cb), self);
       break;
     case INPUT_TIME:
       widget = gtk_entry_new ();
@@ -447,14 +591,6 @@ make_input_widget (VigilDoraClassification *self,
       g_assert_not_reached ();
     }
 
-  if (GTK_IS_SPIN_BUTTON (widget))
-    {
-      gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (widget), TRUE);
-      gtk_editable_set_width_chars (GTK_EDITABLE (widget), 14);
-      gtk_editable_set_alignment (GTK_EDITABLE (widget), 1.0);
-      g_signal_connect_swapped (widget, "value-changed", G_CALLBACK (on_input_changed_cb), self);
-      g_signal_connect_swapped (widget, "changed", G_CALLBACK (on_input_changed_cb), self);
-    }
   gtk_widget_set_valign (widget, GTK_ALIGN_CENTER);
   gtk_widget_set_name (widget, def->path);
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -513,41 +649,8 @@ build_states (VigilDoraClassification *self)
   gtk_list_box_append (list, self->states_expander);
   self->states_input.widget = self->states_expander;
   add_error_row (list, &self->states_input);
-
-  for (guint i = 0; i < VIGIL_DORA_N_EEA_STATES; i++)
-    {
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *button = gtk_menu_button_new ();
-      GtkWidget *popover = gtk_popover_new ();
-      GtkWidget *checks = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-      g_autofree char *title = g_strdup_printf ("%s (%s)", vigil_dora_state_get_name (codes[i]),
-                                                codes[i]);
-      g_autofree char *tooltip = g_strdup_printf (_("What was affected in %s"),
-                                                  vigil_dora_state_get_name (codes[i]));
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      for (guint j = 0; j < G_N_ELEMENTS (geo_ids); j++)
-        {
-          GtkWidget *check = gtk_check_button_new_with_label (_(geo_labels[j]));
-          g_autofree char *name = g_strdup_printf ("state-%s-%s", codes[i], geo_ids[j]);
-
-          gtk_widget_set_name (check, name);
-          g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_state_toggled_cb), self);
-          gtk_box_append (GTK_BOX (checks), check);
-          self->state_checks[i][j] = check;
-        }
-      gtk_popover_set_child (GTK_POPOVER (popover), checks);
-      gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
-      gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "document-edit-symbolic");
-      gtk_widget_set_tooltip_text (button, tooltip);
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (button, "flat");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (self->states_expander), row);
-      self->state_rows[i] = row;
-    }
+  g_signal_connect_swapped (self->states_expander, "notify::expanded",
+                            G_CALLBACK (on_states_expanded_cb), self);
   update_states_summary (self);
 }
 
@@ -713,9 +816,13 @@ sync_inputs (VigilDoraClassification *self,
         case INPUT_COUNT:
         case INPUT_AMOUNT:
         case INPUT_RATE:
-          gtk_spin_button_set_value (GTK_SPIN_BUTTON (input->widget),
-                                     node != NULL ? json_node_get_double (node)
-                                     : input->def->kind == INPUT_RATE ? 1.0 : 0.0);
+          {
+            double number = node != NULL ? json_node_get_double (node)
+                                         : input->def->kind == INPUT_RATE ? 1.0 : 0.0;
+            g_autofree char *text = format_number (input->def->kind, number);
+
+            gtk_editable_set_text (GTK_EDITABLE (input->widget), text);
+          }
           break;
         case INPUT_TIME:
           {
@@ -751,13 +858,14 @@ sync_inputs (VigilDoraClassification *self,
       if (states != NULL && json_object_has_member (states, codes[i]) &&
           JSON_NODE_HOLDS_ARRAY (json_object_get_member (states, codes[i])))
         impacts = json_object_get_array_member (states, codes[i]);
+      self->state_impacts[i] = 0;
       for (guint j = 0; j < G_N_ELEMENTS (geo_ids); j++)
         {
-          gboolean active = FALSE;
-
           for (guint k = 0; impacts != NULL && k < json_array_get_length (impacts); k++)
-            active |= g_strcmp0 (json_array_get_string_element (impacts, k), geo_ids[j]) == 0;
-          gtk_check_button_set_active (GTK_CHECK_BUTTON (self->state_checks[i][j]), active);
+            {
+              if (g_strcmp0 (json_array_get_string_element (impacts, k), geo_ids[j]) == 0)
+                self->state_impacts[i] |= 1u << j;
+            }
         }
     }
   update_states_summary (self);
@@ -789,14 +897,25 @@ build_criteria (VigilDoraClassification *self)
           json_node_set_boolean (value, gtk_switch_get_active (GTK_SWITCH (input->widget)));
           break;
         case INPUT_COUNT:
-          gtk_spin_button_update (GTK_SPIN_BUTTON (input->widget));
-          json_node_set_int (value, (gint64) gtk_spin_button_get_value (
-                                      GTK_SPIN_BUTTON (input->widget)));
-          break;
         case INPUT_AMOUNT:
         case INPUT_RATE:
-          gtk_spin_button_update (GTK_SPIN_BUTTON (input->widget));
-          json_node_set_double (value, gtk_spin_button_get_value (GTK_SPIN_BUTTON (input->widget)));
+          {
+            double number;
+
+            if (!parse_number (input->def->kind,
+                               gtk_editable_get_text (GTK_EDITABLE (input->widget)), &number))
+              {
+                set_problem (input, input->def->kind == INPUT_COUNT
+                                    ? _("Write a whole number such as 25000, or 0 when none.")
+                                    : _("Write an amount such as 12500.50, or 0 when none."));
+                ok = FALSE;
+                number = 0;
+              }
+            if (input->def->kind == INPUT_COUNT)
+              json_node_set_int (value, (gint64) number);
+            else
+              json_node_set_double (value, number);
+          }
           break;
         case INPUT_TIME:
           {
@@ -853,7 +972,7 @@ build_criteria (VigilDoraClassification *self)
 
       for (guint j = 0; j < G_N_ELEMENTS (geo_ids); j++)
         {
-          if (gtk_check_button_get_active (GTK_CHECK_BUTTON (self->state_checks[i][j])))
+          if (self->state_impacts[i] & (1u << j))
             json_array_add_string_element (impacts, geo_ids[j]);
         }
       if (json_array_get_length (impacts) > 0)
@@ -1414,9 +1533,7 @@ set_inputs_sensitive (VigilDoraClassification *self,
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &input))
     gtk_widget_set_sensitive (input->widget, sensitive);
   gtk_widget_set_sensitive (self->home_combo, sensitive);
-  for (guint i = 0; i < VIGIL_DORA_N_EEA_STATES; i++)
-    for (guint j = 0; j < G_N_ELEMENTS (geo_ids); j++)
-      gtk_widget_set_sensitive (self->state_checks[i][j], sensitive);
+  self->states_editable = sensitive;
   gtk_widget_set_visible (self->classify_button, sensitive);
 }
 
