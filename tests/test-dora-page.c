@@ -524,6 +524,34 @@ test_read_only (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (named (fixture, "threat-assess")));
 }
 
+/* while the lead decides on steps 1-7 the classification waits */
+static void
+test_frozen (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *id = add_incident (fixture, "Fraudulent transfers", 2);
+  g_autofree char *at = iso_hours_ago (1);
+  g_autoptr(VigilIncident) a = apply_json (fixture, "incident.update", id, at,
+                                           "{'severity':'high'}");
+  g_autoptr(VigilIncident) b = apply_json (fixture, "form.update", id, at,
+                                           "{'form':'findings','fields':"
+                                           "{'summary':'Mule accounts'}}");
+  g_autoptr(VigilIncident) c = apply_json (fixture, "form.update", id, at,
+                                           "{'form':'escalate','fields':{'escalate':true}}");
+  g_autoptr(VigilIncident) pending = apply_json (fixture, "approval.submit", id, at, "{}");
+  VigilDoraClassification *form;
+
+  g_assert_cmpint (vigil_incident_get_approval_state (pending), ==, VIGIL_APPROVAL_PENDING);
+  open_window (fixture, VIGIL_ROLE_ANALYST);
+  open_incident (fixture, id, 5);
+  form = get_form (fixture);
+  g_assert_nonnull (vigil_dora_classification_get_read_only_reason (form));
+  g_assert_nonnull (strstr (vigil_dora_classification_get_read_only_reason (form), "lead"));
+  g_assert_false (gtk_widget_get_visible (named (fixture, "dora-classify")));
+  g_assert_false (gtk_widget_get_sensitive (named (fixture, "reputation.media")));
+  g_assert_false (gtk_widget_get_visible (named (fixture, "threat-assess")));
+}
+
 /* the threat assessment shows the core's answer and keeps each one */
 static void
 test_threat (Fixture       *fixture,
@@ -586,6 +614,7 @@ test_deadlines (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autofree char *late = add_incident (fixture, "Core banking outage", 30);
+  g_autofree char *soon = add_incident (fixture, "Settlement batch stuck", 5);
   g_autofree char *fresh = add_incident (fixture, "Payment gateway intrusion", 2);
   g_autofree char *classified_at = iso_hours_ago (29);
   g_autofree char *now_at = iso_hours_ago (0);
@@ -609,7 +638,24 @@ test_deadlines (Fixture       *fixture,
                             "'reference':'BAF-2026-117'}", submitted);
   c = apply_json (fixture, "dora.report_submitted", fresh, now_at, report);
 
+  /* Classified three and a half hours ago: half an hour left. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) then = g_date_time_add_minutes (now, -210);
+    g_autofree char *then_at = vigil_time_to_iso (then);
+    g_autoptr(VigilIncident) d = apply_json (fixture, "dora.classify", soon, then_at,
+                                             "{'criteria':{'critical_services':"
+                                             "{'malicious_access':true},"
+                                             "'data_losses':{'intrusion':true}}}");
+  }
+
   open_window (fixture, VIGIL_ROLE_ANALYST);
+  open_incident (fixture, soon, 1);
+  countdown = test_gui_find_by_name (named (fixture, "dora-deadlines"), "deadline-left");
+  g_assert_nonnull (countdown);
+  g_assert_true (gtk_widget_has_css_class (countdown, "deadline-urgent"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (countdown)), "min"));
+
   open_incident (fixture, late, 2);
   section = test_gui_find_by_type (GTK_WIDGET (fixture->page), VIGIL_TYPE_DORA_DEADLINES);
   g_assert_true (gtk_widget_get_visible (section));
@@ -784,6 +830,7 @@ main (int   argc,
   ADD ("/vigil/dora-page/classify", test_classify);
   ADD ("/vigil/dora-page/invalid", test_invalid);
   ADD ("/vigil/dora-page/read-only", test_read_only);
+  ADD ("/vigil/dora-page/frozen", test_frozen);
   ADD ("/vigil/dora-page/threat", test_threat);
   ADD ("/vigil/dora-page/deadlines", test_deadlines);
   ADD ("/vigil/dora-page/recurring", test_recurring);
