@@ -175,12 +175,12 @@ update (VigilDoraDeadlines *self)
 
       if (reference != NULL)
         /* Translators: when, to which authority, and the reference it gave */
-        subtitle = g_strdup_printf (_("Submitted %s to %s · reference %s"), at ? at : "—",
+        subtitle = g_strdup_printf (_("Submitted %s to %s · reference %s"), at[0] ? at : "—",
                                     json_object_get_string_member_with_default (report,
                                                                                 "authority", ""),
                                     reference);
       else
-        subtitle = g_strdup_printf (_("Submitted %s to %s"), at ? at : "—",
+        subtitle = g_strdup_printf (_("Submitted %s to %s"), at[0] ? at : "—",
                                     json_object_get_string_member_with_default (report,
                                                                                 "authority", ""));
       adw_preferences_row_set_title (

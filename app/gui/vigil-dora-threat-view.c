@@ -378,7 +378,7 @@ show_result (VigilDoraThreatView *self)
                                                                         FALSE);
     g_autofree char *when = vigil_format_iso_local (
       json_object_get_string_member_with_default (threat, "assessed_at", NULL));
-    g_autofree char *text = g_strdup_printf (_("Assessed %s"), when ? when : "—");
+    g_autofree char *text = g_strdup_printf (_("Assessed %s"), when[0] ? when : "—");
 
     gtk_label_set_label (self->verdict_label, significant ? _("Significant cyber threat")
                                                           : _("Not a significant cyber threat"));
@@ -712,7 +712,7 @@ vigil_dora_threat_view_refresh (VigilDoraThreatView *self)
 
   threat = get_threat (self);
   at = threat ? json_object_get_string_member_with_default (threat, "assessed_at", NULL) : NULL;
-  if (!self->dirty && (self->shown_at == NULL || g_strcmp0 (at, self->shown_at) != 0))
+  if (!self->dirty && (self->shown_at == NULL || g_strcmp0 (at ? at : "", self->shown_at) != 0))
     {
       sync_inputs (self, threat);
       g_free (self->shown_at);
