@@ -462,6 +462,8 @@ test_invalid (Fixture       *fixture,
   classify (fixture);
   WAIT_UNTIL (input_problem (fixture, "clients.total") != NULL, "the refusal");
   g_assert_nonnull (strstr (input_problem (fixture, "clients.total"), "500"));
+  g_assert_nonnull (strstr (input_problem (fixture, "clients.total"),
+                            "Clients of the affected service"));
   g_assert_null (input_problem (fixture, "clients.affected"));
   stored = vigil_store_get_incident (fixture->store, id, NULL);
   g_assert_null (vigil_incident_get_dora (stored));

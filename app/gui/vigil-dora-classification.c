@@ -1058,7 +1058,12 @@ on_classified_cb (GObject      *object,
         return;
       if (input != NULL)
         {
-          set_problem (input, vigil_op_error_get_reason (error));
+          /* The core names the field by its path; the form by its words. */
+          g_autoptr(GString) reason = g_string_new (vigil_op_error_get_reason (error));
+
+          if (input->def != NULL)
+            g_string_replace (reason, input->def->path, _(input->def->title), 1);
+          set_problem (input, reason->str);
           message = g_strdup (_("Not classified: correct the answer marked in red."));
         }
       else
