@@ -772,6 +772,14 @@ test_screenshots (Fixture       *fixture,
   set_number (fixture, "economic.costs.advisory", 85000);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (named (fixture, "geography.states")), TRUE);
 
+  /* First with a total below the figure affected: the refusal, inline. */
+  set_number (fixture, "clients.total", 120000);
+  classify (fixture);
+  WAIT_UNTIL (input_problem (fixture, "clients.total") != NULL, "the refusal");
+  scroll_to (fixture, named (fixture, "clients.affected"));
+  test_gui_shoot (GTK_WINDOW (fixture->window), "dora-invalid");
+  set_number (fixture, "clients.total", 1250000);
+
   scroll_to (fixture, GTK_WIDGET (get_form (fixture)));
   test_gui_shoot (GTK_WINDOW (fixture->window), "dora-form");
   scroll_to (fixture, named (fixture, "geography.states"));
@@ -809,6 +817,26 @@ test_screenshots (Fixture       *fixture,
   scroll_to (fixture, test_gui_find_by_type (GTK_WIDGET (fixture->page),
                                              VIGIL_TYPE_DORA_THREAT_VIEW));
   test_gui_shoot (GTK_WINDOW (fixture->window), "dora-threat");
+
+  {
+    VigilDoraThreatView *view = VIGIL_DORA_THREAT_VIEW (
+      test_gui_find_by_type (GTK_WIDGET (fixture->page), VIGIL_TYPE_DORA_THREAT_VIEW));
+
+    set_switch (fixture, "threat.could_affect", TRUE);
+    set_switch (fixture, "threat.high_probability", TRUE);
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (named (fixture,
+                                                          "threat.would_trigger.clients")), TRUE);
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (
+                                named (fixture, "threat.description"))),
+                              "The same group announced attacks on two more payment "
+                              "processors in the region; our gateway runs the vulnerable "
+                              "version until Friday.", -1);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "threat.assess", NULL));
+    WAIT_UNTIL (!vigil_dora_threat_view_get_busy (view), "the assessment");
+    WAIT_UNTIL (vigil_dora_threat_view_get_n_history (view) == 1, "its history");
+    scroll_to (fixture, named (fixture, "threat-verdict"));
+    test_gui_shoot (GTK_WINDOW (fixture->window), "dora-threat-result");
+  }
 }
 
 int
