@@ -655,6 +655,218 @@ test_json_round_trip (Fixture       *f,
   }
 }
 
+#define THREAT "'could_affect':true,'high_probability':true,'would_trigger':['geography']," \
+               "'description':'Ransomware group targets our payment processor'," \
+               "'status':'active'"
+
+/* a threat assessment is stored with what the core computed, and every
+ * reassessment is another entry in the log */
+static void
+test_threat_store (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(VigilIncident) first = NULL;
+  g_autoptr(VigilIncident) second = NULL;
+  g_autoptr(VigilIncident) reopened = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  JsonObject *threat;
+  JsonArray *triggers;
+  VigilLogEntry *entry;
+
+  create (f, AWARE);
+  /* The client claims "not significant"; the core finds it is. */
+  first = apply (f, "dora.threat_assess", ANALYST, VIGIL_ROLE_ANALYST, "2025-03-01T10:00:00Z",
+                 "{" THREAT ",'significant':false,'reasons':['made up'],"
+                 "'assessed_at':'2020-01-01T00:00:00Z','potential_impact':'Card payments stop',"
+                 "'actions':'Blocked the C2 addresses','others_notified':null,"
+                 "'indicators':'203.0.113.7'}");
+  /* Assessed without a classification: the record exists, nothing is major. */
+  g_assert_false (vigil_incident_get_dora_major (first));
+  g_assert_null (vigil_incident_dup_dora_classified_at (first));
+
+  fixture_reopen (f);
+  reopened = get_incident (f);
+  g_assert_nonnull (vigil_incident_get_dora (reopened));
+  threat = json_object_get_object_member (vigil_incident_get_dora (reopened), "threat");
+  g_assert_nonnull (threat);
+  g_assert_true (json_object_get_boolean_member (threat, "significant"));
+  g_assert_cmpstr (json_object_get_string_member (threat, "assessed_at"), ==,
+                   "2025-03-01T10:00:00Z");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (threat, "reasons")),
+                    >, 0);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (threat, "reasons"),
+                                                  0), !=, "made up");
+  triggers = json_object_get_array_member (threat, "would_trigger");
+  g_assert_cmpuint (json_array_get_length (triggers), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (triggers, 0), ==, "geography");
+  g_assert_cmpstr (json_object_get_string_member (threat, "description"), ==,
+                   "Ransomware group targets our payment processor");
+  g_assert_cmpstr (json_object_get_string_member (threat, "potential_impact"), ==,
+                   "Card payments stop");
+  g_assert_cmpstr (json_object_get_string_member (threat, "status"), ==, "active");
+  g_assert_cmpstr (json_object_get_string_member (threat, "actions"), ==,
+                   "Blocked the C2 addresses");
+  g_assert_true (json_object_get_null_member (threat, "others_notified"));
+  g_assert_cmpstr (json_object_get_string_member (threat, "indicators"), ==, "203.0.113.7");
+
+  /* Reassessed: only reputation would be met, which is not enough, even
+   * though the client claims it is significant. */
+  second = apply (f, "dora.threat_assess", LEAD, VIGIL_ROLE_LEAD, "2025-03-02T10:00:00Z",
+                  "{'could_affect':true,'high_probability':true,'would_trigger':['reputation'],"
+                  "'description':'Ransomware group targets our payment processor',"
+                  "'status':'inactive','significant':true}");
+  threat = json_object_get_object_member (vigil_incident_get_dora (second), "threat");
+  g_assert_false (json_object_get_boolean_member (threat, "significant"));
+  g_assert_cmpstr (json_object_get_string_member (threat, "status"), ==, "inactive");
+  g_assert_true (json_object_get_null_member (threat, "potential_impact"));
+
+  log = vigil_store_list_log (f->store, f->id, NULL);
+  g_assert_cmpuint (log->len, ==, 3);
+  entry = g_ptr_array_index (log, 1);
+  g_assert_cmpint (vigil_op_get_kind (entry->op), ==, VIGIL_OP_DORA_THREAT_ASSESS);
+  g_assert_cmpstr (change_new_string (entry->changes, "dora.threat.significant"), ==, "true");
+  entry = g_ptr_array_index (log, 2);
+  g_assert_cmpint (vigil_op_get_kind (entry->op), ==, VIGIL_OP_DORA_THREAT_ASSESS);
+  g_assert_cmpstr (change_new_string (entry->changes, "dora.threat.significant"), ==, "false");
+  g_assert_cmpstr (change_new_string (entry->changes, "dora.threat.assessed_at"), ==,
+                   "2025-03-02T10:00:00Z");
+
+  /* A classification afterwards keeps the threat record. */
+  {
+    g_autoptr(VigilIncident) classified = classify (f, "2025-03-02T11:00:00Z", MAJOR);
+
+    g_assert_true (json_object_has_member (vigil_incident_get_dora (classified), "threat"));
+    g_assert_true (vigil_incident_get_dora_major (classified));
+  }
+}
+
+/* each of the three conditions of Art. 10 is needed */
+static void
+test_threat_conditions (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const struct {
+    const char *payload;
+    gboolean    significant;
+  } cases[] = {
+    { "'could_affect':true,'high_probability':true,'would_trigger':['clients']", TRUE },
+    { "'could_affect':true,'high_probability':true,'would_trigger':['critical_services']", TRUE },
+    { "'could_affect':false,'high_probability':true,'would_trigger':['clients']", FALSE },
+    { "'could_affect':true,'high_probability':false,'would_trigger':['clients']", FALSE },
+    { "'could_affect':true,'high_probability':true,'would_trigger':[]", FALSE },
+    { "'could_affect':true,'high_probability':true,"
+      "'would_trigger':['economic','duration','data_losses']", FALSE },
+  };
+
+  create (f, AWARE);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *payload = g_strdup_printf ("{%s,'description':'Phishing kit',"
+                                                  "'status':'active'}", cases[i].payload);
+      g_autoptr(VigilIncident) incident = apply (f, "dora.threat_assess", ANALYST,
+                                                 VIGIL_ROLE_ANALYST, "2025-03-01T10:00:00Z",
+                                                 payload);
+      JsonObject *threat = json_object_get_object_member (vigil_incident_get_dora (incident),
+                                                          "threat");
+
+      g_test_message ("%s", cases[i].payload);
+      g_assert_cmpint (json_object_get_boolean_member (threat, "significant"), ==,
+                       cases[i].significant);
+    }
+}
+
+/* bad input is refused naming the field; roles and the approval freeze */
+static void
+test_threat_refused (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const struct {
+    const char *payload;
+    const char *field;
+  } bad[] = {
+    { "{'high_probability':true,'description':'x','status':'active'}", "could_affect" },
+    { "{'could_affect':'yes','high_probability':true,'description':'x','status':'active'}",
+      "could_affect" },
+    { "{'could_affect':true,'description':'x','status':'active'}", "high_probability" },
+    { "{'could_affect':true,'high_probability':true,'would_trigger':'clients',"
+      "'description':'x','status':'active'}", "would_trigger" },
+    { "{'could_affect':true,'high_probability':true,'would_trigger':['weather'],"
+      "'description':'x','status':'active'}", "would_trigger" },
+    { "{'could_affect':true,'high_probability':true,'would_trigger':['clients','clients'],"
+      "'description':'x','status':'active'}", "would_trigger" },
+    { "{'could_affect':true,'high_probability':true,'would_trigger':[3],"
+      "'description':'x','status':'active'}", "would_trigger" },
+    { "{'could_affect':true,'high_probability':true,'status':'active'}", "description" },
+    { "{'could_affect':true,'high_probability':true,'description':'  ','status':'active'}",
+      "description" },
+    { "{'could_affect':true,'high_probability':true,'description':5,'status':'active'}",
+      "description" },
+    { "{'could_affect':true,'high_probability':true,'description':'x'}", "status" },
+    { "{'could_affect':true,'high_probability':true,'description':'x','status':'over'}",
+      "status" },
+    { "{'could_affect':true,'high_probability':true,'description':'x','status':'active',"
+      "'actions':true}", "actions" },
+    { "{'could_affect':true,'high_probability':true,'description':'x','status':'active',"
+      "'severity':'high'}", "severity" },
+  };
+  g_autoptr(VigilIncident) a = NULL;
+  g_autoptr(VigilIncident) b = NULL;
+  g_autoptr(VigilIncident) c = NULL;
+  g_autoptr(VigilIncident) pending = NULL;
+
+  create (f, AWARE);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_test_message ("%s", bad[i].payload);
+      apply_fail (f, "dora.threat_assess", VIGIL_ROLE_ANALYST, "2025-03-01T10:00:00Z",
+                  bad[i].payload, VIGIL_OP_ERROR_INVALID, bad[i].field);
+    }
+
+  /* Managers and administrators only read. */
+  apply_fail (f, "dora.threat_assess", VIGIL_ROLE_MANAGER, "2025-03-01T10:00:00Z",
+              "{" THREAT "}", VIGIL_OP_ERROR_FORBIDDEN, NULL);
+  apply_fail (f, "dora.threat_assess", VIGIL_ROLE_ADMIN, "2025-03-01T10:00:00Z",
+              "{" THREAT "}", VIGIL_OP_ERROR_FORBIDDEN, NULL);
+
+  /* Frozen while the lead decides on steps 1-7. */
+  a = apply (f, "incident.update", ANALYST, VIGIL_ROLE_ANALYST, "2025-03-01T10:01:00Z",
+             "{'severity':'high'}");
+  b = apply (f, "form.update", ANALYST, VIGIL_ROLE_ANALYST, "2025-03-01T10:01:10Z",
+             "{'form':'findings','fields':{'summary':'Dropper in the payment gateway'}}");
+  c = apply (f, "form.update", ANALYST, VIGIL_ROLE_ANALYST, "2025-03-01T10:01:20Z",
+             "{'form':'escalate','fields':{'escalate':true}}");
+  pending = apply (f, "approval.submit", ANALYST, VIGIL_ROLE_ANALYST, "2025-03-01T10:03:00Z",
+                   "{}");
+  apply_fail (f, "dora.threat_assess", VIGIL_ROLE_ANALYST, "2025-03-01T10:04:00Z",
+              "{" THREAT "}", VIGIL_OP_ERROR_READ_ONLY, "could_affect");
+}
+
+/* the stored record survives the incident's JSON reader */
+static void
+test_threat_json (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIncident) incident = NULL;
+  g_autoptr(VigilIncident) refused = NULL;
+  g_autofree char *text = NULL;
+
+  incident = vigil_incident_new_from_string ("{\"id\":\"t1\",\"revision\":2,\"step\":5,"
+                                             "\"title\":\"T\",\"type\":\"malware\","
+                                             "\"dora\":{\"threat\":{\"significant\":true}}}",
+                                             &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (vigil_incident_get_dora (incident));
+  text = vigil_incident_to_string (incident);
+  g_assert_nonnull (strstr (text, "\"threat\":{\"significant\":true}"));
+
+  refused = vigil_incident_new_from_string ("{\"id\":\"t1\",\"revision\":2,\"step\":5,"
+                                            "\"title\":\"T\",\"type\":\"malware\","
+                                            "\"dora\":{\"threat\":[]}}", &error);
+  g_assert_null (refused);
+  g_assert_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD);
+  g_assert_nonnull (strstr (error->message, "dora.threat"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -672,6 +884,10 @@ main (int    argc,
   ADD ("/vigil/dora-ops/deadlines", test_deadlines);
   ADD ("/vigil/dora-ops/deadlines/cap", test_deadline_cap);
   ADD ("/vigil/dora-ops/json", test_json_round_trip);
+  ADD ("/vigil/dora-ops/threat/store", test_threat_store);
+  ADD ("/vigil/dora-ops/threat/conditions", test_threat_conditions);
+  ADD ("/vigil/dora-ops/threat/refused", test_threat_refused);
+  g_test_add_func ("/vigil/dora-ops/threat/json", test_threat_json);
 
 #undef ADD
 

@@ -344,6 +344,7 @@ test_kind_strings (void)
     { VIGIL_OP_DORA_REPORT_SUBMITTED, "dora.report_submitted" },
     { VIGIL_OP_DORA_REPORT_DRAFT, "dora.report_draft" },
     { VIGIL_OP_NOTIFICATION_DECIDE, "notification.decide" },
+    { VIGIL_OP_DORA_THREAT_ASSESS, "dora.threat_assess" },
   };
   static const char * const bad[] = {
     "", "incident", "incident.delete", "Incident.Create", "approval.decide ", "evidence.add",
@@ -1006,6 +1007,12 @@ make_valid_op (guint           kind,
         payload = g_strdup_printf ("{'id':'n1','decision':'approve','sha256':'%s'}", hash);
         *op = make_op_for ("notification.decide", *incident, actor, T0, payload);
       }
+      break;
+    case VIGIL_OP_DORA_THREAT_ASSESS:
+      *incident = new_created ();
+      *op = make_op_for ("dora.threat_assess", *incident, actor, T0,
+                         "{'could_affect':true,'high_probability':false,"
+                         "'description':'Credential stuffing wave','status':'active'}");
       break;
     default:
       g_assert_not_reached ();

@@ -1744,6 +1744,45 @@ test_live (Fixture       *f,
   live_clear (&refused);
 }
 
+/* DORA: the server computes whether a cyber threat is significant */
+static void
+test_dora_threat_assess (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *create = test_op ("incident.create", id, 0,
+                                     "{'title': 'Phishing kit', 'type': 'phishing'}");
+  /* The client claims "not significant"; the rules say otherwise. */
+  g_autofree char *assess = test_op ("dora.threat_assess", id, 1,
+                                     "{'could_affect': true, 'high_probability': true, "
+                                     "'would_trigger': ['clients'], 'significant': false, "
+                                     "'description': 'Look-alike login pages', "
+                                     "'status': 'active'}");
+  g_autofree char *by_manager = test_op ("dora.threat_assess", id, 2,
+                                         "{'could_affect': true, 'high_probability': true, "
+                                         "'description': 'x', 'status': 'active'}");
+  g_autoptr(TestReply) created = test_post_op (f->ts, f->analyst, create);
+  g_autoptr(TestReply) assessed = NULL;
+  g_autoptr(TestReply) refused = NULL;
+  JsonObject *incident, *threat;
+
+  g_assert_cmpuint (created->status, ==, 200);
+  assessed = test_post_op (f->ts, f->analyst, assess);
+  g_assert_cmpuint (assessed->status, ==, 200);
+  incident = json_object_get_object_member (test_reply_result (assessed, 0), "incident");
+  threat = json_object_get_object_member (json_object_get_object_member (incident, "dora"),
+                                          "threat");
+  g_assert_true (json_object_get_boolean_member (threat, "significant"));
+  g_assert_cmpstr (json_object_get_string_member (threat, "description"), ==,
+                   "Look-alike login pages");
+
+  refused = test_post_op (f->ts, f->manager, by_manager);
+  g_assert_cmpuint (refused->status, ==, 403);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (test_reply_result (refused, 0), "error"),
+                     "code"), ==, "forbidden");
+}
+
 /* DORA: the incident answers carry the classification and the deadlines */
 
 static void
@@ -1911,6 +1950,7 @@ main (int    argc,
   ADD ("/vigil/server/bad/raw", test_bad_raw);
   ADD ("/vigil/server/live", test_live);
   ADD ("/vigil/server/incidents/dora-deadlines", test_incident_dora_deadlines);
+  ADD ("/vigil/server/ops/dora-threat", test_dora_threat_assess);
   g_test_add_func ("/vigil/server/tls", test_tls);
   g_test_add_func ("/vigil/server/openapi", test_openapi);
 

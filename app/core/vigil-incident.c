@@ -1534,7 +1534,7 @@ read_dora (VigilIncident  *self,
   g_autoptr(GDateTime) classified_at = NULL;
   g_autoptr(GDateTime) computed_at = NULL;
   g_autoptr(JsonObject) dora = NULL;
-  JsonObject *criteria = NULL, *result = NULL;
+  JsonObject *criteria = NULL, *result = NULL, *threat = NULL;
   JsonNode *node;
 
   if (!check_known_members (object, "dora.", known, error) ||
@@ -1661,8 +1661,21 @@ read_dora (VigilIncident  *self,
       return FALSE;
     }
 
-  /* A threat assessment may come without a classification. */
-  if (result == NULL && !json_object_has_member (object, "threat"))
+  /* The threat assessment (dora.threat_assess) may come before any
+   * classification. */
+  node = json_object_get_member (object, "threat");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, VIGIL_INCIDENT_ERROR, VIGIL_INCIDENT_ERROR_INVALID_FIELD,
+                       _("The field “%s” must be an object"), "dora.threat");
+          return FALSE;
+        }
+      threat = json_node_get_object (node);
+    }
+
+  if (result == NULL && threat == NULL)
     return TRUE;
 
   dora = copy_object (object);

@@ -50,6 +50,7 @@ static const char *kind_names[VIGIL_N_OP_KINDS] = {
   [VIGIL_OP_DORA_REPORT_SUBMITTED] = "dora.report_submitted",
   [VIGIL_OP_DORA_REPORT_DRAFT] = "dora.report_draft",
   [VIGIL_OP_NOTIFICATION_DECIDE] = "notification.decide",
+  [VIGIL_OP_DORA_THREAT_ASSESS] = "dora.threat_assess",
 };
 
 /* Field ids are lower-case words (with digits after the first letter)
@@ -1618,6 +1619,200 @@ apply_dora_report (Apply   *apply,
   return TRUE;
 }
 
+/* Significant cyber threats (CR Art. 10) */
+
+static gboolean
+read_threat_bool (JsonObject  *payload,
+                  const char  *name,
+                  gboolean    *out,
+                  GError     **error)
+{
+  JsonNode *node = json_object_get_member (payload, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return invalid (error, name, _("answer yes or no"));
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return invalid (error, name, _("must be true or false"));
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gboolean
+read_threat_text (JsonObject  *payload,
+                  const char  *name,
+                  gboolean     required,
+                  const char **out,
+                  GError     **error)
+{
+  JsonNode *node = json_object_get_member (payload, name);
+
+  *out = NULL;
+  if (node != NULL && !is_string_or_null (node))
+    return invalid (error, name, _("must be text"));
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    *out = json_node_get_string (node);
+  if (*out != NULL && g_utf8_strlen (*out, -1) > MAX_TEXT_LENGTH)
+    return invalid (error, name, _("is too long"));
+  if (*out != NULL)
+    {
+      const char *p = *out;
+
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p == '\0')
+        *out = NULL;
+    }
+  if (required && *out == NULL)
+    return invalid (error, name, _("this field must be filled in"));
+  return TRUE;
+}
+
+static gboolean
+read_threat_triggers (JsonObject        *payload,
+                      VigilDoraTrigger  *out,
+                      GError           **error)
+{
+  JsonNode *node = json_object_get_member (payload, "would_trigger");
+  JsonArray *array;
+
+  *out = 0;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return invalid (error, "would_trigger", _("must be a list of criteria"));
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      const char *id;
+      VigilDoraTrigger trigger = 0;
+
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+        return invalid (error, "would_trigger", _("must be a list of criteria"));
+      id = json_node_get_string (item);
+      for (guint bit = 0; bit <= 6 && trigger == 0; bit++)
+        {
+          g_auto(GStrv) ids = vigil_dora_triggers_to_strv (1 << bit);
+
+          if (ids[0] != NULL && g_str_equal (ids[0], id))
+            trigger = 1 << bit;
+        }
+      if (trigger == 0)
+        {
+          g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID,
+                       _("%s: “%s” is not a classification criterion"), "would_trigger", id);
+          return FALSE;
+        }
+      if (*out & trigger)
+        {
+          g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID,
+                       _("%s: “%s” is listed twice"), "would_trigger", id);
+          return FALSE;
+        }
+      *out |= trigger;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_dora_threat (Apply   *apply,
+                   GError **error)
+{
+  /* "assessed_at", "significant" and "reasons" are the core's: a client may
+   * send a record back as it got it, but these are always computed here. */
+  static const char * const known[] = {
+    "could_affect", "high_probability", "would_trigger", "description", "potential_impact",
+    "status", "actions", "others_notified", "indicators",
+    "assessed_at", "significant", "reasons", NULL
+  };
+  static const char * const texts[] = {
+    "potential_impact", "actions", "others_notified", "indicators", NULL
+  };
+  JsonObject *payload = vigil_op_get_payload (apply->op);
+  VigilApprovalState state = vigil_incident_get_approval_state (apply->result);
+  JsonObject *old = vigil_incident_get_dora (apply->result);
+  JsonObject *old_threat = NULL;
+  VigilDoraThreat threat = { 0 };
+  g_auto(GStrv) reasons = NULL;
+  g_auto(GStrv) trigger_ids = NULL;
+  g_autoptr(JsonObject) dora = NULL;
+  g_autofree char *assessed_at = NULL;
+  const char *description, *status, *text;
+  JsonObject *record;
+  gboolean significant;
+
+  if (!check_payload_members (payload, known, error))
+    return FALSE;
+
+  /* Assessed in step 5 with the classification, so frozen the same way. */
+  if (state == VIGIL_APPROVAL_PENDING)
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_READ_ONLY,
+                   _("%s: steps 1 to 7 are waiting for the lead’s decision and cannot be "
+                     "changed; withdraw the submission first"), "could_affect");
+      return FALSE;
+    }
+
+  if (!read_threat_bool (payload, "could_affect", &threat.could_affect, error) ||
+      !read_threat_bool (payload, "high_probability", &threat.high_probability, error) ||
+      !read_threat_triggers (payload, &threat.would_trigger, error) ||
+      !read_threat_text (payload, "description", TRUE, &description, error) ||
+      !read_report_text (payload, "status", TRUE, &status, error))
+    return FALSE;
+  if (!g_str_equal (status, "active") && !g_str_equal (status, "inactive"))
+    return invalid (error, "status", _("choose active or inactive"));
+
+  record = json_object_new ();
+  for (guint i = 0; texts[i] != NULL; i++)
+    {
+      if (!read_threat_text (payload, texts[i], FALSE, &text, error))
+        {
+          json_object_unref (record);
+          return FALSE;
+        }
+      if (text != NULL)
+        json_object_set_string_member (record, texts[i], text);
+      else
+        json_object_set_null_member (record, texts[i]);
+    }
+
+  /* Computed here, never taken from the client. */
+  significant = vigil_dora_threat_is_significant (&threat, &reasons);
+  trigger_ids = vigil_dora_triggers_to_strv (threat.would_trigger);
+  assessed_at = vigil_time_to_iso (vigil_op_get_at (apply->op));
+
+  json_object_set_string_member (record, "assessed_at", assessed_at);
+  json_object_set_boolean_member (record, "could_affect", threat.could_affect);
+  json_object_set_boolean_member (record, "high_probability", threat.high_probability);
+  json_object_set_member (record, "would_trigger",
+                          strv_node ((const char * const *) trigger_ids));
+  json_object_set_boolean_member (record, "significant", significant);
+  json_object_set_member (record, "reasons", strv_node ((const char * const *) reasons));
+  json_object_set_string_member (record, "description", description);
+  json_object_set_string_member (record, "status", status);
+
+  if (old != NULL && json_object_has_member (old, "threat") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (old, "threat")))
+    old_threat = json_object_get_object_member (old, "threat");
+
+  /* Every assessment is kept in the log, so each one records its time and
+   * its outcome even when the outcome did not change. */
+  record_change (apply, "dora.threat.assessed_at",
+                 old_threat ? string_node (json_object_get_string_member_with_default (
+                                             old_threat, "assessed_at", NULL)) : NULL,
+                 string_node (assessed_at));
+  record_change (apply, "dora.threat.significant",
+                 old_threat ? bool_node (json_object_get_boolean_member_with_default (
+                                           old_threat, "significant", FALSE)) : NULL,
+                 bool_node (significant));
+
+  dora = copy_dora (old);
+  json_object_set_object_member (dora, "threat", record);
+  vigil_incident_set_dora (apply->result, dora);
+  return TRUE;
+}
+
 VigilIncident *
 vigil_op_apply (VigilOp        *self,
                 VigilIncident  *incident,
@@ -1741,6 +1936,9 @@ vigil_op_apply_with_policy (VigilOp           *self,
       break;
     case VIGIL_OP_NOTIFICATION_DECIDE:
       ok = apply_notification_decide (&apply, role, error);
+      break;
+    case VIGIL_OP_DORA_THREAT_ASSESS:
+      ok = apply_dora_threat (&apply, error);
       break;
     default:
       g_assert_not_reached ();

@@ -506,6 +506,26 @@ step_change (JsonArray *changes,
   return 0;
 }
 
+/* The new value of a boolean field among the changes: 1 or 0, -1 when it
+ * did not change. */
+static int
+change_new_bool (JsonArray  *changes,
+                 const char *path)
+{
+  for (guint i = 0; changes != NULL && i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (change, "field", ""), path) == 0)
+        {
+          JsonNode *node = json_object_get_member (change, "new");
+
+          return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_boolean (node);
+        }
+    }
+  return -1;
+}
+
 /* One line of the history: what an operation did, in words. */
 static char *
 describe_entry (VigilIncident *incident,
@@ -601,6 +621,35 @@ describe_entry (VigilIncident *incident,
     case VIGIL_OP_ITEM_REMOVE:
       return g_strdup_printf (_("Removed an entry of “%s” (%s)."), collection_label ?: "",
                               payload_string (payload, "id") ?: "");
+
+    case VIGIL_OP_DORA_CLASSIFY:
+      switch (change_new_bool (entry->changes, "dora.result.major"))
+        {
+        case 1:
+          return g_strdup (_("Classified under DORA: a major incident."));
+        case 0:
+          return g_strdup (_("Classified under DORA: not a major incident."));
+        default:
+          return g_strdup (_("Classified under DORA again, with the same result."));
+        }
+
+    case VIGIL_OP_DORA_REPORT_DRAFT:
+      return g_strdup_printf (_("Drafted the DORA report “%s”."),
+                              payload_string (payload, "report") ?: "");
+
+    case VIGIL_OP_DORA_REPORT_SUBMITTED:
+      /* TRANSLATORS: the report (initial, intermediate, ...), the authority */
+      return g_strdup_printf (_("Recorded the DORA report “%s” as sent to %s."),
+                              payload_string (payload, "report") ?: "",
+                              payload_string (payload, "authority") ?: "");
+
+    case VIGIL_OP_DORA_THREAT_ASSESS:
+      return g_strdup (_("Assessed a cyber threat."));
+
+    case VIGIL_OP_NOTIFICATION_DECIDE:
+      return g_strdup (g_strcmp0 (payload_string (payload, "decision"), "approve") == 0
+                       ? _("Approved a notification to send.")
+                       : _("Rejected a notification to send."));
 
     case VIGIL_N_OP_KINDS:
     default:

@@ -6,6 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "vigil-incident-page.h"
+#include "vigil-dora-classification.h"
+#include "vigil-dora-deadlines.h"
+#include "vigil-dora-threat-view.h"
 #include "vigil-field-editor.h"
 #include "vigil-item-dialog.h"
 #include "vigil-notification-composer.h"
@@ -87,6 +90,11 @@ struct _VigilIncidentPage
   GtkBox            *forms_box;
   GtkLabel          *history_status;
   GtkListBox        *history_list;
+
+  /* DORA sections of the shown step, owned by forms_box */
+  GtkWidget         *dora_deadlines;
+  GtkWidget         *dora_classification;
+  GtkWidget         *dora_threat;
 
   GtkWidget         *step_rows[VIGIL_N_STEPS];
   GtkImage          *step_marks[VIGIL_N_STEPS];
@@ -1040,6 +1048,40 @@ add_editor (VigilIncidentPage    *self,
   g_ptr_array_add (self->editors, editor);
 }
 
+/* DORA: the deadlines on every step; the classification and the threat
+ * assessment in step 5, where the impact is assessed. */
+
+static void
+add_dora_deadlines (VigilIncidentPage *self)
+{
+  self->dora_deadlines = vigil_dora_deadlines_new (self->incident);
+  gtk_box_append (self->forms_box, self->dora_deadlines);
+}
+
+static void
+add_dora_step_sections (VigilIncidentPage *self)
+{
+  if (self->workspace == NULL)
+    return;
+  self->dora_classification = vigil_dora_classification_new (self->workspace, self->incident);
+  gtk_widget_set_margin_top (self->dora_classification, 12);
+  gtk_box_append (self->forms_box, self->dora_classification);
+  self->dora_threat = vigil_dora_threat_view_new (self->workspace, self->incident);
+  gtk_widget_set_margin_top (self->dora_threat, 12);
+  gtk_box_append (self->forms_box, self->dora_threat);
+}
+
+static void
+refresh_dora_sections (VigilIncidentPage *self)
+{
+  if (self->dora_deadlines != NULL)
+    vigil_dora_deadlines_refresh (VIGIL_DORA_DEADLINES (self->dora_deadlines));
+  if (self->dora_classification != NULL)
+    vigil_dora_classification_refresh (VIGIL_DORA_CLASSIFICATION (self->dora_classification));
+  if (self->dora_threat != NULL)
+    vigil_dora_threat_view_refresh (VIGIL_DORA_THREAT_VIEW (self->dora_threat));
+}
+
 static void
 clear_step (VigilIncidentPage *self)
 {
@@ -1047,6 +1089,9 @@ clear_step (VigilIncidentPage *self)
 
   g_ptr_array_set_size (self->editors, 0);
   g_array_set_size (self->collections, 0);
+  self->dora_deadlines = NULL;
+  self->dora_classification = NULL;
+  self->dora_threat = NULL;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->forms_box))) != NULL)
     gtk_box_remove (self->forms_box, child);
 }
@@ -1075,6 +1120,7 @@ vigil_incident_page_build_step (VigilIncidentPage *self)
   gtk_box_append (GTK_BOX (intro), heading);
   gtk_box_append (GTK_BOX (intro), help);
   gtk_box_append (self->forms_box, intro);
+  add_dora_deadlines (self);
 
   if (self->step == VIGIL_STEP_IDENTIFY)
     {
@@ -1142,6 +1188,9 @@ vigil_incident_page_build_step (VigilIncidentPage *self)
           g_array_append_val (self->collections, view);
         }
     }
+
+  if (self->step == 5)
+    add_dora_step_sections (self);
 
   if (!has_form && self->step != 5)
     {
@@ -1695,6 +1744,8 @@ vigil_incident_page_refresh (VigilIncidentPage *self)
 
   for (guint i = 0; i < self->collections->len; i++)
     fill_collection (self, &g_array_index (self->collections, CollectionView, i));
+
+  refresh_dora_sections (self);
 }
 
 static gboolean
@@ -1733,6 +1784,10 @@ describe_kind (VigilOpKind kind)
     case VIGIL_OP_ITEM_ADD: return _("Added an entry");
     case VIGIL_OP_ITEM_UPDATE: return _("Changed an entry");
     case VIGIL_OP_ITEM_REMOVE: return _("Removed an entry");
+    case VIGIL_OP_DORA_CLASSIFY: return _("Classified under DORA");
+    case VIGIL_OP_DORA_REPORT_SUBMITTED: return _("Recorded a report to the authority");
+    case VIGIL_OP_DORA_REPORT_DRAFT: return _("Drafted a report to the authority");
+    case VIGIL_OP_DORA_THREAT_ASSESS: return _("Assessed a cyber threat");
     case VIGIL_OP_NOTIFICATION_DECIDE: return _("Decided on a notification to send");
     default: return "";
     }
@@ -1740,6 +1795,33 @@ describe_kind (VigilOpKind kind)
 
 static char *
 format_change_value (JsonNode *node);
+
+/* The DORA record's changes, as the log names them. */
+static const char *
+describe_dora_field (const char *path)
+{
+  static const struct {
+    const char *path;
+    const char *label;
+  } labels[] = {
+    { "dora.criteria", N_("DORA › Classification answers") },
+    { "dora.result.major", N_("DORA › Major incident") },
+    { "dora.result.triggers", N_("DORA › Criteria met") },
+    { "dora.classified_at", N_("DORA › Time of classification") },
+    { "dora.reports.initial", N_("DORA › Initial notification submitted") },
+    { "dora.reports.intermediate", N_("DORA › Intermediate report submitted") },
+    { "dora.reports.final", N_("DORA › Final report submitted") },
+    { "dora.threat.assessed_at", N_("Cyber threat › Assessed") },
+    { "dora.threat.significant", N_("Cyber threat › Significant") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      if (g_str_equal (labels[i].path, path))
+        return _(labels[i].label);
+    }
+  return NULL;
+}
 
 /* "findings.summary" as "Findings › Summary"; entries keep no id. */
 static char *
@@ -1754,6 +1836,8 @@ describe_field_path (const char *path)
 
   if (form == NULL || parts[1] == NULL)
     {
+      if (describe_dora_field (path) != NULL)
+        return g_strdup (describe_dora_field (path));
       for (guint i = 0; i < G_N_ELEMENTS (identify_fields); i++)
         {
           if (g_str_equal (identify_fields[i].id, path))
@@ -1923,7 +2007,13 @@ on_history_ready_cb (GObject      *object,
 
           if (changes->len > 0)
             g_string_append_c (changes, '\n');
-          g_string_append_printf (changes, "%s: %s → %s", field, old, new);
+          /* The answers are many; the classification form lists them. */
+          if (g_strcmp0 (json_object_get_string_member_with_default (change, "field", ""),
+                         "dora.criteria") == 0)
+            /* Translators: a change in the history whose values are too many to show */
+            g_string_append_printf (changes, _("%s: changed"), field);
+          else
+            g_string_append_printf (changes, "%s: %s → %s", field, old, new);
         }
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), changes->str);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);

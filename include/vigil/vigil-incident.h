@@ -143,7 +143,8 @@ void                vigil_incident_set_forms           (VigilIncident  *self,
 /**
  * vigil_incident_get_dora:
  *
- * The DORA record of the incident, %NULL until it was first classified:
+ * The DORA record of the incident, %NULL until it was first classified or
+ * a cyber threat was assessed:
  * {"criteria": the classification inputs (vigil_dora_criteria_to_json()),
  * "result": the core's result of the latest "dora.classify" ("computed_at",
  * "options", "gate", "t1" to "t6", "n_thresholds", "major", "triggers",
@@ -154,7 +155,9 @@ void                vigil_incident_set_forms           (VigilIncident  *self,
  * "authority", "reference", "fields": the values sent}), "drafts": draft
  * values per report (see vigil-dora-report.h), "client_impact_since": when
  * a draft first said clients' financial interests are affected, and
- * "threat": the cyber threat assessment when one was made}. The history
+ * "threat": the latest significant cyber threat assessment (see
+ * %VIGIL_OP_DORA_THREAT_ASSESS)}. Without a classification "criteria" and
+ * "result" are missing. The history
  * of classifications is the operation log.
  *
  * Returns: (transfer none) (nullable): the record; do not modify it

@@ -99,6 +99,14 @@ gboolean    vigil_role_from_string (const char *str,
  *   notification's item id, "decision": "approve"|"reject", "comment": text,
  *   "sha256": vigil_notification_dup_text_hash() of the text the lead saw};
  *   a lead's decision on a draft for an external audience
+ * @VIGIL_OP_DORA_THREAT_ASSESS: "dora.threat_assess": payload
+ *   {"could_affect": bool, "high_probability": bool, "would_trigger":
+ *   [trigger ids as vigil_dora_triggers_to_strv()], "description": text,
+ *   "status": "active"|"inactive", "potential_impact", "actions",
+ *   "others_notified", "indicators": text or null}; assesses whether a
+ *   cyber threat is significant (CR Art. 10). The core stores the record
+ *   as dora.threat with "assessed_at", "significant" and "reasons" it
+ *   computed; those members are ignored when a client sends them.
  */
 typedef enum {
   VIGIL_OP_INCIDENT_CREATE,
@@ -114,6 +122,7 @@ typedef enum {
   VIGIL_OP_DORA_REPORT_SUBMITTED,
   VIGIL_OP_DORA_REPORT_DRAFT,
   VIGIL_OP_NOTIFICATION_DECIDE,
+  VIGIL_OP_DORA_THREAT_ASSESS,
   VIGIL_N_OP_KINDS
 } VigilOpKind;
 
