@@ -420,7 +420,7 @@ test_entry_point (Fixture       *f,
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   vigil_incident_page_set_workspace (page, f->workspace);
   vigil_incident_page_set_incident (page, f->incident);
-  button = test_gui_find_by_name (GTK_WIDGET (page), "dora-reports");
+  button = test_gui_find_by_name (GTK_WIDGET (page), "dora-report-editor-button");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_visible (button));
 

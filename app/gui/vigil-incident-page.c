@@ -1627,7 +1627,7 @@ add_dora_reports_entry (VigilIncidentPage *self)
   GtkWidget *box = gtk_widget_get_parent (self->report_button);
 
   self->dora_reports_button = gtk_button_new_with_mnemonic (_("_DORA Reports…"));
-  gtk_widget_set_name (self->dora_reports_button, "dora-reports");
+  gtk_widget_set_name (self->dora_reports_button, "dora-report-editor-button");
   gtk_widget_set_tooltip_text (self->dora_reports_button,
                                _("Draft, export and record the reports to the competent "
                                  "authority"));
