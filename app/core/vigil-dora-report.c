@@ -795,7 +795,7 @@ vigil_dora_field_check_value (const VigilDoraFieldInfo  *field,
     case VIGIL_DORA_FIELD_PCT:
       if (!check_pct (text))
         return value_error (error, field,
-                            _("must be a percentage with one decimal and no % sign, like 12.5"));
+                            _("must be a percentage with one decimal and without the percent sign, like 12.5"));
       return TRUE;
     case VIGIL_DORA_FIELD_MON:
       if (!is_number (value) || !isfinite (json_node_get_double (value)) ||

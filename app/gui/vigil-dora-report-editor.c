@@ -1009,8 +1009,8 @@ refresh_versions (FormPage *page)
       n++;
       at = vigil_time_from_iso (json_object_get_string_member_with_default (item, "at", ""));
       when = at ? format_utc (at) : g_strdup ("");
-      title = g_strdup_printf (_("Version %" G_GINT64_FORMAT),
-                               json_object_get_int_member_with_default (item, "version", n));
+      title = g_strdup_printf (_("Version %u"),
+                               (guint) json_object_get_int_member_with_default (item, "version", n));
       if (reference != NULL)
         /* Translators: time, authority, the authority's reference */
         subtitle = g_strdup_printf (_("%s to %s, reference %s"), when,
