@@ -425,6 +425,208 @@ add_trend (VigilDashboard *self)
   gtk_box_append (self->charts, area);
 }
 
+/* At most this many incidents are named in a tile's tooltip. */
+#define TOOLTIP_MAX_LINES 15
+
+static char *
+format_time (GDateTime *when)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (when);
+
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+/* "INC-0042 Payments down: Initial report due 2025-03-03 15:00, missed" */
+static char *
+describe_report (const VigilFiguresReport *report)
+{
+  g_autofree char *due = format_time (report->due);
+
+  /* Translators: reference, title, report, its limit and its state ("missed") */
+  return g_strdup_printf (_("%s %s: %s due %s, %s"),
+                          vigil_incident_get_reference (report->incident),
+                          vigil_incident_get_title (report->incident),
+                          vigil_figures_report_kind_get_label (report->kind), due,
+                          vigil_deadline_state_get_label (report->state));
+}
+
+static void
+append_line (GString    *text,
+             guint      *n_lines,
+             const char *line)
+{
+  if (*n_lines < TOOLTIP_MAX_LINES)
+    g_string_append_printf (text, "\n%s", line);
+  (*n_lines)++;
+}
+
+static void
+append_more (GString *text,
+             guint    n_lines)
+{
+  guint more = n_lines - TOOLTIP_MAX_LINES;
+
+  if (n_lines <= TOOLTIP_MAX_LINES)
+    return;
+  g_string_append_c (text, '\n');
+  /* Translators: after a list of incidents cut short */
+  g_string_append_printf (text, ngettext ("and %u more", "and %u more", more), more);
+}
+
+/* A figure tile: a large number, what it counts, and a line below it. */
+static GtkWidget *
+new_tile (const char *name,
+          guint       number,
+          gboolean    alarm,
+          const char *caption,
+          const char *detail,
+          const char *tooltip)
+{
+  GtkWidget *tile = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *value, *label;
+  g_autofree char *text = g_strdup_printf ("%u", number);
+  g_autofree char *accessible = g_strdup_printf ("%u %s. %s", number, caption, detail);
+
+  gtk_widget_add_css_class (tile, "card");
+  gtk_widget_set_hexpand (tile, TRUE);
+  gtk_widget_set_tooltip_text (tile, tooltip);
+
+  value = gtk_label_new (text);
+  gtk_widget_set_name (value, name);
+  gtk_label_set_xalign (GTK_LABEL (value), 0);
+  gtk_widget_set_margin_top (value, 12);
+  gtk_widget_set_margin_start (value, 12);
+  gtk_widget_set_margin_end (value, 12);
+  gtk_widget_add_css_class (value, "title-1");
+  gtk_widget_add_css_class (value, "numeric");
+  /* Red only when something is owed: the number says it, the colour repeats it. */
+  if (alarm)
+    gtk_widget_add_css_class (value, "error");
+  gtk_box_append (GTK_BOX (tile), value);
+
+  label = gtk_label_new (caption);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_box_append (GTK_BOX (tile), label);
+
+  label = gtk_label_new (detail);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_set_margin_bottom (label, 12);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (GTK_BOX (tile), label);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (tile),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
+                                  -1);
+  return tile;
+}
+
+/* The DORA majors and the overdue reports, as two tiles side by side whose
+ * tooltips name the incidents. */
+static void
+add_dora_tiles (VigilDashboard *self)
+{
+  VigilFigures *figures = self->figures;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  g_autoptr(GString) majors = g_string_new (NULL);
+  g_autoptr(GString) overdue = g_string_new (NULL);
+  g_autofree char *majors_caption = NULL;
+  g_autofree char *majors_detail = NULL;
+  g_autofree char *overdue_caption = NULL;
+  g_autofree char *overdue_detail = NULL;
+  guint n_lines = 0;
+
+  gtk_box_set_homogeneous (GTK_BOX (box), TRUE);
+
+  majors_caption = g_strdup (ngettext ("DORA major incident open", "DORA major incidents open",
+                                       figures->majors->len));
+  majors_detail = g_strdup_printf (ngettext ("%u with a report deadline running",
+                                             "%u with a report deadline running",
+                                             figures->n_majors_running),
+                                   figures->n_majors_running);
+  if (figures->majors->len == 0)
+    g_string_append (majors, _("No open incident is classified major under DORA."));
+  else
+    g_string_append (majors, _("Open incidents classified major:"));
+  for (guint i = 0; i < figures->majors->len; i++)
+    {
+      VigilIncident *incident = g_ptr_array_index (figures->majors, i);
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      g_string_append_printf (line, "%s %s", vigil_incident_get_reference (incident),
+                              vigil_incident_get_title (incident));
+      /* The deadline running, if any: the first report not yet submitted. */
+      for (guint j = 0; j < figures->reports->len; j++)
+        {
+          const VigilFiguresReport *report = &g_array_index (figures->reports,
+                                                             VigilFiguresReport, j);
+          g_autofree char *due = NULL;
+
+          if (report->incident != incident || report->submitted_at != NULL)
+            continue;
+          due = format_time (report->due);
+          /* Translators: "Initial report due 2025-03-03 15:00, pending" */
+          g_string_append_printf (line, _(" (%s due %s, %s)"),
+                                  vigil_figures_report_kind_get_label (report->kind), due,
+                                  vigil_deadline_state_get_label (report->state));
+          break;
+        }
+      append_line (majors, &n_lines, line->str);
+    }
+  append_more (majors, n_lines);
+
+  overdue_caption = g_strdup (ngettext ("DORA report overdue", "DORA reports overdue",
+                                        figures->n_overdue));
+  overdue_detail = g_strdup_printf (ngettext ("%u report submitted late",
+                                              "%u reports submitted late", figures->n_late),
+                                    figures->n_late);
+  if (figures->n_overdue == 0 && figures->n_late == 0)
+    g_string_append (overdue, _("No DORA report is overdue or was submitted late."));
+  n_lines = 0;
+  if (figures->n_overdue > 0)
+    g_string_append (overdue, _("Not submitted, limit passed:"));
+  for (guint j = 0; j < figures->reports->len; j++)
+    {
+      const VigilFiguresReport *report = &g_array_index (figures->reports, VigilFiguresReport, j);
+      g_autofree char *line = NULL;
+
+      if (!vigil_figures_report_is_overdue (report))
+        continue;
+      line = describe_report (report);
+      append_line (overdue, &n_lines, line);
+    }
+  append_more (overdue, n_lines);
+  n_lines = 0;
+  if (figures->n_late > 0)
+    g_string_append_printf (overdue, "%s%s", overdue->len > 0 ? "\n\n" : "",
+                            _("Submitted late:"));
+  for (guint j = 0; j < figures->reports->len; j++)
+    {
+      const VigilFiguresReport *report = &g_array_index (figures->reports, VigilFiguresReport, j);
+      g_autofree char *line = NULL;
+
+      if (!vigil_figures_report_is_late (report))
+        continue;
+      line = describe_report (report);
+      append_line (overdue, &n_lines, line);
+    }
+  append_more (overdue, n_lines);
+
+  gtk_box_append (GTK_BOX (box), new_tile ("dora-majors", figures->majors->len, FALSE,
+                                           majors_caption, majors_detail, majors->str));
+  gtk_box_append (GTK_BOX (box), new_tile ("overdue-reports", figures->n_overdue,
+                                           figures->n_overdue > 0, overdue_caption,
+                                           overdue_detail, overdue->str));
+  gtk_box_append (self->charts, box);
+}
+
 static void
 vigil_dashboard_rebuild (VigilDashboard *self)
 {
@@ -455,6 +657,8 @@ vigil_dashboard_rebuild (VigilDashboard *self)
                                         self->figures->n_incidents),
                               self->figures->n_incidents, when);
   gtk_label_set_text (self->computed_label, computed);
+
+  add_dora_tiles (self);
 
   steps = bars_new ();
   for (guint step = 1; step < VIGIL_N_STEPS; step++)
