@@ -95,6 +95,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void watch_next_deadline (VigilTimeline *self);
+static void ensure_selection    (VigilTimeline *self);
 
 static void
 row_free (gpointer data)
@@ -254,6 +255,8 @@ on_loaded_cb (GObject      *source,
   if (first)
     fit_span (self);
   self->loaded = TRUE;
+  if (gtk_widget_has_focus (GTK_WIDGET (self)))
+    ensure_selection (self);
   watch_next_deadline (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -377,6 +380,17 @@ clamp_scroll (VigilTimeline *self)
   double view = gtk_widget_get_height (GTK_WIDGET (self)) - HEADER_HEIGHT - FOOTER_HEIGHT;
 
   self->scroll_y = CLAMP (self->scroll_y, 0, MAX (0, content - view));
+}
+
+/* With the keyboard in the view, one row is always chosen: the first one
+ * in view, until Up, Down or a click chooses another. */
+static void
+ensure_selection (VigilTimeline *self)
+{
+  if (self->rows == NULL || self->rows->len == 0 || self->selected >= 0)
+    return;
+  self->selected = MIN ((int) (self->scroll_y / ROW_HEIGHT + 0.5), (int) self->rows->len - 1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* Drawing
@@ -701,6 +715,12 @@ draw_rows (const Canvas *canvas,
           gdk_cairo_set_source_rgba (cr, &accent);
           cairo_rectangle (cr, 0, y, width, ROW_HEIGHT);
           cairo_fill (cr);
+          /* The keyboard's place: a ring as around a focused button. */
+          accent.alpha = 1.0;
+          gdk_cairo_set_source_rgba (cr, &accent);
+          cairo_set_line_width (cr, 2);
+          cairo_rectangle (cr, 1, y + 1, width - 2, ROW_HEIGHT - 2);
+          cairo_stroke (cr);
         }
       draw_text (cr, canvas, row->label, 8, mid, left - 16, &canvas->fg);
 
@@ -1395,6 +1415,22 @@ vigil_timeline_activate_at (VigilTimeline *self,
                               ((Row *) g_ptr_array_index (self->rows, index))->id);
 }
 
+/* A click gives the view the keyboard, on the row clicked. */
+static void
+on_pressed_cb (GtkGestureClick *gesture,
+               int              n_press,
+               double           x,
+               double           y,
+               VigilTimeline   *self)
+{
+  int index = row_at (self, y);
+
+  if (index >= 0)
+    self->selected = index;
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 on_released_cb (GtkGestureClick *gesture,
                 int              n_press,
@@ -1545,6 +1581,16 @@ vigil_timeline_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (vigil_timeline_parent_class)->map (widget);
   if (self->stale && self->refresh_id == 0)
     vigil_timeline_load (self);
+  /* Shown means in use: Up, Down, Enter and the zoom keys work at once,
+   * without a click into the chart first. */
+  gtk_widget_grab_focus (widget);
+}
+
+static void
+on_focus_enter_cb (VigilTimeline *self)
+{
+  ensure_selection (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* GObject */
@@ -1695,7 +1741,7 @@ vigil_timeline_class_init (VigilTimelineClass *klass)
 static void
 vigil_timeline_init (VigilTimeline *self)
 {
-  GtkEventController *scroll, *motion;
+  GtkEventController *scroll, *motion, *focus;
   GtkGesture *drag, *click;
   GtkWidget *button, *linked;
   g_autoptr(GMenu) menu = NULL;
@@ -1760,7 +1806,13 @@ vigil_timeline_init (VigilTimeline *self)
   /* A click (not a drag: the click gesture gives up once the pointer moves)
    * opens the incident of the row. */
   click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed_cb), self);
   g_signal_connect (click, "released", G_CALLBACK (on_released_cb), self);
+
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_swapped (focus, "enter", G_CALLBACK (on_focus_enter_cb), self);
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (gtk_widget_queue_draw), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }
 
@@ -1884,4 +1936,12 @@ vigil_timeline_get_last_draw_time (VigilTimeline *self)
 {
   g_return_val_if_fail (VIGIL_IS_TIMELINE (self), 0);
   return self->last_draw_us;
+}
+
+/* The row chosen by the keyboard or a click, or -1. */
+int
+vigil_timeline_get_selected (VigilTimeline *self)
+{
+  g_return_val_if_fail (VIGIL_IS_TIMELINE (self), -1);
+  return self->selected;
 }
