@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "vigil-dashboard.h"
+#include "vigil-refresh.h"
 
 /* How long the incidents must stay still before the figures are computed
  * again: a sync may change many incidents in a row. */
@@ -36,8 +37,7 @@ struct _VigilDashboard
   GListModel     *incidents;
   GCancellable   *cancellable;
   VigilFigures   *figures;
-  guint           refresh_id;
-  gboolean        stale;
+  VigilRefresh    refresh;
   gboolean        computing;
 };
 
@@ -723,7 +723,7 @@ on_computed_cb (GObject      *source,
                                                                                       "empty")),
                                        message);
       g_clear_pointer (&self->figures, vigil_figures_free);
-      self->stale = TRUE;
+      vigil_refresh_failed (&self->refresh);
       vigil_dashboard_rebuild (self);
       return;
     }
@@ -744,14 +744,13 @@ vigil_dashboard_compute (VigilDashboard *self)
 {
   g_autoptr(GDateTime) now = NULL;
 
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  vigil_refresh_started (&self->refresh);
   if (self->workspace == NULL)
     return;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  self->stale = FALSE;
 
   if (self->figures == NULL)
     gtk_stack_set_visible_child_name (self->stack, "computing");
@@ -761,24 +760,16 @@ vigil_dashboard_compute (VigilDashboard *self)
                                self->cancellable, on_computed_cb, g_object_ref (self));
 }
 
-static gboolean
-refresh_cb (gpointer user_data)
+static void
+refresh_cb (GtkWidget *widget)
 {
-  VigilDashboard *self = user_data;
-
-  self->refresh_id = 0;
-  vigil_dashboard_compute (self);
-  return G_SOURCE_REMOVE;
+  vigil_dashboard_compute (VIGIL_DASHBOARD (widget));
 }
 
 static void
 on_items_changed_cb (VigilDashboard *self)
 {
-  self->stale = TRUE;
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    return;
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
-  self->refresh_id = g_timeout_add (REFRESH_DELAY_MS, refresh_cb, self);
+  vigil_refresh_changed (&self->refresh);
 }
 
 static void
@@ -787,8 +778,7 @@ vigil_dashboard_map (GtkWidget *widget)
   VigilDashboard *self = VIGIL_DASHBOARD (widget);
 
   GTK_WIDGET_CLASS (vigil_dashboard_parent_class)->map (widget);
-  if (self->stale && self->refresh_id == 0)
-    vigil_dashboard_compute (self);
+  vigil_refresh_mapped (&self->refresh);
 }
 
 /* Export */
@@ -1157,7 +1147,7 @@ static void
 vigil_dashboard_init (VigilDashboard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->stale = TRUE;
+  vigil_refresh_init (&self->refresh, GTK_WIDGET (self), REFRESH_DELAY_MS, refresh_cb);
 }
 
 void
@@ -1171,14 +1161,13 @@ vigil_dashboard_set_workspace (VigilDashboard *self,
     return;
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  vigil_refresh_reset (&self->refresh);
   if (self->incidents != NULL)
     g_signal_handlers_disconnect_by_data (self->incidents, self);
   g_clear_object (&self->incidents);
   g_clear_pointer (&self->figures, vigil_figures_free);
   set_computing (self, FALSE);
   g_set_object (&self->workspace, workspace);
-  self->stale = TRUE;
 
   if (workspace != NULL)
     {

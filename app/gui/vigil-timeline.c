@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "vigil-timeline.h"
+#include "vigil-refresh.h"
 
 #define ROW_HEIGHT 28
 #define HEADER_HEIGHT 24
@@ -57,9 +58,8 @@ struct _VigilTimeline
   VigilWorkspace *workspace;
   GListModel     *incidents;
   GCancellable   *cancellable;
-  guint           refresh_id;
+  VigilRefresh    refresh;
   guint           deadline_id;  /* fires when the next pending limit passes */
-  gboolean        stale;
   gboolean        loading;
   gboolean        loaded;
 
@@ -243,7 +243,7 @@ on_loaded_cb (GObject      *source,
     {
       g_message (_("The timeline could not be read: %s. Open the view again to retry."),
                  error->message);
-      self->stale = TRUE;
+      vigil_refresh_failed (&self->refresh);
       return;
     }
 
@@ -267,14 +267,13 @@ vigil_timeline_load (VigilTimeline *self)
 {
   g_autoptr(GTask) task = NULL;
 
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  vigil_refresh_started (&self->refresh);
   if (self->workspace == NULL)
     return;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  self->stale = FALSE;
   set_loading (self, TRUE);
 
   task = g_task_new (NULL, self->cancellable, on_loaded_cb, g_object_ref (self));
@@ -284,24 +283,16 @@ vigil_timeline_load (VigilTimeline *self)
   g_task_run_in_thread (task, load_thread);
 }
 
-static gboolean
-refresh_cb (gpointer user_data)
+static void
+refresh_cb (GtkWidget *widget)
 {
-  VigilTimeline *self = user_data;
-
-  self->refresh_id = 0;
-  vigil_timeline_load (self);
-  return G_SOURCE_REMOVE;
+  vigil_timeline_load (VIGIL_TIMELINE (widget));
 }
 
 static void
 on_items_changed_cb (VigilTimeline *self)
 {
-  self->stale = TRUE;
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    return;
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
-  self->refresh_id = g_timeout_add (REFRESH_DELAY_MS, refresh_cb, self);
+  vigil_refresh_changed (&self->refresh);
 }
 
 /* A pending report turns missed when its limit passes: the core judges it
@@ -1453,9 +1444,6 @@ format_local (gint64 when)
 static char *
 describe_due (const Due *due)
 {
-  static const char * const kinds[] = {
-    N_("Initial report"), N_("Intermediate report"), N_("Final report"),
-  };
   g_autofree char *limit = format_local (due->at);
   g_autofree char *submitted = due->submitted != 0 ? format_local (due->submitted) : NULL;
   g_autofree char *state = NULL;
@@ -1477,7 +1465,7 @@ describe_due (const Due *due)
       break;
     }
   /* Translators: "Initial report due 2025-03-03 15:00: on time (…)" */
-  return g_strdup_printf (_("%s due %s: %s"), _(kinds[MIN (due->kind, 2)]), limit, state);
+  return g_strdup_printf (_("%s due %s: %s"), vigil_figures_report_kind_get_label (due->kind), limit, state);
 }
 
 char *
@@ -1579,8 +1567,7 @@ vigil_timeline_map (GtkWidget *widget)
   VigilTimeline *self = VIGIL_TIMELINE (widget);
 
   GTK_WIDGET_CLASS (vigil_timeline_parent_class)->map (widget);
-  if (self->stale && self->refresh_id == 0)
-    vigil_timeline_load (self);
+  vigil_refresh_mapped (&self->refresh);
   /* Shown means in use: Up, Down, Enter and the zoom keys work at once,
    * without a click into the chart first. */
   gtk_widget_grab_focus (widget);
@@ -1746,7 +1733,7 @@ vigil_timeline_init (VigilTimeline *self)
   GtkWidget *button, *linked;
   g_autoptr(GMenu) menu = NULL;
 
-  self->stale = TRUE;
+  vigil_refresh_init (&self->refresh, GTK_WIDGET (self), REFRESH_DELAY_MS, refresh_cb);
   self->selected = -1;
   self->pointer_x = -1;
   self->span = 3600.0 * 24 * 30;
@@ -1833,7 +1820,7 @@ vigil_timeline_set_workspace (VigilTimeline  *self,
     return;
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  vigil_refresh_reset (&self->refresh);
   g_clear_handle_id (&self->deadline_id, g_source_remove);
   if (self->incidents != NULL)
     g_signal_handlers_disconnect_by_data (self->incidents, self);
@@ -1842,7 +1829,6 @@ vigil_timeline_set_workspace (VigilTimeline  *self,
   self->selected = -1;
   set_loading (self, FALSE);
   g_set_object (&self->workspace, workspace);
-  self->stale = TRUE;
   self->loaded = FALSE;
 
   if (workspace != NULL)
