@@ -200,6 +200,14 @@ apply_at (Fixture       *f,
   return result;
 }
 
+static void
+on_open_incident_cb (VigilWindow    *window,
+                     VigilIncident  *incident,
+                     VigilIncident **out)
+{
+  g_set_object (out, incident);
+}
+
 /* A major incident, aware @hours_ago and classified an hour later. */
 static VigilIncident *
 add_major (Fixture    *f,
@@ -232,7 +240,8 @@ test_dora (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilIncident) overdue = NULL;
   g_autoptr(VigilIncident) pending = NULL;
-  GtkWidget *majors, *reports, *tile;
+  g_autoptr(VigilIncident) opened = NULL;
+  GtkWidget *majors, *reports, *tile, *popover, *list, *row;
   const char *tooltip;
 
   g_assert_true (vigil_sample_fill_store (f->store, N_SAMPLE, 7, &error));
@@ -259,18 +268,43 @@ test_dora (Fixture       *f,
   g_assert_true (gtk_widget_has_css_class (reports, "error"));
   g_assert_false (gtk_widget_has_css_class (majors, "error"));
 
-  tile = gtk_widget_get_parent (majors);
+  tile = gtk_widget_get_ancestor (majors, GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (tile);
   tooltip = gtk_widget_get_tooltip_text (tile);
   g_assert_nonnull (strstr (tooltip, vigil_incident_get_reference (overdue)));
   g_assert_nonnull (strstr (tooltip, vigil_incident_get_reference (pending)));
   g_assert_nonnull (strstr (tooltip, "Initial report due"));
   g_assert_nonnull (strstr (tooltip, "pending"));
-  tile = gtk_widget_get_parent (reports);
+  tile = gtk_widget_get_ancestor (reports, GTK_TYPE_MENU_BUTTON);
   tooltip = gtk_widget_get_tooltip_text (tile);
   g_assert_nonnull (strstr (tooltip, "Payments down"));
   g_assert_nonnull (strstr (tooltip, "missed"));
   g_assert_null (strstr (tooltip, "Card fraud"));
   test_gui_shoot (GTK_WINDOW (f->window), "dashboard-dora");
+
+  /* A click lists the incidents; choosing one opens it. */
+  g_signal_connect (f->window, "open-incident", G_CALLBACK (on_open_incident_cb), &opened);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (tile));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (tile)));
+  WAIT_UNTIL (gtk_widget_get_mapped (popover), "the list of overdue reports");
+  list = test_gui_find_by_type (popover, GTK_TYPE_LIST_BOX);
+  g_assert_nonnull (list);
+  row = test_gui_find_by_type (list, GTK_TYPE_LIST_BOX_ROW);
+  g_assert_nonnull (row);
+  g_assert_nonnull (test_gui_find_label_containing (row, "Payments down"));
+  if (g_getenv ("VIGIL_SHOT_DIR") != NULL)
+    {
+      /* The popover is a surface of its own: the screen shows it. */
+      g_autofree char *command = g_strdup_printf ("import -window root %s/dashboard-dora-list.png",
+                                                  g_getenv ("VIGIL_SHOT_DIR"));
+
+      test_gui_wait_painted (popover);
+      g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+    }
+  g_signal_emit_by_name (list, "row-activated", row);
+  g_assert_nonnull (opened);
+  g_assert_cmpstr (vigil_incident_get_id (opened), ==, vigil_incident_get_id (overdue));
+  g_assert_false (gtk_widget_get_visible (popover));
 }
 
 /* Where @needle first occurs in the bytes from @p to @end, or NULL. */

@@ -425,8 +425,10 @@ add_trend (VigilDashboard *self)
   gtk_box_append (self->charts, area);
 }
 
-/* At most this many incidents are named in a tile's tooltip. */
+/* At most this many incidents are named in a tile's tooltip, and listed in
+ * its popover. */
 #define TOOLTIP_MAX_LINES 15
+#define POPOVER_MAX_ROWS 200
 
 static char *
 format_time (GDateTime *when)
@@ -450,115 +452,271 @@ describe_report (const VigilFiguresReport *report)
                           vigil_deadline_state_get_label (report->state));
 }
 
+/* The incidents behind a tile's number: a heading, then one line each. */
+typedef struct {
+  char      *heading;
+  GPtrArray *ids;
+  GPtrArray *lines;
+} TileList;
+
 static void
-append_line (GString    *text,
-             guint      *n_lines,
-             const char *line)
+tile_list_free (gpointer data)
 {
-  if (*n_lines < TOOLTIP_MAX_LINES)
-    g_string_append_printf (text, "\n%s", line);
-  (*n_lines)++;
+  TileList *list = data;
+
+  g_free (list->heading);
+  g_ptr_array_unref (list->ids);
+  g_ptr_array_unref (list->lines);
+  g_free (list);
+}
+
+static TileList *
+tile_list_new (const char *heading)
+{
+  TileList *list = g_new0 (TileList, 1);
+
+  list->heading = g_strdup (heading);
+  list->ids = g_ptr_array_new_with_free_func (g_free);
+  list->lines = g_ptr_array_new_with_free_func (g_free);
+  return list;
 }
 
 static void
-append_more (GString *text,
-             guint    n_lines)
+tile_list_add (TileList      *list,
+               VigilIncident *incident,
+               char          *line)
 {
-  guint more = n_lines - TOOLTIP_MAX_LINES;
-
-  if (n_lines <= TOOLTIP_MAX_LINES)
-    return;
-  g_string_append_c (text, '\n');
-  /* Translators: after a list of incidents cut short */
-  g_string_append_printf (text, ngettext ("and %u more", "and %u more", more), more);
+  g_ptr_array_add (list->ids, g_strdup (vigil_incident_get_id (incident)));
+  g_ptr_array_add (list->lines, line);
 }
 
-/* A figure tile: a large number, what it counts, and a line below it. */
+static void
+append_lists (GString   *text,
+              TileList **lists,
+              guint      n_lists)
+{
+  for (guint k = 0; k < n_lists; k++)
+    {
+      TileList *list = lists[k];
+      guint shown = MIN (list->lines->len, TOOLTIP_MAX_LINES);
+
+      if (list->lines->len == 0)
+        continue;
+      if (text->len > 0)
+        g_string_append (text, "\n\n");
+      g_string_append (text, list->heading);
+      for (guint i = 0; i < shown; i++)
+        g_string_append_printf (text, "\n%s", (char *) g_ptr_array_index (list->lines, i));
+      if (list->lines->len > shown)
+        {
+          guint more = list->lines->len - shown;
+
+          g_string_append_c (text, '\n');
+          /* Translators: after a list of incidents cut short */
+          g_string_append_printf (text, ngettext ("and %u more", "and %u more", more), more);
+        }
+    }
+}
+
+static void
+on_incident_row_activated_cb (GtkListBox    *box,
+                              GtkListBoxRow *row,
+                              gpointer       user_data)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "incident-id");
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (box), GTK_TYPE_POPOVER);
+  GtkWidget *tile = popover != NULL ? gtk_widget_get_parent (popover) : NULL;
+
+  if (popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+  gtk_widget_activate_action (tile != NULL ? tile : GTK_WIDGET (box), "win.open-incident",
+                              "s", id);
+}
+
+/* A popover that lists the incidents; choosing one opens it. */
 static GtkWidget *
-new_tile (const char *name,
-          guint       number,
-          gboolean    alarm,
-          const char *caption,
-          const char *detail,
-          const char *tooltip)
+new_tile_popover (TileList **lists,
+                  guint      n_lists)
 {
-  GtkWidget *tile = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 420);
+  gtk_scrolled_window_set_max_content_width (GTK_SCROLLED_WINDOW (scrolled), 640);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+
+  for (guint k = 0; k < n_lists; k++)
+    {
+      TileList *list = lists[k];
+      GtkWidget *heading, *listbox;
+      guint shown = MIN (list->lines->len, POPOVER_MAX_ROWS);
+
+      if (list->lines->len == 0)
+        continue;
+      heading = gtk_label_new (list->heading);
+      gtk_label_set_xalign (GTK_LABEL (heading), 0);
+      gtk_widget_add_css_class (heading, "heading");
+      gtk_widget_set_margin_start (heading, 6);
+      gtk_box_append (GTK_BOX (box), heading);
+
+      listbox = gtk_list_box_new ();
+      gtk_list_box_set_selection_mode (GTK_LIST_BOX (listbox), GTK_SELECTION_NONE);
+      gtk_list_box_set_activate_on_single_click (GTK_LIST_BOX (listbox), TRUE);
+      gtk_widget_add_css_class (listbox, "boxed-list");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (listbox),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, list->heading, -1);
+      for (guint i = 0; i < shown; i++)
+        {
+          GtkWidget *row = gtk_list_box_row_new ();
+          GtkWidget *label = gtk_label_new (g_ptr_array_index (list->lines, i));
+
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_widget_set_margin_top (label, 8);
+          gtk_widget_set_margin_bottom (label, 8);
+          gtk_widget_set_margin_start (label, 10);
+          gtk_widget_set_margin_end (label, 10);
+          gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+          gtk_widget_set_tooltip_text (row, _("Open the incident"));
+          g_object_set_data_full (G_OBJECT (row), "incident-id",
+                                  g_strdup (g_ptr_array_index (list->ids, i)), g_free);
+          gtk_list_box_append (GTK_LIST_BOX (listbox), row);
+        }
+      g_signal_connect (listbox, "row-activated", G_CALLBACK (on_incident_row_activated_cb),
+                        NULL);
+      gtk_box_append (GTK_BOX (box), listbox);
+      if (list->lines->len > shown)
+        {
+          guint more = list->lines->len - shown;
+          g_autofree char *text = g_strdup_printf (ngettext ("and %u more (see the CSV export)",
+                                                             "and %u more (see the CSV export)",
+                                                             more), more);
+          GtkWidget *label = gtk_label_new (text);
+
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_widget_add_css_class (label, "dim-label");
+          gtk_box_append (GTK_BOX (box), label);
+        }
+    }
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+  gtk_popover_set_child (GTK_POPOVER (popover), scrolled);
+  return popover;
+}
+
+/* A figure tile: a large number, what it counts and a line below it; a
+ * click lists the incidents behind it, the tooltip names the first ones. */
+static GtkWidget *
+new_tile (const char  *name,
+          guint        number,
+          gboolean     alarm,
+          const char  *caption,
+          const char  *detail,
+          const char  *empty,
+          TileList   **lists,
+          guint        n_lists)
+{
+  GtkWidget *tile = gtk_menu_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *value, *label;
   g_autofree char *text = g_strdup_printf ("%u", number);
   g_autofree char *accessible = g_strdup_printf ("%u %s. %s", number, caption, detail);
+  g_autofree char *tile_name = g_strconcat (name, "-tile", NULL);
+  g_autoptr(GString) tooltip = g_string_new (NULL);
+  GtkWidget *popover;
+  gboolean any = FALSE;
 
+  for (guint k = 0; k < n_lists; k++)
+    any |= lists[k]->lines->len > 0;
+  append_lists (tooltip, lists, n_lists);
+  if (!any)
+    g_string_append (tooltip, empty);
+
+  gtk_widget_set_name (tile, tile_name);
   gtk_widget_add_css_class (tile, "card");
   gtk_widget_set_hexpand (tile, TRUE);
-  gtk_widget_set_tooltip_text (tile, tooltip);
+  gtk_widget_set_tooltip_text (tile, tooltip->str);
+  gtk_menu_button_set_has_frame (GTK_MENU_BUTTON (tile), FALSE);
+  if (any)
+    popover = new_tile_popover (lists, n_lists);
+  else
+    {
+      /* Nothing to list: the popover says so, the tile stays a button. */
+      label = gtk_label_new (empty);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+      popover = gtk_popover_new ();
+      gtk_popover_set_child (GTK_POPOVER (popover), label);
+    }
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (tile), popover);
 
   value = gtk_label_new (text);
   gtk_widget_set_name (value, name);
   gtk_label_set_xalign (GTK_LABEL (value), 0);
-  gtk_widget_set_margin_top (value, 12);
-  gtk_widget_set_margin_start (value, 12);
-  gtk_widget_set_margin_end (value, 12);
+  gtk_widget_set_margin_top (value, 6);
   gtk_widget_add_css_class (value, "title-1");
   gtk_widget_add_css_class (value, "numeric");
   /* Red only when something is owed: the number says it, the colour repeats it. */
   if (alarm)
     gtk_widget_add_css_class (value, "error");
-  gtk_box_append (GTK_BOX (tile), value);
+  gtk_box_append (GTK_BOX (box), value);
 
   label = gtk_label_new (caption);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_end (label, 12);
   gtk_widget_add_css_class (label, "heading");
-  gtk_box_append (GTK_BOX (tile), label);
+  gtk_box_append (GTK_BOX (box), label);
 
   label = gtk_label_new (detail);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_end (label, 12);
-  gtk_widget_set_margin_bottom (label, 12);
+  gtk_widget_set_margin_bottom (label, 6);
   gtk_widget_add_css_class (label, "dim-label");
-  gtk_box_append (GTK_BOX (tile), label);
+  /* Not the bold of a button's label. */
+  gtk_widget_add_css_class (label, "body");
+  gtk_box_append (GTK_BOX (box), label);
 
+  gtk_menu_button_set_child (GTK_MENU_BUTTON (tile), box);
+  /* The text at the left, as in the rest of the dashboard: the menu
+   * button centres its content in boxes of its own. */
+  for (GtkWidget *w = box; w != NULL && w != tile; w = gtk_widget_get_parent (w))
+    {
+      gtk_widget_set_hexpand (w, TRUE);
+      gtk_widget_set_halign (w, GTK_ALIGN_FILL);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (tile),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip->str,
                                   -1);
   return tile;
 }
 
-/* The DORA majors and the overdue reports, as two tiles side by side whose
- * tooltips name the incidents. */
+/* The DORA majors and the overdue reports, as two tiles side by side. */
 static void
 add_dora_tiles (VigilDashboard *self)
 {
   VigilFigures *figures = self->figures;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  g_autoptr(GString) majors = g_string_new (NULL);
-  g_autoptr(GString) overdue = g_string_new (NULL);
+  TileList *majors = tile_list_new (_("Open incidents classified major:"));
+  TileList *overdue = tile_list_new (_("Not submitted, limit passed:"));
+  TileList *late = tile_list_new (_("Submitted late:"));
+  TileList *reports[2] = { overdue, late };
   g_autofree char *majors_caption = NULL;
   g_autofree char *majors_detail = NULL;
   g_autofree char *overdue_caption = NULL;
   g_autofree char *overdue_detail = NULL;
-  guint n_lines = 0;
 
   gtk_box_set_homogeneous (GTK_BOX (box), TRUE);
 
-  majors_caption = g_strdup (ngettext ("DORA major incident open", "DORA major incidents open",
-                                       figures->majors->len));
-  majors_detail = g_strdup_printf (ngettext ("%u with a report deadline running",
-                                             "%u with a report deadline running",
-                                             figures->n_majors_running),
-                                   figures->n_majors_running);
-  if (figures->majors->len == 0)
-    g_string_append (majors, _("No open incident is classified major under DORA."));
-  else
-    g_string_append (majors, _("Open incidents classified major:"));
   for (guint i = 0; i < figures->majors->len; i++)
     {
       VigilIncident *incident = g_ptr_array_index (figures->majors, i);
-      g_autoptr(GString) line = g_string_new (NULL);
+      GString *line = g_string_new (NULL);
 
       g_string_append_printf (line, "%s %s", vigil_incident_get_reference (incident),
                               vigil_incident_get_title (incident));
@@ -578,53 +736,44 @@ add_dora_tiles (VigilDashboard *self)
                                   vigil_deadline_state_get_label (report->state));
           break;
         }
-      append_line (majors, &n_lines, line->str);
+      tile_list_add (majors, incident, g_string_free (line, FALSE));
     }
-  append_more (majors, n_lines);
+  for (guint j = 0; j < figures->reports->len; j++)
+    {
+      const VigilFiguresReport *report = &g_array_index (figures->reports, VigilFiguresReport, j);
 
+      if (vigil_figures_report_is_overdue (report))
+        tile_list_add (overdue, report->incident, describe_report (report));
+      else if (vigil_figures_report_is_late (report))
+        tile_list_add (late, report->incident, describe_report (report));
+    }
+
+  majors_caption = g_strdup (ngettext ("DORA major incident open", "DORA major incidents open",
+                                       figures->majors->len));
+  majors_detail = g_strdup_printf (ngettext ("%u with a report deadline running",
+                                             "%u with a report deadline running",
+                                             figures->n_majors_running),
+                                   figures->n_majors_running);
   overdue_caption = g_strdup (ngettext ("DORA report overdue", "DORA reports overdue",
                                         figures->n_overdue));
   overdue_detail = g_strdup_printf (ngettext ("%u report submitted late",
                                               "%u reports submitted late", figures->n_late),
                                     figures->n_late);
-  if (figures->n_overdue == 0 && figures->n_late == 0)
-    g_string_append (overdue, _("No DORA report is overdue or was submitted late."));
-  n_lines = 0;
-  if (figures->n_overdue > 0)
-    g_string_append (overdue, _("Not submitted, limit passed:"));
-  for (guint j = 0; j < figures->reports->len; j++)
-    {
-      const VigilFiguresReport *report = &g_array_index (figures->reports, VigilFiguresReport, j);
-      g_autofree char *line = NULL;
 
-      if (!vigil_figures_report_is_overdue (report))
-        continue;
-      line = describe_report (report);
-      append_line (overdue, &n_lines, line);
-    }
-  append_more (overdue, n_lines);
-  n_lines = 0;
-  if (figures->n_late > 0)
-    g_string_append_printf (overdue, "%s%s", overdue->len > 0 ? "\n\n" : "",
-                            _("Submitted late:"));
-  for (guint j = 0; j < figures->reports->len; j++)
-    {
-      const VigilFiguresReport *report = &g_array_index (figures->reports, VigilFiguresReport, j);
-      g_autofree char *line = NULL;
-
-      if (!vigil_figures_report_is_late (report))
-        continue;
-      line = describe_report (report);
-      append_line (overdue, &n_lines, line);
-    }
-  append_more (overdue, n_lines);
-
-  gtk_box_append (GTK_BOX (box), new_tile ("dora-majors", figures->majors->len, FALSE,
-                                           majors_caption, majors_detail, majors->str));
-  gtk_box_append (GTK_BOX (box), new_tile ("overdue-reports", figures->n_overdue,
-                                           figures->n_overdue > 0, overdue_caption,
-                                           overdue_detail, overdue->str));
+  gtk_box_append (GTK_BOX (box),
+                  new_tile ("dora-majors", figures->majors->len, FALSE,
+                            majors_caption, majors_detail,
+                            _("No open incident is classified major under DORA."),
+                            &majors, 1));
+  gtk_box_append (GTK_BOX (box),
+                  new_tile ("overdue-reports", figures->n_overdue, figures->n_overdue > 0,
+                            overdue_caption, overdue_detail,
+                            _("No DORA report is overdue or was submitted late."),
+                            reports, G_N_ELEMENTS (reports)));
   gtk_box_append (self->charts, box);
+  tile_list_free (majors);
+  tile_list_free (overdue);
+  tile_list_free (late);
 }
 
 static void
