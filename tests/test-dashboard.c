@@ -412,6 +412,11 @@ test_export (Fixture       *f,
     /* The dashboard as shown, with a margin of 24 pixels all round. */
     assert_png_size (png_path, gtk_widget_get_width (content) + 48,
                      gtk_widget_get_height (content) + 48);
+    /* The DORA tiles are part of what the images show. */
+    g_assert_true (gtk_widget_is_ancestor (test_gui_find_by_name (content, "dora-majors"),
+                                           content));
+    g_assert_true (gtk_widget_is_ancestor (test_gui_find_by_name (content, "overdue-reports"),
+                                           content));
   }
 
   /* The PDF: one page, the text and bars as vectors. */
