@@ -171,6 +171,142 @@ test_empty (Fixture       *f,
   g_assert_nonnull (test_gui_find_label (GTK_WIDGET (f->view), "No Incidents Yet"));
 }
 
+static VigilIncident *
+apply_at (Fixture       *f,
+          VigilIncident *incident,
+          const char    *incident_id,
+          const char    *kind,
+          GDateTime     *at,
+          const char    *squoted_payload)
+{
+  g_autofree char *op_id = g_uuid_string_random ();
+  g_autofree char *when = vigil_time_to_iso (at);
+  g_autofree char *payload = g_strdelimit (g_strdup (squoted_payload), "'", '"');
+  g_autofree char *doc = NULL;
+  g_autoptr(VigilOp) op = NULL;
+  g_autoptr(GError) error = NULL;
+  VigilIncident *result;
+
+  doc = g_strdup_printf ("{\"id\":\"%s\",\"incident\":\"%s\",\"kind\":\"%s\","
+                         "\"base_rev\":%" G_GINT64_FORMAT ",\"actor\":\"lea\",\"at\":\"%s\","
+                         "\"payload\":%s}", op_id, incident_id, kind,
+                         incident != NULL ? vigil_incident_get_revision (incident) : 0,
+                         when, payload);
+  op = vigil_op_new_from_string (doc, &error);
+  g_assert_no_error (error);
+  result = vigil_store_apply (f->store, op, VIGIL_ROLE_LEAD, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&incident);
+  return result;
+}
+
+static void
+on_open_incident_cb (VigilWindow    *window,
+                     VigilIncident  *incident,
+                     VigilIncident **out)
+{
+  g_set_object (out, incident);
+}
+
+/* A major incident, aware @hours_ago and classified an hour later. */
+static VigilIncident *
+add_major (Fixture    *f,
+           const char *title,
+           int         hours_ago)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) aware = g_date_time_add_hours (now, -hours_ago);
+  g_autoptr(GDateTime) classified = g_date_time_add_hours (aware, 1);
+  g_autofree char *aware_text = vigil_time_to_iso (aware);
+  g_autofree char *create = g_strdup_printf ("{'title':'%s','type':'malware',"
+                                             "'detected_at':'%s','aware_at':'%s'}",
+                                             title, aware_text, aware_text);
+  g_autofree char *id = g_uuid_string_random ();
+  VigilIncident *incident = NULL;
+
+  incident = apply_at (f, incident, id, "incident.create", aware, create);
+  return apply_at (f, incident, id, "dora.classify", classified,
+                   "{'criteria':{'critical_services':{'malicious_access':true},"
+                   "'data_losses':{'intrusion':true}}}");
+}
+
+/* The DORA tiles: two majors, one with its initial report overdue (aware
+ * two days ago), one with it still due; the numbers in words and the
+ * incidents in the tooltips. */
+static void
+test_dora (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIncident) overdue = NULL;
+  g_autoptr(VigilIncident) pending = NULL;
+  g_autoptr(VigilIncident) opened = NULL;
+  GtkWidget *majors, *reports, *tile, *popover, *list, *row;
+  const char *tooltip;
+
+  g_assert_true (vigil_sample_fill_store (f->store, N_SAMPLE, 7, &error));
+  g_assert_no_error (error);
+  overdue = add_major (f, "Payments down", 48);
+  pending = add_major (f, "Card fraud", 1);
+  open_dashboard (f);
+
+  g_assert_cmpuint (vigil_dashboard_get_figures (f->view)->majors->len, ==, 2);
+  majors = test_gui_find_by_name (GTK_WIDGET (f->view), "dora-majors");
+  reports = test_gui_find_by_name (GTK_WIDGET (f->view), "overdue-reports");
+  g_assert_nonnull (majors);
+  g_assert_nonnull (reports);
+  g_assert_true (gtk_widget_get_mapped (majors));
+  g_assert_true (gtk_widget_get_mapped (reports));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (majors)), ==, "2");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (reports)), ==, "1");
+  g_assert_nonnull (test_gui_find_label (GTK_WIDGET (f->view), "DORA major incidents open"));
+  g_assert_nonnull (test_gui_find_label (GTK_WIDGET (f->view),
+                                         "2 with a report deadline running"));
+  g_assert_nonnull (test_gui_find_label (GTK_WIDGET (f->view), "DORA report overdue"));
+  g_assert_nonnull (test_gui_find_label (GTK_WIDGET (f->view), "0 reports submitted late"));
+  /* Overdue is shown in red as well as in words. */
+  g_assert_true (gtk_widget_has_css_class (reports, "error"));
+  g_assert_false (gtk_widget_has_css_class (majors, "error"));
+
+  tile = gtk_widget_get_ancestor (majors, GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (tile);
+  tooltip = gtk_widget_get_tooltip_text (tile);
+  g_assert_nonnull (strstr (tooltip, vigil_incident_get_reference (overdue)));
+  g_assert_nonnull (strstr (tooltip, vigil_incident_get_reference (pending)));
+  g_assert_nonnull (strstr (tooltip, "Initial report due"));
+  g_assert_nonnull (strstr (tooltip, "pending"));
+  tile = gtk_widget_get_ancestor (reports, GTK_TYPE_MENU_BUTTON);
+  tooltip = gtk_widget_get_tooltip_text (tile);
+  g_assert_nonnull (strstr (tooltip, "Payments down"));
+  g_assert_nonnull (strstr (tooltip, "missed"));
+  g_assert_null (strstr (tooltip, "Card fraud"));
+  test_gui_shoot (GTK_WINDOW (f->window), "dashboard-dora");
+
+  /* A click lists the incidents; choosing one opens it. */
+  g_signal_connect (f->window, "open-incident", G_CALLBACK (on_open_incident_cb), &opened);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (tile));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (tile)));
+  WAIT_UNTIL (gtk_widget_get_mapped (popover), "the list of overdue reports");
+  list = test_gui_find_by_type (popover, GTK_TYPE_LIST_BOX);
+  g_assert_nonnull (list);
+  row = test_gui_find_by_type (list, GTK_TYPE_LIST_BOX_ROW);
+  g_assert_nonnull (row);
+  g_assert_nonnull (test_gui_find_label_containing (row, "Payments down"));
+  if (g_getenv ("VIGIL_SHOT_DIR") != NULL)
+    {
+      /* The popover is a surface of its own: the screen shows it. */
+      g_autofree char *command = g_strdup_printf ("import -window root %s/dashboard-dora-list.png",
+                                                  g_getenv ("VIGIL_SHOT_DIR"));
+
+      test_gui_wait_painted (popover);
+      g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+    }
+  g_signal_emit_by_name (list, "row-activated", row);
+  g_assert_nonnull (opened);
+  g_assert_cmpstr (vigil_incident_get_id (opened), ==, vigil_incident_get_id (overdue));
+  g_assert_false (gtk_widget_get_visible (popover));
+}
+
 /* Where @needle first occurs in the bytes from @p to @end, or NULL. */
 static const char *
 find_bytes (const char *p,
@@ -233,7 +369,8 @@ test_export (Fixture       *f,
   g_autofree char *png_path = g_build_filename (out, "dashboard.png", NULL);
   g_autofree char *contents = NULL;
   gsize length;
-  const char *tables[] = { "steps", "severity", "type", "times", "weeks", "incidents" };
+  const char *tables[] = { "steps", "severity", "type", "times", "weeks", "incidents", "dora",
+                           "reports" };
 
   g_assert_true (vigil_sample_fill_store (f->store, N_SAMPLE, 11, &error));
   open_dashboard (f);
@@ -275,6 +412,11 @@ test_export (Fixture       *f,
     /* The dashboard as shown, with a margin of 24 pixels all round. */
     assert_png_size (png_path, gtk_widget_get_width (content) + 48,
                      gtk_widget_get_height (content) + 48);
+    /* The DORA tiles are part of what the images show. */
+    g_assert_true (gtk_widget_is_ancestor (test_gui_find_by_name (content, "dora-majors"),
+                                           content));
+    g_assert_true (gtk_widget_is_ancestor (test_gui_find_by_name (content, "overdue-reports"),
+                                           content));
   }
 
   /* The PDF: one page, the text and bars as vectors. */
@@ -332,6 +474,8 @@ main (int   argc,
   g_test_add ("/vigil/dashboard/figures", Fixture, NULL, fixture_set_up, test_figures,
               fixture_tear_down);
   g_test_add ("/vigil/dashboard/refresh", Fixture, NULL, fixture_set_up, test_refresh,
+              fixture_tear_down);
+  g_test_add ("/vigil/dashboard/dora", Fixture, NULL, fixture_set_up, test_dora,
               fixture_tear_down);
   g_test_add ("/vigil/dashboard/empty", Fixture, NULL, fixture_set_up, test_empty,
               fixture_tear_down);

@@ -1016,6 +1016,163 @@ test_report_deadlines (Fixture       *f,
     }
 }
 
+/* The dashboard's DORA figures: one incident per case, all computed
+ * together on 10 April 2025, 12:00 UTC. Each case lists its report
+ * deadlines as the figures keep them ("kind:state", with "!overdue" or
+ * "!late") and whether it counts among the open majors. */
+static void
+test_dora_figures (Fixture       *f,
+                   gconstpointer  data)
+{
+#define AWARE "'type':'malware','severity':'high','detected_at':'2025-03-03T09:00:00Z','aware_at':'2025-03-03T09:00:00Z'"
+#define INITIAL(at) { "dora.report_submitted", at, \
+                      "{'report':'initial','at':'" at "','authority':'BaFin'}" }
+#define INTERMEDIATE(at) { "dora.report_submitted", at, \
+                           "{'report':'intermediate','at':'" at "','authority':'BaFin'}" }
+#define FINAL(at) { "dora.report_submitted", at, \
+                    "{'report':'final','at':'" at "','authority':'BaFin'}" }
+#define MAJOR(at) { "dora.classify", at, "{'criteria':" DORA_MAJOR "}" }
+  static const struct {
+    const char *title;
+    const char *fields;
+    gboolean    archived;
+    const char *created;
+    const char *ops[5][3];
+    const char *expected;
+    gboolean    major;
+  } cases[] = {
+    { "Overdue", AWARE, FALSE, NULL, { MAJOR ("2025-03-03T10:00:00Z") },
+      "initial:missed!overdue", TRUE },
+    { "Late", AWARE, FALSE, NULL,
+      { MAJOR ("2025-03-03T10:00:00Z"), INITIAL ("2025-03-03T16:00:00Z") },
+      "initial:missed!late intermediate:missed!overdue", TRUE },
+    { "On time, then overdue", AWARE, FALSE, NULL,
+      { MAJOR ("2025-03-03T10:00:00Z"), INITIAL ("2025-03-03T13:00:00Z") },
+      "initial:met intermediate:missed!overdue", TRUE },
+    { "Minor", AWARE, FALSE, NULL, { { "dora.classify", "2025-03-03T10:00:00Z",
+                                 "{'criteria':" DORA_MINOR "}" } },
+      "", FALSE },
+    /* no longer major: not among the majors, its report still counted */
+    { "Reclassified", AWARE, FALSE, NULL,
+      { MAJOR ("2025-03-03T10:00:00Z"), INITIAL ("2025-03-03T13:00:00Z"),
+        { "dora.classify", "2025-03-04T10:00:00Z", "{'criteria':" DORA_MINOR "}" } },
+      "initial:met", FALSE },
+    /* closed, and the initial report still owed: overdue all the same */
+    { "Archived", AWARE, TRUE, NULL, { MAJOR ("2025-03-03T10:00:00Z") },
+      "initial:missed!overdue", FALSE },
+    /* aware this morning: the initial report is due at 14:00 */
+    { "Pending", "'type':'malware','aware_at':'2025-04-10T09:00:00Z'", FALSE,
+      "2025-04-10T09:05:00Z",
+      { MAJOR ("2025-04-10T10:00:00Z") },
+      "initial:pending", TRUE },
+    /* every report in time: major, and no deadline running */
+    { "All filed", AWARE, FALSE, NULL,
+      { MAJOR ("2025-03-03T10:00:00Z"), INITIAL ("2025-03-03T13:00:00Z"),
+        INTERMEDIATE ("2025-03-05T15:00:00Z"), FINAL ("2025-04-01T09:00:00Z") },
+      "initial:met intermediate:met final:met", TRUE },
+  };
+#undef AWARE
+#undef INITIAL
+#undef INTERMEDIATE
+#undef FINAL
+#undef MAJOR
+  g_autoptr(VigilFigures) figures = NULL;
+  g_autoptr(GPtrArray) dora = NULL;
+  g_autoptr(GPtrArray) reports = NULL;
+  guint n_reports = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      VigilIncident *incident;
+
+      incident = create (f, cases[i].created ? cases[i].created : "2025-03-03T09:05:00Z",
+                         cases[i].title, cases[i].fields);
+      if (cases[i].archived)
+        {
+          fill_for_approval (f, &incident, "2025-03-03T09:10:00Z");
+          submit (f, &incident, "2025-03-03T09:30:00Z");
+          decide (f, &incident, "2025-03-03T09:40:00Z", TRUE);
+        }
+      for (guint j = 0; j < G_N_ELEMENTS (cases[i].ops) && cases[i].ops[j][0] != NULL; j++)
+        apply (f, &incident, cases[i].ops[j][0], ANALYST, cases[i].ops[j][1], cases[i].ops[j][2]);
+      if (cases[i].archived)
+        move (f, &incident, "2025-03-04T09:00:00Z", 15);
+      g_object_unref (incident);
+    }
+
+  figures = compute (f, "2025-04-10T12:00:00Z");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) got = g_string_new (NULL);
+      gboolean major = FALSE;
+
+      g_test_message ("case %u: %s", i, cases[i].title);
+      for (guint j = 0; j < figures->reports->len; j++)
+        {
+          VigilFiguresReport *report = &g_array_index (figures->reports, VigilFiguresReport, j);
+
+          if (!g_str_equal (vigil_incident_get_title (report->incident), cases[i].title))
+            continue;
+          g_string_append_printf (got, "%s%s:%s%s", got->len ? " " : "",
+                                  vigil_figures_report_kind_to_string (report->kind),
+                                  vigil_deadline_state_to_string (report->state),
+                                  vigil_figures_report_is_overdue (report) ? "!overdue"
+                                  : vigil_figures_report_is_late (report) ? "!late" : "");
+          n_reports++;
+        }
+      g_assert_cmpstr (got->str, ==, cases[i].expected);
+      for (guint j = 0; j < figures->majors->len; j++)
+        major |= g_str_equal (vigil_incident_get_title (g_ptr_array_index (figures->majors, j)),
+                              cases[i].title);
+      g_assert_cmpint (major, ==, cases[i].major);
+    }
+  g_assert_cmpuint (figures->reports->len, ==, n_reports);
+  g_assert_cmpuint (figures->majors->len, ==, 5);
+  g_assert_cmpuint (figures->n_majors_running, ==, 4);
+  g_assert_cmpuint (figures->n_overdue, ==, 4);
+  g_assert_cmpuint (figures->n_late, ==, 1);
+
+  /* the same through the CSV */
+  dora = table_records (figures, VIGIL_FIGURES_TABLE_DORA, "measure,label,count");
+  g_assert_cmpuint (dora->len, ==, 5);
+  {
+    static const char * const expected[][2] = {
+      { "majors", "5" }, { "majors-deadline-running", "4" },
+      { "overdue-reports", "4" }, { "late-reports", "1" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      {
+        char **record = g_ptr_array_index (dora, i + 1);
+
+        g_assert_cmpstr (record[0], ==, expected[i][0]);
+        g_assert_cmpstr (record[2], ==, expected[i][1]);
+      }
+  }
+  reports = table_records (figures, VIGIL_FIGURES_TABLE_REPORTS,
+                           "reference,title,report,state,overdue,late,due,submitted_at");
+  g_assert_cmpuint (reports->len, ==, n_reports + 1);
+  for (guint i = 1; i < reports->len; i++)
+    {
+      char **record = g_ptr_array_index (reports, i);
+
+      if (g_str_equal (record[1], "Late") && g_str_equal (record[2], "initial"))
+        {
+          g_assert_cmpstr (record[3], ==, "missed");
+          g_assert_cmpstr (record[4], ==, "0");
+          g_assert_cmpstr (record[5], ==, "1");
+          g_assert_cmpstr (record[6], ==, "2025-03-03T14:00:00Z");
+          g_assert_cmpstr (record[7], ==, "2025-03-03T16:00:00Z");
+        }
+      if (g_str_equal (record[1], "Overdue"))
+        {
+          g_assert_cmpstr (record[4], ==, "1");
+          g_assert_cmpstr (record[5], ==, "0");
+          g_assert_cmpstr (record[7], ==, "");
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1036,6 +1193,7 @@ main (int   argc,
   ADD ("csv/empty", test_empty);
   ADD ("deadlines/state", test_deadline_state);
   ADD ("deadlines/reports", test_report_deadlines);
+  ADD ("deadlines/dora-figures", test_dora_figures);
 
 #undef ADD
 

@@ -210,11 +210,15 @@ test_rows (Fixture       *f,
   vigil_timeline_activate_at (f->view, x, 2);
   g_assert_null (opened);
 
-  /* By keyboard: Enter opens nothing until Down chose a row, then the second. */
+  /* By keyboard (the opened incident took it: back to the view), on the
+   * first row in view; Enter opens that row, Down chooses the next. */
   gtk_widget_grab_focus (GTK_WIDGET (f->view));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (f->view)));
+  g_assert_cmpint (vigil_timeline_get_selected (f->view), ==, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "timeline.open-selected", NULL));
-  g_assert_null (opened);
-  gtk_widget_activate_action (GTK_WIDGET (f->view), "timeline.select", "i", 1);
+  g_assert_nonnull (opened);
+  g_assert_cmpstr (vigil_incident_get_id (opened), ==, vigil_timeline_get_row_id (f->view, 0));
+  g_clear_object (&opened);
   gtk_widget_activate_action (GTK_WIDGET (f->view), "timeline.select", "i", 1);
   gtk_widget_activate_action (GTK_WIDGET (f->view), "timeline.open-selected", NULL);
   g_assert_nonnull (opened);
@@ -455,6 +459,60 @@ show_view (Fixture    *f,
   WAIT_UNTIL (g_strcmp0 (adw_view_stack_get_visible_child_name (stack), name) == 0, name);
 }
 
+/* Real keys through the X server, as a user types them: Alt+4 shows the
+ * timeline, which takes the keyboard at once, so that Down, Up, the zoom
+ * keys and Enter act on it without a click first. */
+static void
+test_keys (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIncident) opened = NULL;
+  double span;
+
+  g_assert_true (vigil_sample_fill_store (f->store, N_SAMPLE, 7, &error));
+  g_assert_no_error (error);
+  f->workspace = vigil_workspace_new (f->store, "mia", VIGIL_ROLE_MANAGER);
+  f->window = VIGIL_WINDOW (vigil_window_new (NULL, f->workspace));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  WAIT_UNTIL (vigil_workspace_get_loaded (f->workspace), "the workspace");
+  test_gui_wait_painted (GTK_WIDGET (f->window));
+  f->view = VIGIL_TIMELINE (test_gui_find_by_type (GTK_WIDGET (f->window), VIGIL_TYPE_TIMELINE));
+  if (!press_keys (GTK_WIDGET (f->window), "alt+4"))
+    {
+      g_test_skip ("no X11 and xdotool to type real keys");
+      return;
+    }
+  WAIT_UNTIL (vigil_timeline_get_loaded (f->view) && !vigil_timeline_get_loading (f->view),
+              "the timeline after Alt+4");
+  test_gui_wait_painted (GTK_WIDGET (f->view));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (f->view)));
+  g_assert_cmpint (vigil_timeline_get_selected (f->view), ==, 0);
+
+  g_assert_true (press_keys (GTK_WIDGET (f->window), "Down Down"));
+  WAIT_UNTIL (vigil_timeline_get_selected (f->view) == 2, "Down twice");
+  g_assert_true (press_keys (GTK_WIDGET (f->window), "Up"));
+  WAIT_UNTIL (vigil_timeline_get_selected (f->view) == 1, "Up");
+  test_gui_shoot (GTK_WINDOW (f->window), "timeline-keys");
+
+  /* Each zoom key halves or doubles the time across (within the limits). */
+  span = vigil_timeline_get_span (f->view);
+  g_assert_true (press_keys (GTK_WIDGET (f->window), "ctrl+plus"));
+  WAIT_UNTIL (vigil_timeline_get_span (f->view) < span * 0.75, "Ctrl+plus");
+  span = vigil_timeline_get_span (f->view);
+  g_assert_true (press_keys (GTK_WIDGET (f->window), "ctrl+equal"));
+  WAIT_UNTIL (vigil_timeline_get_span (f->view) < span * 0.75, "Ctrl+=");
+  span = vigil_timeline_get_span (f->view);
+  g_assert_true (press_keys (GTK_WIDGET (f->window), "ctrl+minus"));
+  WAIT_UNTIL (vigil_timeline_get_span (f->view) > span * 1.5, "Ctrl+minus");
+
+  g_signal_connect (f->window, "open-incident", G_CALLBACK (on_open_incident_cb), &opened);
+  g_assert_true (press_keys (GTK_WIDGET (f->window), "Return"));
+  WAIT_UNTIL (opened != NULL, "Enter");
+  g_assert_cmpstr (vigil_incident_get_id (opened), ==, vigil_timeline_get_row_id (f->view, 1));
+}
+
 /* 500 incidents: the board, the dashboard (Alt+3), the timeline (Alt+4) and
  * back, each showing all of them, without a warning (they are fatal here). */
 static void
@@ -654,6 +712,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/vigil/timeline/deadline-passes", Fixture, NULL, fixture_set_up,
               test_deadline_passes, fixture_tear_down);
+  g_test_add ("/vigil/timeline/keys", Fixture, NULL, fixture_set_up, test_keys,
+              fixture_tear_down);
   g_test_add ("/vigil/timeline/switch-views", Fixture, NULL, fixture_set_up, test_switch_views,
               fixture_tear_down);
   g_test_add ("/vigil/timeline/export", Fixture, NULL, fixture_set_up, test_export,

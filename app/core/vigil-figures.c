@@ -29,7 +29,16 @@ static const struct {
 };
 
 static const char * const table_ids[VIGIL_N_FIGURES_TABLES] = {
-  "steps", "severity", "type", "times", "weeks", "incidents",
+  "steps", "severity", "type", "times", "weeks", "incidents", "dora", "reports",
+};
+
+static const struct {
+  const char *id;
+  const char *label;
+} report_kinds[] = {
+  { "initial", N_("Initial report") },
+  { "intermediate", N_("Intermediate report") },
+  { "final", N_("Final report") },
 };
 
 const char *
@@ -488,6 +497,47 @@ count_choice (GArray     *counts,
     }
 }
 
+static void
+figures_report_clear (gpointer data)
+{
+  VigilFiguresReport *report = data;
+
+  g_clear_object (&report->incident);
+  g_clear_pointer (&report->due, g_date_time_unref);
+  g_clear_pointer (&report->submitted_at, g_date_time_unref);
+}
+
+/* The incident's DORA report deadlines into the figures' list and counts. */
+static void
+count_reports (VigilFigures  *self,
+               VigilIncident *incident)
+{
+  g_autoptr(GArray) deadlines = NULL;
+  gboolean running = FALSE;
+
+  deadlines = vigil_figures_list_report_deadlines (incident, NULL, NULL, self->now);
+  for (guint i = 0; i < deadlines->len; i++)
+    {
+      VigilReportDeadline *deadline = &g_array_index (deadlines, VigilReportDeadline, i);
+      VigilFiguresReport report = {
+        g_object_ref (incident), deadline->kind, deadline->state,
+        g_date_time_ref (deadline->due),
+        deadline->submitted_at ? g_date_time_ref (deadline->submitted_at) : NULL,
+      };
+
+      running |= report.submitted_at == NULL;
+      self->n_overdue += vigil_figures_report_is_overdue (&report);
+      self->n_late += vigil_figures_report_is_late (&report);
+      g_array_append_val (self->reports, report);
+    }
+
+  if (!vigil_incident_is_archived (incident) && vigil_incident_get_dora_major (incident))
+    {
+      g_ptr_array_add (self->majors, g_object_ref (incident));
+      self->n_majors_running += running;
+    }
+}
+
 VigilFigures *
 vigil_figures_compute (GPtrArray *incidents,
                        GPtrArray *log,
@@ -509,6 +559,9 @@ vigil_figures_compute (GPtrArray *incidents,
   self->per_type = new_counts (VIGIL_CHOICES_INCIDENT_TYPE, FALSE);
   self->timelines = g_ptr_array_new_full (incidents->len,
                                           (GDestroyNotify) vigil_incident_timeline_free);
+  self->majors = g_ptr_array_new_with_free_func (g_object_unref);
+  self->reports = g_array_new (FALSE, TRUE, sizeof (VigilFiguresReport));
+  g_array_set_clear_func (self->reports, figures_report_clear);
   init_weeks (self);
   weeks_end = g_date_time_add_weeks (self->weeks[VIGIL_FIGURES_N_WEEKS - 1].start, 1);
   for (guint k = 0; k < VIGIL_N_SPANS; k++)
@@ -561,6 +614,7 @@ vigil_figures_compute (GPtrArray *incidents,
         self->weeks[week].opened++;
       if ((week = find_week (self, timeline->closed_at, weeks_end)) >= 0)
         self->weeks[week].closed++;
+      count_reports (self, incident);
     }
 
   for (guint k = 0; k < VIGIL_N_SPANS; k++)
@@ -670,6 +724,8 @@ vigil_figures_free (VigilFigures *figures)
   for (guint i = 0; i < VIGIL_FIGURES_N_WEEKS; i++)
     g_clear_pointer (&figures->weeks[i].start, g_date_time_unref);
   g_clear_pointer (&figures->timelines, g_ptr_array_unref);
+  g_clear_pointer (&figures->majors, g_ptr_array_unref);
+  g_clear_pointer (&figures->reports, g_array_unref);
   g_free (figures);
 }
 
@@ -876,6 +932,52 @@ vigil_figures_to_csv (VigilFigures      *figures,
         }
       break;
 
+    case VIGIL_FIGURES_TABLE_DORA:
+      {
+        const struct {
+          const char *id;
+          const char *label;
+          guint       count;
+        } rows[] = {
+          { "majors", _("Open incidents classified major"), figures->majors->len },
+          { "majors-deadline-running", _("Of them, with a report deadline running"),
+            figures->n_majors_running },
+          { "overdue-reports", _("Reports overdue (not submitted, limit passed)"),
+            figures->n_overdue },
+          { "late-reports", _("Reports submitted late"), figures->n_late },
+        };
+
+        csv_header (csv, "measure", "label", "count", NULL);
+        for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+          {
+            csv_field (csv, rows[i].id, TRUE);
+            csv_field (csv, rows[i].label, FALSE);
+            csv_uint (csv, rows[i].count, FALSE);
+            csv_row_end (csv);
+          }
+      }
+      break;
+
+    case VIGIL_FIGURES_TABLE_REPORTS:
+      csv_header (csv, "reference", "title", "report", "state", "overdue", "late", "due",
+                  "submitted_at", NULL);
+      for (guint i = 0; i < figures->reports->len; i++)
+        {
+          const VigilFiguresReport *report = &g_array_index (figures->reports,
+                                                             VigilFiguresReport, i);
+
+          csv_field (csv, vigil_incident_get_reference (report->incident), TRUE);
+          csv_field (csv, vigil_incident_get_title (report->incident), FALSE);
+          csv_field (csv, vigil_figures_report_kind_to_string (report->kind), FALSE);
+          csv_field (csv, vigil_deadline_state_to_string (report->state), FALSE);
+          csv_uint (csv, vigil_figures_report_is_overdue (report), FALSE);
+          csv_uint (csv, vigil_figures_report_is_late (report), FALSE);
+          csv_time (csv, report->due);
+          csv_time (csv, report->submitted_at);
+          csv_row_end (csv);
+        }
+      break;
+
     case VIGIL_N_FIGURES_TABLES:
     default:
       g_assert_not_reached ();
@@ -916,6 +1018,34 @@ vigil_deadline_state_at (GDateTime *due,
     return g_date_time_compare (submitted_at, due) <= 0 ? VIGIL_DEADLINE_MET
                                                         : VIGIL_DEADLINE_MISSED;
   return g_date_time_compare (now, due) <= 0 ? VIGIL_DEADLINE_PENDING : VIGIL_DEADLINE_MISSED;
+}
+
+const char *
+vigil_figures_report_kind_to_string (VigilDoraReportKind kind)
+{
+  g_return_val_if_fail (kind < G_N_ELEMENTS (report_kinds), NULL);
+  return report_kinds[kind].id;
+}
+
+const char *
+vigil_figures_report_kind_get_label (VigilDoraReportKind kind)
+{
+  g_return_val_if_fail (kind < G_N_ELEMENTS (report_kinds), NULL);
+  return _(report_kinds[kind].label);
+}
+
+gboolean
+vigil_figures_report_is_overdue (const VigilFiguresReport *report)
+{
+  g_return_val_if_fail (report != NULL, FALSE);
+  return report->submitted_at == NULL && report->state == VIGIL_DEADLINE_MISSED;
+}
+
+gboolean
+vigil_figures_report_is_late (const VigilFiguresReport *report)
+{
+  g_return_val_if_fail (report != NULL, FALSE);
+  return report->submitted_at != NULL && report->state == VIGIL_DEADLINE_MISSED;
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "vigil-dashboard.h"
+#include "vigil-refresh.h"
 
 /* How long the incidents must stay still before the figures are computed
  * again: a sync may change many incidents in a row. */
@@ -36,8 +37,7 @@ struct _VigilDashboard
   GListModel     *incidents;
   GCancellable   *cancellable;
   VigilFigures   *figures;
-  guint           refresh_id;
-  gboolean        stale;
+  VigilRefresh    refresh;
   gboolean        computing;
 };
 
@@ -425,6 +425,357 @@ add_trend (VigilDashboard *self)
   gtk_box_append (self->charts, area);
 }
 
+/* At most this many incidents are named in a tile's tooltip, and listed in
+ * its popover. */
+#define TOOLTIP_MAX_LINES 15
+#define POPOVER_MAX_ROWS 200
+
+static char *
+format_time (GDateTime *when)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (when);
+
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+/* "INC-0042 Payments down: Initial report due 2025-03-03 15:00, missed" */
+static char *
+describe_report (const VigilFiguresReport *report)
+{
+  g_autofree char *due = format_time (report->due);
+
+  /* Translators: reference, title, report, its limit and its state ("missed") */
+  return g_strdup_printf (_("%s %s: %s due %s, %s"),
+                          vigil_incident_get_reference (report->incident),
+                          vigil_incident_get_title (report->incident),
+                          vigil_figures_report_kind_get_label (report->kind), due,
+                          vigil_deadline_state_get_label (report->state));
+}
+
+/* The incidents behind a tile's number: a heading, then one line each. */
+typedef struct {
+  char      *heading;
+  GPtrArray *ids;
+  GPtrArray *lines;
+} TileList;
+
+static void
+tile_list_free (gpointer data)
+{
+  TileList *list = data;
+
+  g_free (list->heading);
+  g_ptr_array_unref (list->ids);
+  g_ptr_array_unref (list->lines);
+  g_free (list);
+}
+
+static TileList *
+tile_list_new (const char *heading)
+{
+  TileList *list = g_new0 (TileList, 1);
+
+  list->heading = g_strdup (heading);
+  list->ids = g_ptr_array_new_with_free_func (g_free);
+  list->lines = g_ptr_array_new_with_free_func (g_free);
+  return list;
+}
+
+static void
+tile_list_add (TileList      *list,
+               VigilIncident *incident,
+               char          *line)
+{
+  g_ptr_array_add (list->ids, g_strdup (vigil_incident_get_id (incident)));
+  g_ptr_array_add (list->lines, line);
+}
+
+static void
+append_lists (GString   *text,
+              TileList **lists,
+              guint      n_lists)
+{
+  for (guint k = 0; k < n_lists; k++)
+    {
+      TileList *list = lists[k];
+      guint shown = MIN (list->lines->len, TOOLTIP_MAX_LINES);
+
+      if (list->lines->len == 0)
+        continue;
+      if (text->len > 0)
+        g_string_append (text, "\n\n");
+      g_string_append (text, list->heading);
+      for (guint i = 0; i < shown; i++)
+        g_string_append_printf (text, "\n%s", (char *) g_ptr_array_index (list->lines, i));
+      if (list->lines->len > shown)
+        {
+          guint more = list->lines->len - shown;
+
+          g_string_append_c (text, '\n');
+          /* Translators: after a list of incidents cut short */
+          g_string_append_printf (text, ngettext ("and %u more", "and %u more", more), more);
+        }
+    }
+}
+
+static void
+on_incident_row_activated_cb (GtkListBox    *box,
+                              GtkListBoxRow *row,
+                              gpointer       user_data)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "incident-id");
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (box), GTK_TYPE_POPOVER);
+  GtkWidget *tile = popover != NULL ? gtk_widget_get_parent (popover) : NULL;
+
+  if (popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+  gtk_widget_activate_action (tile != NULL ? tile : GTK_WIDGET (box), "win.open-incident",
+                              "s", id);
+}
+
+/* A popover that lists the incidents; choosing one opens it. */
+static GtkWidget *
+new_tile_popover (TileList **lists,
+                  guint      n_lists)
+{
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 420);
+  gtk_scrolled_window_set_max_content_width (GTK_SCROLLED_WINDOW (scrolled), 640);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+
+  for (guint k = 0; k < n_lists; k++)
+    {
+      TileList *list = lists[k];
+      GtkWidget *heading, *listbox;
+      guint shown = MIN (list->lines->len, POPOVER_MAX_ROWS);
+
+      if (list->lines->len == 0)
+        continue;
+      heading = gtk_label_new (list->heading);
+      gtk_label_set_xalign (GTK_LABEL (heading), 0);
+      gtk_widget_add_css_class (heading, "heading");
+      gtk_widget_set_margin_start (heading, 6);
+      gtk_box_append (GTK_BOX (box), heading);
+
+      listbox = gtk_list_box_new ();
+      gtk_list_box_set_selection_mode (GTK_LIST_BOX (listbox), GTK_SELECTION_NONE);
+      gtk_list_box_set_activate_on_single_click (GTK_LIST_BOX (listbox), TRUE);
+      gtk_widget_add_css_class (listbox, "boxed-list");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (listbox),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, list->heading, -1);
+      for (guint i = 0; i < shown; i++)
+        {
+          GtkWidget *row = gtk_list_box_row_new ();
+          GtkWidget *label = gtk_label_new (g_ptr_array_index (list->lines, i));
+
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_widget_set_margin_top (label, 8);
+          gtk_widget_set_margin_bottom (label, 8);
+          gtk_widget_set_margin_start (label, 10);
+          gtk_widget_set_margin_end (label, 10);
+          gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+          gtk_widget_set_tooltip_text (row, _("Open the incident"));
+          g_object_set_data_full (G_OBJECT (row), "incident-id",
+                                  g_strdup (g_ptr_array_index (list->ids, i)), g_free);
+          gtk_list_box_append (GTK_LIST_BOX (listbox), row);
+        }
+      g_signal_connect (listbox, "row-activated", G_CALLBACK (on_incident_row_activated_cb),
+                        NULL);
+      gtk_box_append (GTK_BOX (box), listbox);
+      if (list->lines->len > shown)
+        {
+          guint more = list->lines->len - shown;
+          g_autofree char *text = g_strdup_printf (ngettext ("and %u more (see the CSV export)",
+                                                             "and %u more (see the CSV export)",
+                                                             more), more);
+          GtkWidget *label = gtk_label_new (text);
+
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_widget_add_css_class (label, "dim-label");
+          gtk_box_append (GTK_BOX (box), label);
+        }
+    }
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+  gtk_popover_set_child (GTK_POPOVER (popover), scrolled);
+  return popover;
+}
+
+/* A figure tile: a large number, what it counts and a line below it; a
+ * click lists the incidents behind it, the tooltip names the first ones. */
+static GtkWidget *
+new_tile (const char  *name,
+          guint        number,
+          gboolean     alarm,
+          const char  *caption,
+          const char  *detail,
+          const char  *empty,
+          TileList   **lists,
+          guint        n_lists)
+{
+  GtkWidget *tile = gtk_menu_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *value, *label;
+  g_autofree char *text = g_strdup_printf ("%u", number);
+  g_autofree char *accessible = g_strdup_printf ("%u %s. %s", number, caption, detail);
+  g_autofree char *tile_name = g_strconcat (name, "-tile", NULL);
+  g_autoptr(GString) tooltip = g_string_new (NULL);
+  GtkWidget *popover;
+  gboolean any = FALSE;
+
+  for (guint k = 0; k < n_lists; k++)
+    any |= lists[k]->lines->len > 0;
+  append_lists (tooltip, lists, n_lists);
+  if (!any)
+    g_string_append (tooltip, empty);
+
+  gtk_widget_set_name (tile, tile_name);
+  gtk_widget_add_css_class (tile, "card");
+  gtk_widget_set_hexpand (tile, TRUE);
+  gtk_widget_set_tooltip_text (tile, tooltip->str);
+  gtk_menu_button_set_has_frame (GTK_MENU_BUTTON (tile), FALSE);
+  if (any)
+    popover = new_tile_popover (lists, n_lists);
+  else
+    {
+      /* Nothing to list: the popover says so, the tile stays a button. */
+      label = gtk_label_new (empty);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+      popover = gtk_popover_new ();
+      gtk_popover_set_child (GTK_POPOVER (popover), label);
+    }
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (tile), popover);
+
+  value = gtk_label_new (text);
+  gtk_widget_set_name (value, name);
+  gtk_label_set_xalign (GTK_LABEL (value), 0);
+  gtk_widget_set_margin_top (value, 6);
+  gtk_widget_add_css_class (value, "title-1");
+  gtk_widget_add_css_class (value, "numeric");
+  /* Red only when something is owed: the number says it, the colour repeats it. */
+  if (alarm)
+    gtk_widget_add_css_class (value, "error");
+  gtk_box_append (GTK_BOX (box), value);
+
+  label = gtk_label_new (caption);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_box_append (GTK_BOX (box), label);
+
+  label = gtk_label_new (detail);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_widget_add_css_class (label, "dim-label");
+  /* Not the bold of a button's label. */
+  gtk_widget_add_css_class (label, "body");
+  gtk_box_append (GTK_BOX (box), label);
+
+  gtk_menu_button_set_child (GTK_MENU_BUTTON (tile), box);
+  /* The text at the left, as in the rest of the dashboard: the menu
+   * button centres its content in boxes of its own. */
+  for (GtkWidget *w = box; w != NULL && w != tile; w = gtk_widget_get_parent (w))
+    {
+      gtk_widget_set_hexpand (w, TRUE);
+      gtk_widget_set_halign (w, GTK_ALIGN_FILL);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (tile),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip->str,
+                                  -1);
+  return tile;
+}
+
+/* The DORA majors and the overdue reports, as two tiles side by side. */
+static void
+add_dora_tiles (VigilDashboard *self)
+{
+  VigilFigures *figures = self->figures;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  TileList *majors = tile_list_new (_("Open incidents classified major:"));
+  TileList *overdue = tile_list_new (_("Not submitted, limit passed:"));
+  TileList *late = tile_list_new (_("Submitted late:"));
+  TileList *reports[2] = { overdue, late };
+  g_autofree char *majors_caption = NULL;
+  g_autofree char *majors_detail = NULL;
+  g_autofree char *overdue_caption = NULL;
+  g_autofree char *overdue_detail = NULL;
+
+  gtk_box_set_homogeneous (GTK_BOX (box), TRUE);
+
+  for (guint i = 0; i < figures->majors->len; i++)
+    {
+      VigilIncident *incident = g_ptr_array_index (figures->majors, i);
+      GString *line = g_string_new (NULL);
+
+      g_string_append_printf (line, "%s %s", vigil_incident_get_reference (incident),
+                              vigil_incident_get_title (incident));
+      /* The deadline running, if any: the first report not yet submitted. */
+      for (guint j = 0; j < figures->reports->len; j++)
+        {
+          const VigilFiguresReport *report = &g_array_index (figures->reports,
+                                                             VigilFiguresReport, j);
+          g_autofree char *due = NULL;
+
+          if (report->incident != incident || report->submitted_at != NULL)
+            continue;
+          due = format_time (report->due);
+          /* Translators: "Initial report due 2025-03-03 15:00, pending" */
+          g_string_append_printf (line, _(" (%s due %s, %s)"),
+                                  vigil_figures_report_kind_get_label (report->kind), due,
+                                  vigil_deadline_state_get_label (report->state));
+          break;
+        }
+      tile_list_add (majors, incident, g_string_free (line, FALSE));
+    }
+  for (guint j = 0; j < figures->reports->len; j++)
+    {
+      const VigilFiguresReport *report = &g_array_index (figures->reports, VigilFiguresReport, j);
+
+      if (vigil_figures_report_is_overdue (report))
+        tile_list_add (overdue, report->incident, describe_report (report));
+      else if (vigil_figures_report_is_late (report))
+        tile_list_add (late, report->incident, describe_report (report));
+    }
+
+  majors_caption = g_strdup (ngettext ("DORA major incident open", "DORA major incidents open",
+                                       figures->majors->len));
+  majors_detail = g_strdup_printf (ngettext ("%u with a report deadline running",
+                                             "%u with a report deadline running",
+                                             figures->n_majors_running),
+                                   figures->n_majors_running);
+  overdue_caption = g_strdup (ngettext ("DORA report overdue", "DORA reports overdue",
+                                        figures->n_overdue));
+  overdue_detail = g_strdup_printf (ngettext ("%u report submitted late",
+                                              "%u reports submitted late", figures->n_late),
+                                    figures->n_late);
+
+  gtk_box_append (GTK_BOX (box),
+                  new_tile ("dora-majors", figures->majors->len, FALSE,
+                            majors_caption, majors_detail,
+                            _("No open incident is classified major under DORA."),
+                            &majors, 1));
+  gtk_box_append (GTK_BOX (box),
+                  new_tile ("overdue-reports", figures->n_overdue, figures->n_overdue > 0,
+                            overdue_caption, overdue_detail,
+                            _("No DORA report is overdue or was submitted late."),
+                            reports, G_N_ELEMENTS (reports)));
+  gtk_box_append (self->charts, box);
+  tile_list_free (majors);
+  tile_list_free (overdue);
+  tile_list_free (late);
+}
+
 static void
 vigil_dashboard_rebuild (VigilDashboard *self)
 {
@@ -455,6 +806,8 @@ vigil_dashboard_rebuild (VigilDashboard *self)
                                         self->figures->n_incidents),
                               self->figures->n_incidents, when);
   gtk_label_set_text (self->computed_label, computed);
+
+  add_dora_tiles (self);
 
   steps = bars_new ();
   for (guint step = 1; step < VIGIL_N_STEPS; step++)
@@ -519,7 +872,7 @@ on_computed_cb (GObject      *source,
                                                                                       "empty")),
                                        message);
       g_clear_pointer (&self->figures, vigil_figures_free);
-      self->stale = TRUE;
+      vigil_refresh_failed (&self->refresh);
       vigil_dashboard_rebuild (self);
       return;
     }
@@ -540,14 +893,13 @@ vigil_dashboard_compute (VigilDashboard *self)
 {
   g_autoptr(GDateTime) now = NULL;
 
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  vigil_refresh_started (&self->refresh);
   if (self->workspace == NULL)
     return;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  self->stale = FALSE;
 
   if (self->figures == NULL)
     gtk_stack_set_visible_child_name (self->stack, "computing");
@@ -557,24 +909,16 @@ vigil_dashboard_compute (VigilDashboard *self)
                                self->cancellable, on_computed_cb, g_object_ref (self));
 }
 
-static gboolean
-refresh_cb (gpointer user_data)
+static void
+refresh_cb (GtkWidget *widget)
 {
-  VigilDashboard *self = user_data;
-
-  self->refresh_id = 0;
-  vigil_dashboard_compute (self);
-  return G_SOURCE_REMOVE;
+  vigil_dashboard_compute (VIGIL_DASHBOARD (widget));
 }
 
 static void
 on_items_changed_cb (VigilDashboard *self)
 {
-  self->stale = TRUE;
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    return;
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
-  self->refresh_id = g_timeout_add (REFRESH_DELAY_MS, refresh_cb, self);
+  vigil_refresh_changed (&self->refresh);
 }
 
 static void
@@ -583,8 +927,7 @@ vigil_dashboard_map (GtkWidget *widget)
   VigilDashboard *self = VIGIL_DASHBOARD (widget);
 
   GTK_WIDGET_CLASS (vigil_dashboard_parent_class)->map (widget);
-  if (self->stale && self->refresh_id == 0)
-    vigil_dashboard_compute (self);
+  vigil_refresh_mapped (&self->refresh);
 }
 
 /* Export */
@@ -953,7 +1296,7 @@ static void
 vigil_dashboard_init (VigilDashboard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->stale = TRUE;
+  vigil_refresh_init (&self->refresh, GTK_WIDGET (self), REFRESH_DELAY_MS, refresh_cb);
 }
 
 void
@@ -967,14 +1310,13 @@ vigil_dashboard_set_workspace (VigilDashboard *self,
     return;
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  vigil_refresh_reset (&self->refresh);
   if (self->incidents != NULL)
     g_signal_handlers_disconnect_by_data (self->incidents, self);
   g_clear_object (&self->incidents);
   g_clear_pointer (&self->figures, vigil_figures_free);
   set_computing (self, FALSE);
   g_set_object (&self->workspace, workspace);
-  self->stale = TRUE;
 
   if (workspace != NULL)
     {

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "vigil-timeline.h"
+#include "vigil-refresh.h"
 
 #define ROW_HEIGHT 28
 #define HEADER_HEIGHT 24
@@ -57,9 +58,8 @@ struct _VigilTimeline
   VigilWorkspace *workspace;
   GListModel     *incidents;
   GCancellable   *cancellable;
-  guint           refresh_id;
+  VigilRefresh    refresh;
   guint           deadline_id;  /* fires when the next pending limit passes */
-  gboolean        stale;
   gboolean        loading;
   gboolean        loaded;
 
@@ -95,6 +95,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void watch_next_deadline (VigilTimeline *self);
+static void ensure_selection    (VigilTimeline *self);
 
 static void
 row_free (gpointer data)
@@ -242,7 +243,7 @@ on_loaded_cb (GObject      *source,
     {
       g_message (_("The timeline could not be read: %s. Open the view again to retry."),
                  error->message);
-      self->stale = TRUE;
+      vigil_refresh_failed (&self->refresh);
       return;
     }
 
@@ -254,6 +255,8 @@ on_loaded_cb (GObject      *source,
   if (first)
     fit_span (self);
   self->loaded = TRUE;
+  if (gtk_widget_has_focus (GTK_WIDGET (self)))
+    ensure_selection (self);
   watch_next_deadline (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -264,14 +267,13 @@ vigil_timeline_load (VigilTimeline *self)
 {
   g_autoptr(GTask) task = NULL;
 
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  vigil_refresh_started (&self->refresh);
   if (self->workspace == NULL)
     return;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  self->stale = FALSE;
   set_loading (self, TRUE);
 
   task = g_task_new (NULL, self->cancellable, on_loaded_cb, g_object_ref (self));
@@ -281,24 +283,16 @@ vigil_timeline_load (VigilTimeline *self)
   g_task_run_in_thread (task, load_thread);
 }
 
-static gboolean
-refresh_cb (gpointer user_data)
+static void
+refresh_cb (GtkWidget *widget)
 {
-  VigilTimeline *self = user_data;
-
-  self->refresh_id = 0;
-  vigil_timeline_load (self);
-  return G_SOURCE_REMOVE;
+  vigil_timeline_load (VIGIL_TIMELINE (widget));
 }
 
 static void
 on_items_changed_cb (VigilTimeline *self)
 {
-  self->stale = TRUE;
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    return;
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
-  self->refresh_id = g_timeout_add (REFRESH_DELAY_MS, refresh_cb, self);
+  vigil_refresh_changed (&self->refresh);
 }
 
 /* A pending report turns missed when its limit passes: the core judges it
@@ -377,6 +371,17 @@ clamp_scroll (VigilTimeline *self)
   double view = gtk_widget_get_height (GTK_WIDGET (self)) - HEADER_HEIGHT - FOOTER_HEIGHT;
 
   self->scroll_y = CLAMP (self->scroll_y, 0, MAX (0, content - view));
+}
+
+/* With the keyboard in the view, one row is always chosen: the first one
+ * in view, until Up, Down or a click chooses another. */
+static void
+ensure_selection (VigilTimeline *self)
+{
+  if (self->rows == NULL || self->rows->len == 0 || self->selected >= 0)
+    return;
+  self->selected = MIN ((int) (self->scroll_y / ROW_HEIGHT + 0.5), (int) self->rows->len - 1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* Drawing
@@ -701,6 +706,12 @@ draw_rows (const Canvas *canvas,
           gdk_cairo_set_source_rgba (cr, &accent);
           cairo_rectangle (cr, 0, y, width, ROW_HEIGHT);
           cairo_fill (cr);
+          /* The keyboard's place: a ring as around a focused button. */
+          accent.alpha = 1.0;
+          gdk_cairo_set_source_rgba (cr, &accent);
+          cairo_set_line_width (cr, 2);
+          cairo_rectangle (cr, 1, y + 1, width - 2, ROW_HEIGHT - 2);
+          cairo_stroke (cr);
         }
       draw_text (cr, canvas, row->label, 8, mid, left - 16, &canvas->fg);
 
@@ -1395,6 +1406,22 @@ vigil_timeline_activate_at (VigilTimeline *self,
                               ((Row *) g_ptr_array_index (self->rows, index))->id);
 }
 
+/* A click gives the view the keyboard, on the row clicked. */
+static void
+on_pressed_cb (GtkGestureClick *gesture,
+               int              n_press,
+               double           x,
+               double           y,
+               VigilTimeline   *self)
+{
+  int index = row_at (self, y);
+
+  if (index >= 0)
+    self->selected = index;
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 on_released_cb (GtkGestureClick *gesture,
                 int              n_press,
@@ -1417,9 +1444,6 @@ format_local (gint64 when)
 static char *
 describe_due (const Due *due)
 {
-  static const char * const kinds[] = {
-    N_("Initial report"), N_("Intermediate report"), N_("Final report"),
-  };
   g_autofree char *limit = format_local (due->at);
   g_autofree char *submitted = due->submitted != 0 ? format_local (due->submitted) : NULL;
   g_autofree char *state = NULL;
@@ -1441,7 +1465,7 @@ describe_due (const Due *due)
       break;
     }
   /* Translators: "Initial report due 2025-03-03 15:00: on time (…)" */
-  return g_strdup_printf (_("%s due %s: %s"), _(kinds[MIN (due->kind, 2)]), limit, state);
+  return g_strdup_printf (_("%s due %s: %s"), vigil_figures_report_kind_get_label (due->kind), limit, state);
 }
 
 char *
@@ -1543,8 +1567,17 @@ vigil_timeline_map (GtkWidget *widget)
   VigilTimeline *self = VIGIL_TIMELINE (widget);
 
   GTK_WIDGET_CLASS (vigil_timeline_parent_class)->map (widget);
-  if (self->stale && self->refresh_id == 0)
-    vigil_timeline_load (self);
+  vigil_refresh_mapped (&self->refresh);
+  /* Shown means in use: Up, Down, Enter and the zoom keys work at once,
+   * without a click into the chart first. */
+  gtk_widget_grab_focus (widget);
+}
+
+static void
+on_focus_enter_cb (VigilTimeline *self)
+{
+  ensure_selection (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* GObject */
@@ -1695,12 +1728,12 @@ vigil_timeline_class_init (VigilTimelineClass *klass)
 static void
 vigil_timeline_init (VigilTimeline *self)
 {
-  GtkEventController *scroll, *motion;
+  GtkEventController *scroll, *motion, *focus;
   GtkGesture *drag, *click;
   GtkWidget *button, *linked;
   g_autoptr(GMenu) menu = NULL;
 
-  self->stale = TRUE;
+  vigil_refresh_init (&self->refresh, GTK_WIDGET (self), REFRESH_DELAY_MS, refresh_cb);
   self->selected = -1;
   self->pointer_x = -1;
   self->span = 3600.0 * 24 * 30;
@@ -1760,7 +1793,13 @@ vigil_timeline_init (VigilTimeline *self)
   /* A click (not a drag: the click gesture gives up once the pointer moves)
    * opens the incident of the row. */
   click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed_cb), self);
   g_signal_connect (click, "released", G_CALLBACK (on_released_cb), self);
+
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_swapped (focus, "enter", G_CALLBACK (on_focus_enter_cb), self);
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (gtk_widget_queue_draw), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }
 
@@ -1781,7 +1820,7 @@ vigil_timeline_set_workspace (VigilTimeline  *self,
     return;
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  vigil_refresh_reset (&self->refresh);
   g_clear_handle_id (&self->deadline_id, g_source_remove);
   if (self->incidents != NULL)
     g_signal_handlers_disconnect_by_data (self->incidents, self);
@@ -1790,7 +1829,6 @@ vigil_timeline_set_workspace (VigilTimeline  *self,
   self->selected = -1;
   set_loading (self, FALSE);
   g_set_object (&self->workspace, workspace);
-  self->stale = TRUE;
   self->loaded = FALSE;
 
   if (workspace != NULL)
@@ -1884,4 +1922,12 @@ vigil_timeline_get_last_draw_time (VigilTimeline *self)
 {
   g_return_val_if_fail (VIGIL_IS_TIMELINE (self), 0);
   return self->last_draw_us;
+}
+
+/* The row chosen by the keyboard or a click, or -1. */
+int
+vigil_timeline_get_selected (VigilTimeline *self)
+{
+  g_return_val_if_fail (VIGIL_IS_TIMELINE (self), -1);
+  return self->selected;
 }

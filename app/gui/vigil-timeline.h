@@ -38,6 +38,7 @@ void        vigil_timeline_set_workspace  (VigilTimeline  *self,
 gboolean    vigil_timeline_get_loaded     (VigilTimeline  *self);
 gboolean    vigil_timeline_get_loading    (VigilTimeline  *self);
 guint       vigil_timeline_get_n_rows     (VigilTimeline  *self);
+int         vigil_timeline_get_selected   (VigilTimeline  *self);
 const char *vigil_timeline_get_row_id     (VigilTimeline  *self,
                                            guint           row);
 double      vigil_timeline_get_span       (VigilTimeline  *self);

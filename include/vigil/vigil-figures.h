@@ -176,6 +176,8 @@ typedef struct {
   guint      closed;
 } VigilFiguresWeek;
 
+typedef struct _VigilFiguresReport VigilFiguresReport;
+
 /**
  * VigilFigures:
  * @now: the time the figures were computed for
@@ -193,8 +195,23 @@ typedef struct {
  *   week of @now last
  * @timelines: (element-type VigilIncidentTimeline): one per incident, in
  *   the order of the incidents given
+ * @majors: (element-type VigilIncident): the open incidents whose latest
+ *   DORA classification found them major, in the order of the incidents
+ *   given
+ * @n_majors_running: how many of @majors have a report deadline running:
+ *   a report owed and not submitted yet, whether its limit has passed or
+ *   not
+ * @reports: (element-type VigilFiguresReport): every DORA report deadline
+ *   of every incident, open or archived (closing an incident does not
+ *   discharge a report), as vigil_figures_list_report_deadlines() lists
+ *   them, in the order of the incidents given
+ * @n_overdue: deadlines in @reports running past their limit: the report
+ *   is not submitted and its limit has passed
+ * @n_late: reports in @reports submitted after their limit
  *
- * The manager's dashboard figures over a set of incidents.
+ * The manager's dashboard figures over a set of incidents. DORA deadlines
+ * are those of the default entity profile without bank holidays, as on the
+ * timeline.
  */
 typedef struct {
   GDateTime        *now;
@@ -206,6 +223,11 @@ typedef struct {
   VigilFiguresSpan  spans[VIGIL_N_SPANS];
   VigilFiguresWeek  weeks[VIGIL_FIGURES_N_WEEKS];
   GPtrArray        *timelines;
+  GPtrArray        *majors;
+  guint             n_majors_running;
+  GArray           *reports;
+  guint             n_overdue;
+  guint             n_late;
 } VigilFigures;
 
 /**
@@ -247,6 +269,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilFigures, vigil_figures_free)
  * @VIGIL_FIGURES_TABLE_INCIDENTS: one row per incident: reference, title,
  *   type, severity, step, phase, and the times opened, detected, aware,
  *   submitted, approved, remediated, closed
+ * @VIGIL_FIGURES_TABLE_DORA: measure, label, count: the open major
+ *   incidents ("majors"), those of them with a report deadline running
+ *   ("majors-deadline-running"), the overdue reports ("overdue-reports")
+ *   and the reports submitted late ("late-reports")
+ * @VIGIL_FIGURES_TABLE_REPORTS: one row per DORA report deadline:
+ *   reference, title, report ("initial", "intermediate", "final"), state
+ *   ("pending", "met", "missed"), overdue and late (1 or 0), due,
+ *   submitted_at
  *
  * The tables of the figures. Each exports as a CSV document of its own, so
  * that every file has one header and the same number of fields in every
@@ -259,6 +289,8 @@ typedef enum {
   VIGIL_FIGURES_TABLE_TIMES,
   VIGIL_FIGURES_TABLE_WEEKS,
   VIGIL_FIGURES_TABLE_INCIDENTS,
+  VIGIL_FIGURES_TABLE_DORA,
+  VIGIL_FIGURES_TABLE_REPORTS,
   VIGIL_N_FIGURES_TABLES
 } VigilFiguresTable;
 
@@ -332,6 +364,34 @@ typedef struct {
   GDateTime           *due;
   GDateTime           *submitted_at;
 } VigilReportDeadline;
+
+/* A stable id for @kind: "initial", "intermediate" or "final". */
+const char         *vigil_figures_report_kind_to_string (VigilDoraReportKind kind);
+/* Translated, e.g. "Initial report". */
+const char         *vigil_figures_report_kind_get_label (VigilDoraReportKind kind);
+
+/**
+ * VigilFiguresReport:
+ * @incident: the incident the report is owed for
+ * @kind: the report
+ * @state: where it stands
+ * @due: the limit it is judged by
+ * @submitted_at: (nullable): when the report was submitted
+ *
+ * One DORA report deadline in the figures (see #VigilReportDeadline).
+ */
+struct _VigilFiguresReport {
+  VigilIncident       *incident;
+  VigilDoraReportKind  kind;
+  VigilDeadlineState   state;
+  GDateTime           *due;
+  GDateTime           *submitted_at;
+};
+
+/* Not submitted and past its limit. */
+gboolean            vigil_figures_report_is_overdue (const VigilFiguresReport *report);
+/* Submitted after its limit. */
+gboolean            vigil_figures_report_is_late    (const VigilFiguresReport *report);
 
 /**
  * vigil_figures_list_report_deadlines:

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-figures [INCIDENTS] [ROUNDS]: the manager's figures over sample
- * incidents in a real store: reading the incidents and the whole log,
- * computing timelines and figures, and writing every CSV table. */
+ * incidents in a real store (every 25th major under DORA): reading the
+ * incidents and the whole log, computing timelines and figures, and
+ * writing every CSV table. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -60,7 +61,8 @@ main (int   argc,
     g_error ("%s", error->message);
 
   start = g_get_monotonic_time ();
-  if (!vigil_sample_fill_store (store, n_incidents, 42, &error))
+  if (!vigil_sample_fill_store (store, n_incidents, 42, &error) ||
+      !vigil_sample_add_dora (store, 25, &error))
     g_error ("%s", error->message);
   g_print ("filled %u incidents in %.0f ms\n", n_incidents, ms_since (start));
 
@@ -96,7 +98,9 @@ main (int   argc,
       ms = ms_since (start);
       g_array_append_val (csv_ms, ms);
 
-      g_print ("round %u: %u open of %u\n", round + 1, figures->n_open, figures->n_incidents);
+      g_print ("round %u: %u open of %u; %u DORA majors open, %u report deadlines, "
+               "%u overdue\n", round + 1, figures->n_open, figures->n_incidents,
+               figures->majors->len, figures->reports->len, figures->n_overdue);
     }
 
   g_print ("%u incidents, %u log entries, %u rounds (median):\n",

@@ -170,61 +170,6 @@ on_exported_cb (GObject      *source,
   *out = g_object_ref (result);
 }
 
-/* Every 25th incident major, classified an hour after awareness; of those,
- * a third reported the initial notification within two hours. */
-static void
-add_dora (VigilStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) incidents = vigil_store_list_incidents (store, &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < incidents->len; i += 25)
-    {
-      VigilIncident *incident = g_ptr_array_index (incidents, i);
-      g_autoptr(GDateTime) classified = g_date_time_add_hours (vigil_incident_get_aware_at (incident), 1);
-      g_autoptr(GDateTime) reported = g_date_time_add_hours (classified, 2);
-      g_autofree char *at = vigil_time_to_iso (classified);
-      g_autofree char *report_at = vigil_time_to_iso (reported);
-      g_autofree char *doc = NULL;
-      g_autoptr(VigilOp) op = NULL;
-      g_autoptr(VigilIncident) result = NULL;
-
-      doc = g_strdup_printf ("{\"id\":\"dora-%u\",\"incident\":\"%s\",\"kind\":\"dora.classify\","
-                             "\"base_rev\":%" G_GINT64_FORMAT ",\"actor\":\"bob\",\"at\":\"%s\","
-                             "\"payload\":{\"criteria\":{\"critical_services\":"
-                             "{\"malicious_access\":true},\"data_losses\":{\"intrusion\":true}}}}",
-                             i, vigil_incident_get_id (incident),
-                             vigil_incident_get_revision (incident), at);
-      op = vigil_op_new_from_string (doc, &error);
-      g_assert_no_error (error);
-      result = vigil_store_apply (store, op, VIGIL_ROLE_LEAD, NULL, NULL, &error);
-      if (result == NULL)
-        {
-          /* Steps 1 to 7 waiting for the lead are frozen: no classification. */
-          g_clear_error (&error);
-          continue;
-        }
-      if (i % 3 == 0)
-        {
-          g_autoptr(VigilIncident) reported_incident = NULL;
-
-          g_clear_object (&op);
-          g_free (doc);
-          doc = g_strdup_printf ("{\"id\":\"report-%u\",\"incident\":\"%s\","
-                                 "\"kind\":\"dora.report_submitted\",\"base_rev\":%" G_GINT64_FORMAT
-                                 ",\"actor\":\"bob\",\"at\":\"%s\",\"payload\":{\"report\":"
-                                 "\"initial\",\"at\":\"%s\",\"authority\":\"BaFin\"}}",
-                                 i, vigil_incident_get_id (result),
-                                 vigil_incident_get_revision (result), report_at, report_at);
-          op = vigil_op_new_from_string (doc, &error);
-          g_assert_no_error (error);
-          reported_incident = vigil_store_apply (store, op, VIGIL_ROLE_LEAD, NULL, NULL, &error);
-          g_clear_error (&error);
-        }
-    }
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -272,7 +217,8 @@ main (int   argc,
   t0 = g_get_monotonic_time ();
   vigil_sample_fill_store (store, count, 42, &error);
   g_assert_no_error (error);
-  add_dora (store);
+  if (!vigil_sample_add_dora (store, 25, &error))
+    g_error ("%s", error->message);
   g_print ("Generated %" G_GUINT64_FORMAT " incidents in %.0f ms\n", count,
            (g_get_monotonic_time () - t0) / 1000.0);
 

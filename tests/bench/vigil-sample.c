@@ -230,3 +230,65 @@ vigil_sample_fill_store (VigilStore  *store,
   /* Leads may do everything analysts may, and four-eyes is checked by name. */
   return vigil_store_apply_batch (store, ops, VIGIL_ROLE_LEAD, error);
 }
+
+gboolean
+vigil_sample_add_dora (VigilStore  *store,
+                       guint        every,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) incidents = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (store), FALSE);
+  g_return_val_if_fail (every > 0, FALSE);
+
+  incidents = vigil_store_list_incidents (store, error);
+  if (incidents == NULL)
+    return FALSE;
+  for (guint i = 0; i < incidents->len; i += every)
+    {
+      VigilIncident *incident = g_ptr_array_index (incidents, i);
+      g_autoptr(GDateTime) classified = NULL;
+      g_autoptr(GDateTime) reported = NULL;
+      g_autofree char *at = NULL;
+      g_autofree char *report_at = NULL;
+      g_autofree char *doc = NULL;
+      g_autoptr(VigilOp) op = NULL;
+      g_autoptr(VigilIncident) result = NULL;
+      g_autoptr(GError) refused = NULL;
+
+      if (vigil_incident_get_aware_at (incident) == NULL)
+        continue;
+      classified = g_date_time_add_hours (vigil_incident_get_aware_at (incident), 1);
+      reported = g_date_time_add_hours (classified, 2);
+      at = vigil_time_to_iso (classified);
+      report_at = vigil_time_to_iso (reported);
+      doc = g_strdup_printf ("{\"id\":\"dora-%u\",\"incident\":\"%s\",\"kind\":\"dora.classify\","
+                             "\"base_rev\":%" G_GINT64_FORMAT ",\"actor\":\"bob\",\"at\":\"%s\","
+                             "\"payload\":{\"criteria\":{\"critical_services\":"
+                             "{\"malicious_access\":true},\"data_losses\":{\"intrusion\":true}}}}",
+                             i, vigil_incident_get_id (incident),
+                             vigil_incident_get_revision (incident), at);
+      op = vigil_op_new_from_string (doc, error);
+      if (op == NULL)
+        return FALSE;
+      /* Steps 1 to 7 waiting for the lead are frozen: no classification. */
+      result = vigil_store_apply (store, op, VIGIL_ROLE_LEAD, NULL, NULL, &refused);
+      if (result == NULL || i % 3 != 0)
+        continue;
+
+      g_clear_object (&op);
+      g_free (doc);
+      doc = g_strdup_printf ("{\"id\":\"report-%u\",\"incident\":\"%s\","
+                             "\"kind\":\"dora.report_submitted\",\"base_rev\":%" G_GINT64_FORMAT
+                             ",\"actor\":\"bob\",\"at\":\"%s\",\"payload\":{\"report\":"
+                             "\"initial\",\"at\":\"%s\",\"authority\":\"BaFin\"}}",
+                             i, vigil_incident_get_id (result),
+                             vigil_incident_get_revision (result), report_at, report_at);
+      op = vigil_op_new_from_string (doc, error);
+      if (op == NULL)
+        return FALSE;
+      g_clear_object (&result);
+      result = vigil_store_apply (store, op, VIGIL_ROLE_LEAD, NULL, NULL, NULL);
+    }
+  return TRUE;
+}

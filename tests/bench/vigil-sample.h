@@ -15,5 +15,11 @@ gboolean   vigil_sample_fill_store (VigilStore  *store,
                                     guint        n_incidents,
                                     guint32      seed,
                                     GError     **error);
+/* Classifies every @every-th incident of @store as major under DORA, an
+ * hour after awareness; a third of those reported the initial notification
+ * two hours later. Incidents waiting for the lead (frozen) are skipped. */
+gboolean   vigil_sample_add_dora   (VigilStore  *store,
+                                    guint        every,
+                                    GError     **error);
 
 G_END_DECLS
