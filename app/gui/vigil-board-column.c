@@ -10,6 +10,246 @@
 #include "vigil-board-column.h"
 #include "vigil-incident-card.h"
 
+/* The list's rows. GTK 4.8's list view destroys the row of every item that
+ * leaves its model and builds a new one for every item that comes in: a
+ * search keystroke that changes what the columns show swapped a few hundred
+ * rows, and building and destroying them cost ten times more than binding
+ * their cards. The list gets instead one fixed item per row, a slot, which
+ * holds the incident at that position of the column: when the column's
+ * incidents change, the slots take their new incidents and the cards follow;
+ * rows are added or removed only at the end, when the number changes. */
+
+#define VIGIL_TYPE_CARD_SLOT (vigil_card_slot_get_type ())
+G_DECLARE_FINAL_TYPE (VigilCardSlot, vigil_card_slot, VIGIL, CARD_SLOT, GObject)
+
+struct _VigilCardSlot
+{
+  GObject        parent_instance;
+
+  VigilIncident *incident;
+};
+
+G_DEFINE_FINAL_TYPE (VigilCardSlot, vigil_card_slot, G_TYPE_OBJECT)
+
+enum {
+  SLOT_PROP_0,
+  SLOT_PROP_INCIDENT,
+  SLOT_N_PROPS
+};
+
+static GParamSpec *slot_properties[SLOT_N_PROPS];
+
+static void
+vigil_card_slot_dispose (GObject *object)
+{
+  g_clear_object (&VIGIL_CARD_SLOT (object)->incident);
+
+  G_OBJECT_CLASS (vigil_card_slot_parent_class)->dispose (object);
+}
+
+static void
+vigil_card_slot_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case SLOT_PROP_INCIDENT:
+      g_value_set_object (value, VIGIL_CARD_SLOT (object)->incident);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_card_slot_class_init (VigilCardSlotClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vigil_card_slot_dispose;
+  object_class->get_property = vigil_card_slot_get_property;
+
+  slot_properties[SLOT_PROP_INCIDENT] =
+    g_param_spec_object ("incident", NULL, NULL, VIGIL_TYPE_INCIDENT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, SLOT_N_PROPS, slot_properties);
+}
+
+static void
+vigil_card_slot_init (VigilCardSlot *self)
+{
+}
+
+static void
+vigil_card_slot_set_incident (VigilCardSlot *self,
+                              VigilIncident *incident)
+{
+  if (g_set_object (&self->incident, incident))
+    g_object_notify_by_pspec (G_OBJECT (self), slot_properties[SLOT_PROP_INCIDENT]);
+}
+
+/* The first @limit incidents of a model, one slot each. */
+#define VIGIL_TYPE_CARD_ROWS (vigil_card_rows_get_type ())
+G_DECLARE_FINAL_TYPE (VigilCardRows, vigil_card_rows, VIGIL, CARD_ROWS, GObject)
+
+struct _VigilCardRows
+{
+  GObject     parent_instance;
+
+  GListModel *source;
+  guint       limit;
+  GPtrArray  *slots;
+};
+
+static GType
+vigil_card_rows_get_item_type (GListModel *model)
+{
+  return VIGIL_TYPE_CARD_SLOT;
+}
+
+static guint
+vigil_card_rows_get_n_items (GListModel *model)
+{
+  return VIGIL_CARD_ROWS (model)->slots->len;
+}
+
+static gpointer
+vigil_card_rows_get_item (GListModel *model,
+                          guint       position)
+{
+  VigilCardRows *self = VIGIL_CARD_ROWS (model);
+
+  return position < self->slots->len ? g_object_ref (self->slots->pdata[position]) : NULL;
+}
+
+static void
+vigil_card_rows_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = vigil_card_rows_get_item_type;
+  iface->get_n_items = vigil_card_rows_get_n_items;
+  iface->get_item = vigil_card_rows_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VigilCardRows, vigil_card_rows, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      vigil_card_rows_list_model_init))
+
+/* The slots from @from to before @to take the source's incidents at their
+ * positions, then rows are added or removed at the end. */
+static void
+vigil_card_rows_update (VigilCardRows *self,
+                        guint          from,
+                        guint          to)
+{
+  guint old_n = self->slots->len;
+  guint new_n = MIN (self->limit, g_list_model_get_n_items (self->source));
+
+  for (guint i = from; i < MIN (to, MIN (old_n, new_n)); i++)
+    {
+      g_autoptr(VigilIncident) incident = g_list_model_get_item (self->source, i);
+
+      vigil_card_slot_set_incident (self->slots->pdata[i], incident);
+    }
+
+  if (new_n > old_n)
+    {
+      for (guint i = old_n; i < new_n; i++)
+        {
+          VigilCardSlot *slot = g_object_new (VIGIL_TYPE_CARD_SLOT, NULL);
+
+          slot->incident = g_list_model_get_item (self->source, i);
+          g_ptr_array_add (self->slots, slot);
+        }
+      g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, new_n - old_n);
+    }
+  else if (new_n < old_n)
+    {
+      g_ptr_array_remove_range (self->slots, new_n, old_n - new_n);
+      g_list_model_items_changed (G_LIST_MODEL (self), new_n, old_n - new_n, 0);
+    }
+}
+
+static void
+on_rows_source_items_changed_cb (VigilCardRows *self,
+                                 guint          position,
+                                 guint          removed,
+                                 guint          added,
+                                 GListModel    *source)
+{
+  /* The same number in and out: only those positions changed. */
+  vigil_card_rows_update (self, position, removed == added ? position + added : G_MAXUINT);
+}
+
+static void
+vigil_card_rows_dispose (GObject *object)
+{
+  VigilCardRows *self = VIGIL_CARD_ROWS (object);
+
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_func (self->source, on_rows_source_items_changed_cb, self);
+  g_clear_object (&self->source);
+  g_clear_pointer (&self->slots, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (vigil_card_rows_parent_class)->dispose (object);
+}
+
+static void
+vigil_card_rows_class_init (VigilCardRowsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = vigil_card_rows_dispose;
+}
+
+static void
+vigil_card_rows_init (VigilCardRows *self)
+{
+  self->slots = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static VigilCardRows *
+vigil_card_rows_new (GListModel *source,
+                     guint       limit)
+{
+  VigilCardRows *self = g_object_new (VIGIL_TYPE_CARD_ROWS, NULL);
+
+  self->source = g_object_ref (source);
+  self->limit = limit;
+  g_signal_connect_object (source, "items-changed",
+                           G_CALLBACK (on_rows_source_items_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  vigil_card_rows_update (self, 0, G_MAXUINT);
+  return self;
+}
+
+static guint
+vigil_card_rows_get_limit (VigilCardRows *self)
+{
+  return self->limit;
+}
+
+static void
+vigil_card_rows_set_limit (VigilCardRows *self,
+                           guint          limit)
+{
+  if (self->limit == limit)
+    return;
+
+  self->limit = limit;
+  vigil_card_rows_update (self, 0, 0);
+}
+
+static VigilIncident *
+vigil_card_rows_get_incident (VigilCardRows *self,
+                              guint          position)
+{
+  return position < self->slots->len
+         ? VIGIL_CARD_SLOT (self->slots->pdata[position])->incident : NULL;
+}
+
+/* The column */
+
 /* One step of the process: a header and a virtualised list of the incidents
  * that are in that step, filtered out of the workspace's shared model. */
 struct _VigilBoardColumn
@@ -19,7 +259,7 @@ struct _VigilBoardColumn
   guint               step;
   GtkFilterListModel *in_step;     /* the board's incidents in this step */
   GtkFilterListModel *incidents;   /* ...that the board's filter lets through */
-  GtkSliceListModel  *shown;       /* what the list view gets: all, or the first few */
+  VigilCardRows      *shown;       /* what the list view gets: the first rows of it */
 
   GtkWidget          *header;
   GtkLabel           *number_label;
@@ -34,6 +274,10 @@ struct _VigilBoardColumn
   /* Cards the list let go of, for the next rows it makes */
   GPtrArray          *spare_cards;
   guint               prepare_cards_id;
+
+  GtkAdjustment      *vadjustment;
+  guint               grow_idle_id;
+  GtkFilter          *board_filter;
 };
 
 G_DEFINE_FINAL_TYPE (VigilBoardColumn, vigil_board_column, GTK_TYPE_WIDGET)
@@ -46,11 +290,16 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* GTK 4.8's list view keeps some 200 rows alive, however short it is. A
- * column out of view gets only its first rows, enough to fill a screen and
- * to be reached with the keyboard; the board gives the columns in view all
- * of theirs. */
-#define PREVIEW_ROWS 16
+/* GTK 4.8's list view keeps some 200 rows alive, however short it is, and
+ * binds and lays out every one of them whenever what it shows changes. A
+ * column gives its list only its first incidents: enough to fill its
+ * height and a quarter more, and more, ROWS_STEP at a time, as the list
+ * is scrolled towards their end or the keyboard focus comes near it. The
+ * count in the header is always that of all the column's incidents. */
+#define ROWS_STEP 12
+
+/* The focus this close to the last row given to the list brings more. */
+#define ROWS_FOCUS_MARGIN 4
 
 /* GTK 4.8's list makes a new row widget for every item that comes into its
  * range and destroys the rows of items that leave it. A search keystroke
@@ -212,7 +461,7 @@ prepare_cards_cb (gpointer user_data)
 {
   VigilBoardColumn *self = user_data;
 
-  if (self->spare_cards->len >= PREVIEW_ROWS ||
+  if (self->spare_cards->len >= ROWS_STEP ||
       g_list_model_get_n_items (G_LIST_MODEL (self->shown)) > 0)
     {
       self->prepare_cards_id = 0;
@@ -223,15 +472,166 @@ prepare_cards_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static guint
+vigil_board_column_get_n_rows (VigilBoardColumn *self)
+{
+  return vigil_card_rows_get_limit (self->shown);
+}
+
+/* Gives the list at least @n_rows rows (all when there are fewer). */
+static void
+vigil_board_column_ensure_rows (VigilBoardColumn *self,
+                                guint             n_rows)
+{
+  if (n_rows > vigil_board_column_get_n_rows (self))
+    vigil_card_rows_set_limit (self->shown, n_rows);
+}
+
+static gboolean
+vigil_board_column_has_all_rows (VigilBoardColumn *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->shown)) >=
+         g_list_model_get_n_items (G_LIST_MODEL (self->incidents));
+}
+
+static gboolean
+vigil_board_column_holds_focus (VigilBoardColumn *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self));
+}
+
+/* Less than a quarter page of rows below what is in view: more rows, until
+ * there is that much to spare or the list holds them all. */
+static gboolean
+grow_to_fill_cb (gpointer user_data)
+{
+  VigilBoardColumn *self = user_data;
+  GtkAdjustment *adjustment = self->vadjustment;
+
+  self->grow_idle_id = 0;
+  if (adjustment == NULL || vigil_board_column_has_all_rows (self) ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self->list_view)))
+    return G_SOURCE_REMOVE;
+
+  if (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_value (adjustment) <
+      1.25 * gtk_adjustment_get_page_size (adjustment))
+    vigil_board_column_ensure_rows (self, vigil_board_column_get_n_rows (self) + ROWS_STEP);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Scrolling and allocation change the adjustment; the rows are added after
+ * that, not in the middle of a layout. */
+static void
+on_vadjustment_changed_cb (VigilBoardColumn *self)
+{
+  if (self->grow_idle_id == 0 && !vigil_board_column_has_all_rows (self))
+    self->grow_idle_id = g_idle_add (grow_to_fill_cb, self);
+}
+
+static void
+on_list_view_vadjustment_notify_cb (VigilBoardColumn *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+
+  if (self->vadjustment == adjustment)
+    return;
+
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->vadjustment, on_vadjustment_changed_cb, self);
+  g_set_object (&self->vadjustment, adjustment);
+  if (adjustment != NULL)
+    {
+      g_signal_connect_object (adjustment, "value-changed",
+                               G_CALLBACK (on_vadjustment_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (adjustment, "changed",
+                               G_CALLBACK (on_vadjustment_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+}
+
+/* Whether @incident is among the last rows the list holds. */
+static gboolean
+is_near_last_row (VigilBoardColumn *self,
+                  VigilIncident    *incident)
+{
+  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
+
+  for (guint i = n_rows; i > 0 && i + ROWS_FOCUS_MARGIN > n_rows; i--)
+    {
+      if (vigil_card_rows_get_incident (self->shown, i - 1) == incident)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The focus on one of the last rows the list holds (by arrow keys, Page
+ * Down, Tab) brings the next rows in, so that the next key finds them. */
+static void
+on_root_focus_notify_cb (VigilBoardColumn *self,
+                         GParamSpec       *pspec,
+                         GtkRoot          *root)
+{
+  GtkWidget *focus = gtk_root_get_focus (root);
+  VigilIncidentCard *card;
+  VigilIncident *incident;
+
+  if (focus == NULL || vigil_board_column_has_all_rows (self) ||
+      !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view)))
+    return;
+
+  card = vigil_board_column_get_card_for_widget (focus);
+  incident = card != NULL ? vigil_incident_card_get_incident (card) : NULL;
+  if (incident != NULL && is_near_last_row (self, incident))
+    vigil_board_column_ensure_rows (self, vigil_board_column_get_n_rows (self) + ROWS_STEP);
+}
+
+/* End goes to the column's last incident, not the last row the list holds:
+ * it brings all the rows in first, then lets the list move the focus. */
+static gboolean
+on_end_shortcut_cb (GtkWidget *list_view,
+                    GVariant  *args,
+                    gpointer   user_data)
+{
+  VigilBoardColumn *self = user_data;
+
+  if (!vigil_board_column_has_all_rows (self))
+    vigil_card_rows_set_limit (self->shown, G_MAXUINT);
+  return FALSE;
+}
+
+/* A new search or filter starts from the top again with few rows, unless
+ * the focus is in the column: its card stays where it is. */
+static void
+on_board_filter_changed_cb (VigilBoardColumn *self,
+                            GtkFilterChange   change,
+                            GtkFilter        *filter)
+{
+  if (vigil_board_column_get_n_rows (self) > ROWS_STEP && !vigil_board_column_holds_focus (self))
+    vigil_card_rows_set_limit (self->shown, ROWS_STEP);
+}
+
+static void
+on_slot_incident_notify_cb (VigilCardSlot     *slot,
+                            GParamSpec        *pspec,
+                            VigilIncidentCard *card)
+{
+  vigil_incident_card_set_incident (card, slot->incident);
+}
+
 static void
 on_factory_bind_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *list_item,
                     gpointer                  user_data)
 {
   GtkWidget *card = gtk_list_item_get_child (list_item);
+  VigilCardSlot *slot = gtk_list_item_get_item (list_item);
 
-  vigil_incident_card_set_incident (VIGIL_INCIDENT_CARD (card),
-                                    gtk_list_item_get_item (list_item));
+  vigil_incident_card_set_incident (VIGIL_INCIDENT_CARD (card), slot->incident);
+  g_signal_connect (slot, "notify::incident", G_CALLBACK (on_slot_incident_notify_cb), card);
 }
 
 static void
@@ -240,7 +640,10 @@ on_factory_unbind_cb (GtkSignalListItemFactory *factory,
                       gpointer                  user_data)
 {
   GtkWidget *card = gtk_list_item_get_child (list_item);
+  VigilCardSlot *slot = gtk_list_item_get_item (list_item);
 
+  if (slot != NULL)
+    g_signal_handlers_disconnect_by_func (slot, on_slot_incident_notify_cb, card);
   vigil_incident_card_set_incident (VIGIL_INCIDENT_CARD (card), NULL);
 }
 
@@ -278,10 +681,23 @@ on_drop_cb (VigilBoardColumn *self,
 }
 
 static void
-on_focus_enter_cb (VigilBoardColumn   *self,
-                   GtkEventController *controller)
+vigil_board_column_root (GtkWidget *widget)
 {
-  vigil_board_column_set_active (self, TRUE);
+  VigilBoardColumn *self = VIGIL_BOARD_COLUMN (widget);
+
+  GTK_WIDGET_CLASS (vigil_board_column_parent_class)->root (widget);
+
+  g_signal_connect_object (gtk_widget_get_root (widget), "notify::focus-widget",
+                           G_CALLBACK (on_root_focus_notify_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+vigil_board_column_unroot (GtkWidget *widget)
+{
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_root (widget), on_root_focus_notify_cb,
+                                        widget);
+
+  GTK_WIDGET_CLASS (vigil_board_column_parent_class)->unroot (widget);
 }
 
 static void
@@ -319,6 +735,13 @@ vigil_board_column_dispose (GObject *object)
 
   /* The list's rows go with it, and their cards with them. */
   g_clear_handle_id (&self->prepare_cards_id, g_source_remove);
+  g_clear_handle_id (&self->grow_idle_id, g_source_remove);
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->vadjustment, on_vadjustment_changed_cb, self);
+  g_clear_object (&self->vadjustment);
+  if (self->board_filter != NULL)
+    g_signal_handlers_disconnect_by_func (self->board_filter, on_board_filter_changed_cb, self);
+  g_clear_object (&self->board_filter);
   g_clear_pointer (&self->spare_cards, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_BOARD_COLUMN);
   g_clear_object (&self->shown);
@@ -376,6 +799,8 @@ vigil_board_column_class_init (VigilBoardColumnClass *klass)
   object_class->dispose = vigil_board_column_dispose;
   object_class->get_property = vigil_board_column_get_property;
   object_class->set_property = vigil_board_column_set_property;
+  widget_class->root = vigil_board_column_root;
+  widget_class->unroot = vigil_board_column_unroot;
 
   properties[PROP_STEP] =
     g_param_spec_uint ("step", NULL, NULL,
@@ -406,7 +831,7 @@ vigil_board_column_init (VigilBoardColumn *self)
   g_autoptr(GtkListItemFactory) factory = NULL;
   GtkNoSelection *selection;
   GtkDropTarget *target;
-  GtkEventController *focus;
+  GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -433,8 +858,7 @@ vigil_board_column_init (VigilBoardColumn *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
 
-  self->shown = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->incidents)),
-                                         0, PREVIEW_ROWS);
+  self->shown = vigil_card_rows_new (G_LIST_MODEL (self->incidents), ROWS_STEP);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
@@ -445,10 +869,26 @@ vigil_board_column_init (VigilBoardColumn *self)
                            G_CALLBACK (on_list_view_activate_cb), self,
                            G_CONNECT_SWAPPED);
 
-  focus = gtk_event_controller_focus_new ();
-  g_signal_connect_object (focus, "enter", G_CALLBACK (on_focus_enter_cb), self,
+  g_signal_connect_object (self->list_view, "notify::vadjustment",
+                           G_CALLBACK (on_list_view_vadjustment_notify_cb), self,
                            G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), focus);
+  on_list_view_vadjustment_notify_cb (self);
+
+  /* Before the list's own key bindings, which move the focus. */
+  keys = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  {
+    const guint end_keys[] = { GDK_KEY_End, GDK_KEY_KP_End };
+
+    for (guint i = 0; i < G_N_ELEMENTS (end_keys); i++)
+      for (guint with_ctrl = 0; with_ctrl < 2; with_ctrl++)
+        gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                              gtk_shortcut_new (gtk_keyval_trigger_new (end_keys[i],
+                                                                                        with_ctrl ? GDK_CONTROL_MASK : 0),
+                                                                gtk_callback_action_new (on_end_shortcut_cb,
+                                                                                         self, NULL)));
+  }
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), keys);
 
   target = gtk_drop_target_new (VIGIL_TYPE_INCIDENT, GDK_ACTION_MOVE);
   g_signal_connect_object (target, "drop", G_CALLBACK (on_drop_cb), self, G_CONNECT_SWAPPED);
@@ -497,6 +937,14 @@ vigil_board_column_set_board_filter (VigilBoardColumn *self,
   g_return_if_fail (VIGIL_IS_BOARD_COLUMN (self));
   g_return_if_fail (filter == NULL || GTK_IS_FILTER (filter));
 
+  /* Connected before the filter model's own handler, so that the rows are
+   * cut back before they are filtered, not bound and then dropped. */
+  if (self->board_filter != NULL)
+    g_signal_handlers_disconnect_by_func (self->board_filter, on_board_filter_changed_cb, self);
+  g_set_object (&self->board_filter, filter);
+  if (filter != NULL)
+    g_signal_connect_object (filter, "changed", G_CALLBACK (on_board_filter_changed_cb), self,
+                             G_CONNECT_SWAPPED);
   gtk_filter_list_model_set_filter (self->incidents, filter);
 }
 
@@ -563,7 +1011,7 @@ vigil_board_column_focus_incident (VigilBoardColumn *self,
   if (position == GTK_INVALID_LIST_POSITION)
     return FALSE;
 
-  vigil_board_column_set_active (self, TRUE);
+  vigil_board_column_ensure_rows (self, position + ROWS_STEP);
 
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
        row != NULL;
@@ -617,34 +1065,11 @@ vigil_board_column_refresh_ages (VigilBoardColumn *self)
     }
 }
 
-gboolean
-vigil_board_column_get_active (VigilBoardColumn *self)
+/* How many of the column's incidents its list holds rows for. */
+guint
+vigil_board_column_get_n_rows_shown (VigilBoardColumn *self)
 {
-  g_return_val_if_fail (VIGIL_IS_BOARD_COLUMN (self), FALSE);
+  g_return_val_if_fail (VIGIL_IS_BOARD_COLUMN (self), 0);
 
-  return gtk_slice_list_model_get_size (self->shown) != PREVIEW_ROWS;
-}
-
-/* Active: the list shows every incident of the column, not only the first. */
-void
-vigil_board_column_set_active (VigilBoardColumn *self,
-                               gboolean          active)
-{
-  g_return_if_fail (VIGIL_IS_BOARD_COLUMN (self));
-
-  if (active == vigil_board_column_get_active (self))
-    return;
-
-  /* The focused card stays: the first rows are the same either way, and a
-   * column holding the focus is never cut back. */
-  if (!active)
-    {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-
-      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
-        return;
-    }
-
-  gtk_slice_list_model_set_size (self->shown, active ? G_MAXUINT : PREVIEW_ROWS);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->shown));
 }

@@ -23,9 +23,7 @@ void               vigil_board_column_set_filtering       (VigilBoardColumn *sel
                                                            gboolean          filtering);
 gboolean           vigil_board_column_focus_incident      (VigilBoardColumn *self,
                                                            VigilIncident    *incident);
-gboolean           vigil_board_column_get_active          (VigilBoardColumn *self);
-void               vigil_board_column_set_active          (VigilBoardColumn *self,
-                                                           gboolean          active);
+guint              vigil_board_column_get_n_rows_shown    (VigilBoardColumn *self);
 void               vigil_board_column_refresh_ages        (VigilBoardColumn *self);
 VigilIncidentCard *vigil_board_column_get_card_for_widget (GtkWidget        *widget);
 

@@ -33,7 +33,6 @@ struct _VigilBoard
   GtkWidget          *groups[VIGIL_N_PHASES];
   GCancellable       *cancellable;
   guint               age_timeout_id;
-  guint               in_view_idle_id;
   gboolean            compact;
 
   /* What the filter lets through */
@@ -600,68 +599,6 @@ vigil_board_create_phase_group (VigilBoard *self,
   return group;
 }
 
-/* Gives the columns in view (and a quarter screen either side) all their
- * rows, the others only their first. A column given all its rows builds
- * some 200 of them: one column per idle call, those on screen first, so
- * that frames and input go on in between. */
-static gboolean
-update_columns_in_view_cb (gpointer user_data)
-{
-  VigilBoard *self = user_data;
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->scroller));
-  double value = gtk_adjustment_get_value (adjustment);
-  double page = gtk_adjustment_get_page_size (adjustment);
-  double from = value - page / 4;
-  double to = value + page * 1.25;
-  VigilBoardColumn *next = NULL;
-  gboolean next_on_screen = FALSE;
-  guint waiting = 0;
-
-  for (guint i = 0; i < VIGIL_N_STEPS; i++)
-    {
-      GtkWidget *column = GTK_WIDGET (self->columns[i]);
-      graphene_rect_t bounds;
-      gboolean in_view = FALSE;
-      gboolean on_screen = FALSE;
-
-      if (gtk_widget_is_visible (column) && page > 0 &&
-          gtk_widget_compute_bounds (column, GTK_WIDGET (self->groups_box), &bounds))
-        {
-          in_view = bounds.origin.x < to && bounds.origin.x + bounds.size.width > from;
-          on_screen = bounds.origin.x < value + page && bounds.origin.x + bounds.size.width > value;
-        }
-
-      if (!in_view)
-        vigil_board_column_set_active (self->columns[i], FALSE);
-      else if (!vigil_board_column_get_active (self->columns[i]))
-        {
-          waiting++;
-          if (next == NULL || (on_screen && !next_on_screen))
-            {
-              next = self->columns[i];
-              next_on_screen = on_screen;
-            }
-        }
-    }
-
-  if (next != NULL)
-    vigil_board_column_set_active (next, TRUE);
-
-  if (waiting > 1)
-    return G_SOURCE_CONTINUE;
-
-  self->in_view_idle_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
-/* Not during the allocation that moved the view: after the frame. */
-static void
-queue_update_columns_in_view (VigilBoard *self)
-{
-  if (self->in_view_idle_id == 0)
-    self->in_view_idle_id = g_idle_add (update_columns_in_view_cb, self);
-}
-
 static gboolean
 on_age_timeout_cb (gpointer user_data)
 {
@@ -705,7 +642,6 @@ vigil_board_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->age_timeout_id, g_source_remove);
-  g_clear_handle_id (&self->in_view_idle_id, g_source_remove);
   if (self->focus_tick_id != 0)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->focus_tick_id);
@@ -939,17 +875,6 @@ vigil_board_init (VigilBoard *self)
                            G_CALLBACK (on_mine_toggled_cb), self, G_CONNECT_SWAPPED);
 
   self->age_timeout_id = g_timeout_add_seconds (AGE_REFRESH_SECONDS, on_age_timeout_cb, self);
-
-  {
-    GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->scroller));
-
-    g_signal_connect_object (adjustment, "value-changed",
-                             G_CALLBACK (queue_update_columns_in_view), self,
-                             G_CONNECT_SWAPPED);
-    g_signal_connect_object (adjustment, "changed",
-                             G_CALLBACK (queue_update_columns_in_view), self,
-                             G_CONNECT_SWAPPED);
-  }
 
   vigil_board_update_chips (self);
 }
@@ -1235,7 +1160,6 @@ vigil_board_set_phase_filter (VigilBoard *self,
   /* The other phases' columns would all be empty: leave them out. */
   for (VigilPhase p = 0; p < VIGIL_N_PHASES; p++)
     gtk_widget_set_visible (self->groups[p], phase < 0 || (int) p == phase);
-  queue_update_columns_in_view (self);
 
   vigil_board_sync_widgets (self);
   vigil_board_filter_changed (self, change_for (old >= 0, phase >= 0));
