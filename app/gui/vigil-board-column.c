@@ -10,6 +10,108 @@
 #include "vigil-board-column.h"
 #include "vigil-incident-card.h"
 
+/* The column's incidents, before the board's filter: a plain array. The
+ * board sorts the workspace's incidents into the columns in one pass; a
+ * filter model per column over the workspace's list instead looked up
+ * every incident of its step in that list's tree, at every keystroke of a
+ * search, which cost more than the search itself. */
+
+#define VIGIL_TYPE_STEP_INCIDENTS (vigil_step_incidents_get_type ())
+G_DECLARE_FINAL_TYPE (VigilStepIncidents, vigil_step_incidents, VIGIL, STEP_INCIDENTS, GObject)
+
+struct _VigilStepIncidents
+{
+  GObject    parent_instance;
+
+  GPtrArray *items;
+};
+
+static GType
+vigil_step_incidents_get_item_type (GListModel *model)
+{
+  return VIGIL_TYPE_INCIDENT;
+}
+
+static guint
+vigil_step_incidents_get_n_items (GListModel *model)
+{
+  return VIGIL_STEP_INCIDENTS (model)->items->len;
+}
+
+static gpointer
+vigil_step_incidents_get_item (GListModel *model,
+                               guint       position)
+{
+  GPtrArray *items = VIGIL_STEP_INCIDENTS (model)->items;
+
+  return position < items->len ? g_object_ref (items->pdata[position]) : NULL;
+}
+
+static void
+vigil_step_incidents_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = vigil_step_incidents_get_item_type;
+  iface->get_n_items = vigil_step_incidents_get_n_items;
+  iface->get_item = vigil_step_incidents_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VigilStepIncidents, vigil_step_incidents, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      vigil_step_incidents_list_model_init))
+
+static void
+vigil_step_incidents_finalize (GObject *object)
+{
+  g_ptr_array_unref (VIGIL_STEP_INCIDENTS (object)->items);
+
+  G_OBJECT_CLASS (vigil_step_incidents_parent_class)->finalize (object);
+}
+
+static void
+vigil_step_incidents_class_init (VigilStepIncidentsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = vigil_step_incidents_finalize;
+}
+
+static void
+vigil_step_incidents_init (VigilStepIncidents *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static gboolean
+is_touched (GHashTable *touched,
+            gpointer    item)
+{
+  return touched != NULL && g_hash_table_contains (touched, item);
+}
+
+/* Takes @items (the incidents in order) and tells the views what changed:
+ * the one range between the unchanged start and end, where the incidents
+ * in @touched count as changed even when they stay. */
+static void
+vigil_step_incidents_replace (VigilStepIncidents *self,
+                              GPtrArray          *items,
+                              GHashTable         *touched)
+{
+  g_autoptr(GPtrArray) old = self->items;
+  guint head = 0, tail = 0;
+
+  self->items = items;
+
+  while (head < old->len && head < items->len &&
+         old->pdata[head] == items->pdata[head] && !is_touched (touched, items->pdata[head]))
+    head++;
+  while (tail < old->len - head && tail < items->len - head &&
+         old->pdata[old->len - 1 - tail] == items->pdata[items->len - 1 - tail] &&
+         !is_touched (touched, items->pdata[items->len - 1 - tail]))
+    tail++;
+
+  if (head + tail < old->len || head + tail < items->len)
+    g_list_model_items_changed (G_LIST_MODEL (self), head,
+                                old->len - head - tail, items->len - head - tail);
+}
+
 /* The list's rows. GTK 4.8's list view destroys the row of every item that
  * leaves its model and builds a new one for every item that comes in: a
  * search keystroke that changes what the columns show swapped a few hundred
@@ -257,7 +359,7 @@ struct _VigilBoardColumn
   GtkWidget           parent_instance;
 
   guint               step;
-  GtkFilterListModel *in_step;     /* the board's incidents in this step */
+  VigilStepIncidents *in_step;     /* the board's incidents in this step */
   GtkFilterListModel *incidents;   /* ...that the board's filter lets through */
   VigilCardRows      *shown;       /* what the list view gets: the first rows of it */
 
@@ -308,15 +410,6 @@ static GParamSpec *properties[N_PROPS];
  * the cards of destroyed rows for the rows it makes next. Enough for a
  * whole list's rows. */
 #define MAX_SPARE_CARDS 256
-
-static gboolean
-filter_by_step (gpointer item,
-                gpointer user_data)
-{
-  VigilBoardColumn *self = user_data;
-
-  return vigil_incident_get_step (VIGIL_INCIDENT (item)) == self->step;
-}
 
 static char *
 dup_count_text (guint n_items)
@@ -843,9 +936,7 @@ vigil_board_column_init (VigilBoardColumn *self)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
 
   /* Non-incremental: the column must be exact at once (counts, tests). */
-  self->in_step = gtk_filter_list_model_new (NULL,
-                                             GTK_FILTER (gtk_custom_filter_new (filter_by_step,
-                                                                                self, NULL)));
+  self->in_step = g_object_new (VIGIL_TYPE_STEP_INCIDENTS, NULL);
   self->incidents = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->in_step)), NULL);
   g_signal_connect_object (self->incidents, "items-changed",
                            G_CALLBACK (on_incidents_items_changed_cb), self,
@@ -913,14 +1004,22 @@ vigil_board_column_get_step (VigilBoardColumn *self)
   return self->step;
 }
 
+/**
+ * vigil_board_column_set_step_incidents:
+ * @incidents: (transfer full): the board's incidents in the column's step,
+ *   in the board's order
+ * @touched: (nullable): incidents that changed in place, to be checked
+ *   again by the board's filter
+ */
 void
-vigil_board_column_set_model (VigilBoardColumn *self,
-                              GListModel       *model)
+vigil_board_column_set_step_incidents (VigilBoardColumn *self,
+                                       GPtrArray        *incidents,
+                                       GHashTable       *touched)
 {
   g_return_if_fail (VIGIL_IS_BOARD_COLUMN (self));
-  g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
+  g_return_if_fail (incidents != NULL);
 
-  gtk_filter_list_model_set_model (self->in_step, model);
+  vigil_step_incidents_replace (self->in_step, incidents, touched);
 }
 
 /* The column shows the incidents of @model in its step that @filter lets

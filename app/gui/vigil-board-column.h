@@ -14,8 +14,9 @@ G_DECLARE_FINAL_TYPE (VigilBoardColumn, vigil_board_column, VIGIL, BOARD_COLUMN,
 
 GtkWidget         *vigil_board_column_new                 (guint             step);
 guint              vigil_board_column_get_step            (VigilBoardColumn *self);
-void               vigil_board_column_set_model           (VigilBoardColumn *self,
-                                                           GListModel       *model);
+void               vigil_board_column_set_step_incidents (VigilBoardColumn *self,
+                                                          GPtrArray        *incidents,
+                                                          GHashTable       *touched);
 void               vigil_board_column_set_board_filter    (VigilBoardColumn *self,
                                                            GtkFilter        *filter);
 GListModel        *vigil_board_column_get_incidents       (VigilBoardColumn *self);
