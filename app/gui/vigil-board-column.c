@@ -353,7 +353,8 @@ vigil_card_rows_get_incident (VigilCardRows *self,
 /* The column */
 
 /* One step of the process: a header and a virtualised list of the incidents
- * that are in that step, filtered out of the workspace's shared model. */
+ * that are in that step, which the board sorts out of the workspace's
+ * shared model. */
 struct _VigilBoardColumn
 {
   GtkWidget           parent_instance;
@@ -403,9 +404,8 @@ static GParamSpec *properties[N_PROPS];
 /* The focus this close to the last row given to the list brings more. */
 #define ROWS_FOCUS_MARGIN 4
 
-/* GTK 4.8's list makes a new row widget for every item that comes into its
- * range and destroys the rows of items that leave it. A search keystroke
- * can swap a few hundred rows per column, and building a card from its
+/* Rows still come and go at the end of a list, when the number of its
+ * incidents changes or more are given to it. Building a card from its
  * template and destroying it cost more than binding it: the column keeps
  * the cards of destroyed rows for the rows it makes next. Enough for a
  * whole list's rows. */
@@ -1022,13 +1022,11 @@ vigil_board_column_set_step_incidents (VigilBoardColumn *self,
   vigil_step_incidents_replace (self->in_step, incidents, touched);
 }
 
-/* The column shows the incidents of @model in its step that @filter lets
- * through. The step is sorted out first, once per change of the model;
- * the board's filter then runs over the column's own incidents only.
- * Filtering the board's filtered model instead was slower: an item of a
- * filter model is found by counting through its bitset, and fifteen
- * columns did that for every incident whenever the board's filter
- * changed. */
+/* The column shows the incidents of its step that @filter lets through.
+ * The board's filter runs over the column's own incidents only. Filtering
+ * the board's filtered model instead was slower: an item of a filter model
+ * is found by counting through its bitset, and fifteen columns did that
+ * for every incident whenever the board's filter changed. */
 void
 vigil_board_column_set_board_filter (VigilBoardColumn *self,
                                      GtkFilter        *filter)
