@@ -294,15 +294,25 @@ window_page (VigilWindow *window)
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
 }
 
+/* @width: the window's width, or 0 for its default */
 static void
-open_window (Fixture *fixture)
+open_window_sized (Fixture *fixture,
+                   int      width)
 {
   fixture->workspace = vigil_workspace_new (fixture->store, "analyst1", VIGIL_ROLE_ANALYST);
   fixture->window = g_object_ref_sink (vigil_window_new (NULL, fixture->workspace));
   fixture->board = vigil_window_get_board (fixture->window);
+  if (width > 0)
+    gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 900);
   gtk_window_present (GTK_WINDOW (fixture->window));
   WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to load");
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fixture->board)), "the board to show");
+}
+
+static void
+open_window (Fixture *fixture)
+{
+  open_window_sized (fixture, 0);
 }
 
 typedef struct {
@@ -808,7 +818,8 @@ test_board_load_sample (Fixture       *fixture,
   g_autoptr(GPtrArray) stored = NULL;
   guint expected[VIGIL_N_STEPS + 1] = { 0 };
 
-  open_window (fixture);
+  /* Narrow enough for the last columns to be far out of view. */
+  open_window_sized (fixture, 700);
 
   /* Every column holds what the store says is in its step. */
   stored = vigil_store_list_incidents (fixture->store, &error);
@@ -843,13 +854,17 @@ test_board_load_sample (Fixture       *fixture,
     GtkWidget *row;
     guint rows;
 
+    /* Columns far out of view keep only their first rows. */
+    WAIT_UNTIL (vigil_board_column_get_away (last), "the last column to be out of view");
     test_gui_wait_painted (GTK_WIDGET (fixture->window));
+    g_assert_false (vigil_board_column_get_away (first));
     for (guint step = 1; step <= VIGIL_N_STEPS; step++)
       {
         VigilBoardColumn *column = VIGIL_BOARD_COLUMN (vigil_board_get_column (fixture->board,
                                                                                step));
 
-        g_assert_cmpuint (vigil_board_column_get_n_rows_shown (column), >=, 8);
+        g_assert_cmpuint (vigil_board_column_get_n_rows_shown (column), >=,
+                          vigil_board_column_get_away (column) ? 1 : 8);
         g_assert_cmpuint (vigil_board_column_get_n_rows_shown (column), <, expected[step]);
       }
 
@@ -902,6 +917,23 @@ test_board_load_sample (Fixture       *fixture,
     g_assert_cmpuint (vigil_board_column_get_n_rows_shown (first), <,
                       g_list_model_get_n_items (vigil_board_get_column_model (fixture->board, 1)));
     vigil_board_set_search_text (fixture->board, NULL);
+
+    /* Scrolled sideways into view, a column gets the rows that fill it. */
+    {
+      VigilBoardColumn *away = VIGIL_BOARD_COLUMN (vigil_board_get_column (fixture->board,
+                                                                           VIGIL_N_STEPS - 1));
+      GtkAdjustment *hadjustment =
+        gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (test_gui_find_by_id (GTK_WIDGET (fixture->board),
+                                                                                       "scroller")));
+
+      g_assert_true (vigil_board_column_get_away (away));
+      g_assert_cmpuint (vigil_board_column_get_n_rows_shown (away), <, 8);
+      gtk_adjustment_set_value (hadjustment, gtk_adjustment_get_upper (hadjustment));
+      WAIT_UNTIL (!vigil_board_column_get_away (away), "the column to come into view");
+      g_assert_cmpuint (vigil_board_column_get_n_rows_shown (away), >=, 8);
+      gtk_adjustment_set_value (hadjustment, 0);
+      WAIT_UNTIL (vigil_board_column_get_away (away), "the column to be out of view again");
+    }
 
     /* Focusing an incident deep in a column brings its row in. */
     deep = g_list_model_get_item (vigil_board_get_column_model (fixture->board, 2),

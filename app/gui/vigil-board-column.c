@@ -381,6 +381,7 @@ struct _VigilBoardColumn
   GtkAdjustment      *vadjustment;
   guint               grow_idle_id;
   GtkFilter          *board_filter;
+  gboolean            away;
 };
 
 G_DEFINE_FINAL_TYPE (VigilBoardColumn, vigil_board_column, GTK_TYPE_WIDGET)
@@ -403,6 +404,11 @@ static GParamSpec *properties[N_PROPS];
 
 /* The focus this close to the last row given to the list brings more. */
 #define ROWS_FOCUS_MARGIN 4
+
+/* A column far out of the board's view keeps only its first rows: enough
+ * for the keyboard to reach it, which scrolls it into view. The board
+ * tells it when it comes near the view again, before it shows. */
+#define ROWS_AWAY 2
 
 /* Rows still come and go at the end of a list, when the number of its
  * incidents changes or more are given to it. Building a card from its
@@ -605,7 +611,7 @@ grow_to_fill_cb (gpointer user_data)
   GtkAdjustment *adjustment = self->vadjustment;
 
   self->grow_idle_id = 0;
-  if (adjustment == NULL || vigil_board_column_has_all_rows (self) ||
+  if (adjustment == NULL || self->away || vigil_board_column_has_all_rows (self) ||
       !gtk_widget_get_mapped (GTK_WIDGET (self->list_view)))
     return G_SOURCE_REMOVE;
 
@@ -703,8 +709,10 @@ on_board_filter_changed_cb (VigilBoardColumn *self,
                             GtkFilterChange   change,
                             GtkFilter        *filter)
 {
-  if (vigil_board_column_get_n_rows (self) > ROWS_STEP && !vigil_board_column_holds_focus (self))
-    vigil_card_rows_set_limit (self->shown, ROWS_STEP);
+  guint base = self->away ? ROWS_AWAY : ROWS_STEP;
+
+  if (vigil_board_column_get_n_rows (self) > base && !vigil_board_column_holds_focus (self))
+    vigil_card_rows_set_limit (self->shown, base);
 }
 
 static void
@@ -1169,4 +1177,43 @@ vigil_board_column_get_n_rows_shown (VigilBoardColumn *self)
   g_return_val_if_fail (VIGIL_IS_BOARD_COLUMN (self), 0);
 
   return g_list_model_get_n_items (G_LIST_MODEL (self->shown));
+}
+
+/**
+ * vigil_board_column_set_away:
+ * @away: whether the column is far out of the board's view
+ *
+ * A column away keeps only its first rows (and all it has while it holds
+ * the focus); one back near the view gets the rows that fill it.
+ */
+void
+vigil_board_column_set_away (VigilBoardColumn *self,
+                             gboolean          away)
+{
+  g_return_if_fail (VIGIL_IS_BOARD_COLUMN (self));
+
+  away = !!away;
+  if (self->away == away)
+    return;
+
+  self->away = away;
+  if (away)
+    {
+      if (vigil_board_column_get_n_rows (self) > ROWS_AWAY &&
+          !vigil_board_column_holds_focus (self))
+        vigil_card_rows_set_limit (self->shown, ROWS_AWAY);
+    }
+  else
+    {
+      vigil_board_column_ensure_rows (self, ROWS_STEP);
+      on_vadjustment_changed_cb (self);
+    }
+}
+
+gboolean
+vigil_board_column_get_away (VigilBoardColumn *self)
+{
+  g_return_val_if_fail (VIGIL_IS_BOARD_COLUMN (self), FALSE);
+
+  return self->away;
 }

@@ -25,6 +25,9 @@ void               vigil_board_column_set_filtering       (VigilBoardColumn *sel
 gboolean           vigil_board_column_focus_incident      (VigilBoardColumn *self,
                                                            VigilIncident    *incident);
 guint              vigil_board_column_get_n_rows_shown    (VigilBoardColumn *self);
+void               vigil_board_column_set_away            (VigilBoardColumn *self,
+                                                           gboolean          away);
+gboolean           vigil_board_column_get_away            (VigilBoardColumn *self);
 void               vigil_board_column_refresh_ages        (VigilBoardColumn *self);
 VigilIncidentCard *vigil_board_column_get_card_for_widget (GtkWidget        *widget);
 

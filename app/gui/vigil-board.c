@@ -34,6 +34,7 @@ struct _VigilBoard
   GtkWidget          *groups[VIGIL_N_PHASES];
   GCancellable       *cancellable;
   guint               age_timeout_id;
+  guint               away_idle_id;
   gboolean            compact;
 
   /* What the filter lets through */
@@ -86,6 +87,7 @@ static guint signals[N_SIGNALS];
 
 static void vigil_board_filter_changed (VigilBoard       *self,
                                         GtkFilterChange   change);
+static void queue_update_away_columns  (VigilBoard       *self);
 static void on_model_items_changed_cb  (VigilBoard       *self,
                                         guint             position,
                                         guint             removed,
@@ -653,6 +655,55 @@ vigil_board_create_phase_group (VigilBoard *self,
   return group;
 }
 
+/* Columns more than half a screen out of the board's view keep only their
+ * first rows: a search then has fewer cards to bind. This runs after the
+ * frame that moved the view; a column coming into view is still half a
+ * screen away then, and gets its rows on the next frame. */
+static gboolean
+update_away_columns_cb (gpointer user_data)
+{
+  VigilBoard *self = user_data;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+  double value = gtk_adjustment_get_value (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+
+  if (page <= 0 || !gtk_widget_get_mapped (GTK_WIDGET (self->groups_box)))
+    {
+      self->away_idle_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  /* Shown but not laid out yet: after the next frame. */
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    if (gtk_widget_get_mapped (GTK_WIDGET (self->columns[i])) &&
+        gtk_widget_get_width (GTK_WIDGET (self->columns[i])) == 0)
+      return G_SOURCE_CONTINUE;
+
+  self->away_idle_id = 0;
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    {
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_get_mapped (GTK_WIDGET (self->columns[i])) ||
+          !gtk_widget_compute_bounds (GTK_WIDGET (self->columns[i]),
+                                      GTK_WIDGET (self->groups_box), &bounds))
+        continue;
+
+      vigil_board_column_set_away (self->columns[i],
+                                   bounds.origin.x > value + 1.5 * page ||
+                                   bounds.origin.x + bounds.size.width < value - 0.5 * page);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_update_away_columns (VigilBoard *self)
+{
+  if (self->away_idle_id == 0)
+    self->away_idle_id = g_idle_add (update_away_columns_cb, self);
+}
+
 static gboolean
 on_age_timeout_cb (gpointer user_data)
 {
@@ -696,6 +747,7 @@ vigil_board_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->age_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->away_idle_id, g_source_remove);
   if (self->focus_tick_id != 0)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->focus_tick_id);
@@ -932,6 +984,17 @@ vigil_board_init (VigilBoard *self)
 
   self->age_timeout_id = g_timeout_add_seconds (AGE_REFRESH_SECONDS, on_age_timeout_cb, self);
 
+  {
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+
+    g_signal_connect_object (adjustment, "value-changed",
+                             G_CALLBACK (queue_update_away_columns), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (adjustment, "changed",
+                             G_CALLBACK (queue_update_away_columns), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->groups_box, "map",
+                             G_CALLBACK (queue_update_away_columns), self, G_CONNECT_SWAPPED);
+  }
+
   vigil_board_update_chips (self);
 }
 
@@ -974,6 +1037,8 @@ on_model_items_changed_cb (VigilBoard *self,
     vigil_board_column_set_step_incidents (self->columns[i], steps[i], touched);
 
   vigil_board_update_summary (self);
+  /* Columns may have become wider or narrower. */
+  queue_update_away_columns (self);
 }
 
 /* Public API */
@@ -1254,6 +1319,7 @@ vigil_board_set_phase_filter (VigilBoard *self,
   /* The other phases' columns would all be empty: leave them out. */
   for (VigilPhase p = 0; p < VIGIL_N_PHASES; p++)
     gtk_widget_set_visible (self->groups[p], phase < 0 || (int) p == phase);
+  queue_update_away_columns (self);
 
   vigil_board_sync_widgets (self);
   vigil_board_filter_changed (self, change_for (old >= 0, phase >= 0));
