@@ -162,6 +162,43 @@ press_shortcut (GtkWidget       *widget,
            G_OBJECT_TYPE_NAME (widget));
 }
 
+/* The same, as a key press goes: through the controllers of @widget that
+ * listen before its children (capture), then the others, until one
+ * handles it. */
+static void
+press_shortcut_in_order (GtkWidget       *widget,
+                         guint            keyval,
+                         GdkModifierType  mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (keyval, mods);
+  const GtkPropagationPhase phases[] = { GTK_PHASE_CAPTURE, GTK_PHASE_BUBBLE };
+
+  for (guint p = 0; p < G_N_ELEMENTS (phases); p++)
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+        if (!GTK_IS_SHORTCUT_CONTROLLER (controller) ||
+            gtk_event_controller_get_propagation_phase (controller) != phases[p])
+          continue;
+
+        for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+          {
+            g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+            if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted) &&
+                gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                              GTK_SHORTCUT_ACTION_EXCLUSIVE, widget,
+                                              gtk_shortcut_get_arguments (shortcut)))
+              return;
+          }
+      }
+
+  g_error ("Nothing handled %s on %s", gtk_accelerator_name (keyval, mods),
+           G_OBJECT_TYPE_NAME (widget));
+}
+
 static VigilIncident *
 apply (Fixture    *fixture,
        VigilOpKind kind,
@@ -257,15 +294,25 @@ window_page (VigilWindow *window)
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
 }
 
+/* @width: the window's width, or 0 for its default */
 static void
-open_window (Fixture *fixture)
+open_window_sized (Fixture *fixture,
+                   int      width)
 {
   fixture->workspace = vigil_workspace_new (fixture->store, "analyst1", VIGIL_ROLE_ANALYST);
   fixture->window = g_object_ref_sink (vigil_window_new (NULL, fixture->workspace));
   fixture->board = vigil_window_get_board (fixture->window);
+  if (width > 0)
+    gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 900);
   gtk_window_present (GTK_WINDOW (fixture->window));
   WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to load");
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fixture->board)), "the board to show");
+}
+
+static void
+open_window (Fixture *fixture)
+{
+  open_window_sized (fixture, 0);
 }
 
 typedef struct {
@@ -771,7 +818,8 @@ test_board_load_sample (Fixture       *fixture,
   g_autoptr(GPtrArray) stored = NULL;
   guint expected[VIGIL_N_STEPS + 1] = { 0 };
 
-  open_window (fixture);
+  /* Narrow enough for the last columns to be far out of view. */
+  open_window_sized (fixture, 700);
 
   /* Every column holds what the store says is in its step. */
   stored = vigil_store_list_incidents (fixture->store, &error);
@@ -790,33 +838,110 @@ test_board_load_sample (Fixture       *fixture,
     }
   assert_columns (fixture->board, NULL, NULL);
 
-  /* The columns in view list all their incidents; one far out of view only
-   * its first, until it is scrolled to or takes the focus. */
+  /* Each list holds rows for the first incidents only, enough to fill its
+   * height with some to spare; scrolling down and the keyboard bring the
+   * others in, and the counts always say how many there are. */
   {
     VigilBoardColumn *first = VIGIL_BOARD_COLUMN (vigil_board_get_column (fixture->board, 1));
     VigilBoardColumn *last = VIGIL_BOARD_COLUMN (vigil_board_get_column (fixture->board,
                                                                          VIGIL_N_STEPS));
     GtkListView *first_list = GTK_LIST_VIEW (test_gui_find_by_id (GTK_WIDGET (first), "list_view"));
     GtkListView *last_list = GTK_LIST_VIEW (test_gui_find_by_id (GTK_WIDGET (last), "list_view"));
+    GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (first_list));
     g_autoptr(VigilIncident) deep = NULL;
+    g_autoptr(VigilIncident) end = NULL;
+    GListModel *last_model;
     GtkWidget *row;
+    guint rows;
 
-    WAIT_UNTIL (vigil_board_column_get_active (first), "the first column to be in view");
+    /* Columns far out of view keep only their first rows. */
+    WAIT_UNTIL (vigil_board_column_get_away (last), "the last column to be out of view");
+    test_gui_wait_painted (GTK_WIDGET (fixture->window));
+    g_assert_false (vigil_board_column_get_away (first));
+    for (guint step = 1; step <= VIGIL_N_STEPS; step++)
+      {
+        VigilBoardColumn *column = VIGIL_BOARD_COLUMN (vigil_board_get_column (fixture->board,
+                                                                               step));
+
+        g_assert_cmpuint (vigil_board_column_get_n_rows_shown (column), >=,
+                          vigil_board_column_get_away (column) ? 1 : 8);
+        g_assert_cmpuint (vigil_board_column_get_n_rows_shown (column), <, expected[step]);
+      }
+
+    /* The rows given fill the view, with at least a quarter of it to spare. */
+    WAIT_UNTIL (gtk_adjustment_get_page_size (vadjustment) > 0 &&
+                gtk_adjustment_get_upper (vadjustment) >=
+                1.25 * gtk_adjustment_get_page_size (vadjustment),
+                "the first list to fill its view");
+    g_assert_cmpuint (vigil_board_column_get_n_rows_shown (first), <, expected[1]);
+
+    /* Scrolled to the end of its rows, the list gets more, until all. */
+    rows = vigil_board_column_get_n_rows_shown (first);
+    gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment));
+    WAIT_UNTIL (vigil_board_column_get_n_rows_shown (first) > rows, "more rows when scrolled down");
+    while (vigil_board_column_get_n_rows_shown (first) < expected[1])
+      {
+        rows = vigil_board_column_get_n_rows_shown (first);
+        /* After the layout that made room for the new rows. */
+        test_gui_wait_painted (GTK_WIDGET (fixture->window));
+        gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment));
+        WAIT_UNTIL (vigil_board_column_get_n_rows_shown (first) > rows, "rows down to the last");
+      }
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (first_list))),
                       ==, expected[1]);
-    g_assert_false (vigil_board_column_get_active (last));
-    g_assert_cmpuint (expected[VIGIL_N_STEPS], >, 16);
-    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (last_list))),
-                      ==, 16);
+    g_assert_cmpuint (column_count (fixture->board, 1), ==, expected[1]);
 
-    /* Focusing an incident deep in that column brings all of them in. */
-    deep = g_list_model_get_item (vigil_board_get_column_model (fixture->board, VIGIL_N_STEPS),
-                                  expected[VIGIL_N_STEPS] - 1);
-    WAIT_UNTIL (vigil_board_column_focus_incident (last, deep), "the deep card to take the focus");
-    g_assert_true (vigil_board_column_get_active (last));
-    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (last_list))),
-                      ==, expected[VIGIL_N_STEPS]);
-    row = find_row (fixture->board, VIGIL_N_STEPS, deep);
+    /* The focus on the last row held brings the next rows: Down finds one. */
+    last_model = vigil_board_get_column_model (fixture->board, VIGIL_N_STEPS);
+    rows = vigil_board_column_get_n_rows_shown (last);
+    {
+      g_autoptr(VigilIncident) last_held = g_list_model_get_item (last_model, rows - 1);
+      g_autoptr(VigilIncident) next = g_list_model_get_item (last_model, rows);
+
+      WAIT_UNTIL (vigil_board_column_focus_incident (last, last_held), "the last held row's focus");
+      g_assert_cmpuint (vigil_board_column_get_n_rows_shown (last), >, rows);
+      press_shortcut (GTK_WIDGET (last_list), GDK_KEY_Down, 0);
+      WAIT_UNTIL ((row = find_row (fixture->board, VIGIL_N_STEPS, next)) != NULL &&
+                  gtk_widget_has_focus (row), "the focus to go down past the first rows");
+    }
+
+    /* End reaches the column's last incident, however many there are. */
+    end = g_list_model_get_item (last_model, expected[VIGIL_N_STEPS] - 1);
+    press_shortcut_in_order (GTK_WIDGET (last_list), GDK_KEY_End, 0);
+    g_assert_cmpuint (vigil_board_column_get_n_rows_shown (last), ==, expected[VIGIL_N_STEPS]);
+    WAIT_UNTIL ((row = find_row (fixture->board, VIGIL_N_STEPS, end)) != NULL &&
+                gtk_widget_has_focus (row), "End to focus the last card");
+
+    /* A new search starts again from a few rows. */
+    vigil_board_set_search_text (fixture->board, "a");
+    g_assert_cmpuint (vigil_board_column_get_n_rows_shown (first), <,
+                      g_list_model_get_n_items (vigil_board_get_column_model (fixture->board, 1)));
+    vigil_board_set_search_text (fixture->board, NULL);
+
+    /* Scrolled sideways into view, a column gets the rows that fill it. */
+    {
+      VigilBoardColumn *away = VIGIL_BOARD_COLUMN (vigil_board_get_column (fixture->board,
+                                                                           VIGIL_N_STEPS - 1));
+      GtkAdjustment *hadjustment =
+        gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (test_gui_find_by_id (GTK_WIDGET (fixture->board),
+                                                                                       "scroller")));
+
+      g_assert_true (vigil_board_column_get_away (away));
+      g_assert_cmpuint (vigil_board_column_get_n_rows_shown (away), <, 8);
+      gtk_adjustment_set_value (hadjustment, gtk_adjustment_get_upper (hadjustment));
+      WAIT_UNTIL (!vigil_board_column_get_away (away), "the column to come into view");
+      g_assert_cmpuint (vigil_board_column_get_n_rows_shown (away), >=, 8);
+      gtk_adjustment_set_value (hadjustment, 0);
+      WAIT_UNTIL (vigil_board_column_get_away (away), "the column to be out of view again");
+    }
+
+    /* Focusing an incident deep in a column brings its row in. */
+    deep = g_list_model_get_item (vigil_board_get_column_model (fixture->board, 2),
+                                  expected[2] - 1);
+    WAIT_UNTIL (vigil_board_column_focus_incident (VIGIL_BOARD_COLUMN (vigil_board_get_column (fixture->board, 2)),
+                                                   deep),
+                "the deep card to take the focus");
+    row = find_row (fixture->board, 2, deep);
     g_assert_nonnull (row);
     g_assert_true (gtk_widget_has_focus (row));
   }

@@ -10,16 +10,359 @@
 #include "vigil-board-column.h"
 #include "vigil-incident-card.h"
 
+/* The column's incidents, before the board's filter: a plain array. The
+ * board sorts the workspace's incidents into the columns in one pass; a
+ * filter model per column over the workspace's list instead looked up
+ * every incident of its step in that list's tree, at every keystroke of a
+ * search, which cost more than the search itself. */
+
+#define VIGIL_TYPE_STEP_INCIDENTS (vigil_step_incidents_get_type ())
+G_DECLARE_FINAL_TYPE (VigilStepIncidents, vigil_step_incidents, VIGIL, STEP_INCIDENTS, GObject)
+
+struct _VigilStepIncidents
+{
+  GObject    parent_instance;
+
+  GPtrArray *items;
+};
+
+static GType
+vigil_step_incidents_get_item_type (GListModel *model)
+{
+  return VIGIL_TYPE_INCIDENT;
+}
+
+static guint
+vigil_step_incidents_get_n_items (GListModel *model)
+{
+  return VIGIL_STEP_INCIDENTS (model)->items->len;
+}
+
+static gpointer
+vigil_step_incidents_get_item (GListModel *model,
+                               guint       position)
+{
+  GPtrArray *items = VIGIL_STEP_INCIDENTS (model)->items;
+
+  return position < items->len ? g_object_ref (items->pdata[position]) : NULL;
+}
+
+static void
+vigil_step_incidents_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = vigil_step_incidents_get_item_type;
+  iface->get_n_items = vigil_step_incidents_get_n_items;
+  iface->get_item = vigil_step_incidents_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VigilStepIncidents, vigil_step_incidents, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      vigil_step_incidents_list_model_init))
+
+static void
+vigil_step_incidents_finalize (GObject *object)
+{
+  g_ptr_array_unref (VIGIL_STEP_INCIDENTS (object)->items);
+
+  G_OBJECT_CLASS (vigil_step_incidents_parent_class)->finalize (object);
+}
+
+static void
+vigil_step_incidents_class_init (VigilStepIncidentsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = vigil_step_incidents_finalize;
+}
+
+static void
+vigil_step_incidents_init (VigilStepIncidents *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static gboolean
+is_touched (GHashTable *touched,
+            gpointer    item)
+{
+  return touched != NULL && g_hash_table_contains (touched, item);
+}
+
+/* Takes @items (the incidents in order) and tells the views what changed:
+ * the one range between the unchanged start and end, where the incidents
+ * in @touched count as changed even when they stay. */
+static void
+vigil_step_incidents_replace (VigilStepIncidents *self,
+                              GPtrArray          *items,
+                              GHashTable         *touched)
+{
+  g_autoptr(GPtrArray) old = self->items;
+  guint head = 0, tail = 0;
+
+  self->items = items;
+
+  while (head < old->len && head < items->len &&
+         old->pdata[head] == items->pdata[head] && !is_touched (touched, items->pdata[head]))
+    head++;
+  while (tail < old->len - head && tail < items->len - head &&
+         old->pdata[old->len - 1 - tail] == items->pdata[items->len - 1 - tail] &&
+         !is_touched (touched, items->pdata[items->len - 1 - tail]))
+    tail++;
+
+  if (head + tail < old->len || head + tail < items->len)
+    g_list_model_items_changed (G_LIST_MODEL (self), head,
+                                old->len - head - tail, items->len - head - tail);
+}
+
+/* The list's rows. GTK 4.8's list view destroys the row of every item that
+ * leaves its model and builds a new one for every item that comes in: a
+ * search keystroke that changes what the columns show swapped a few hundred
+ * rows, and building and destroying them cost ten times more than binding
+ * their cards. The list gets instead one fixed item per row, a slot, which
+ * holds the incident at that position of the column: when the column's
+ * incidents change, the slots take their new incidents and the cards follow;
+ * rows are added or removed only at the end, when the number changes. */
+
+#define VIGIL_TYPE_CARD_SLOT (vigil_card_slot_get_type ())
+G_DECLARE_FINAL_TYPE (VigilCardSlot, vigil_card_slot, VIGIL, CARD_SLOT, GObject)
+
+struct _VigilCardSlot
+{
+  GObject        parent_instance;
+
+  VigilIncident *incident;
+};
+
+G_DEFINE_FINAL_TYPE (VigilCardSlot, vigil_card_slot, G_TYPE_OBJECT)
+
+enum {
+  SLOT_PROP_0,
+  SLOT_PROP_INCIDENT,
+  SLOT_N_PROPS
+};
+
+static GParamSpec *slot_properties[SLOT_N_PROPS];
+
+static void
+vigil_card_slot_dispose (GObject *object)
+{
+  g_clear_object (&VIGIL_CARD_SLOT (object)->incident);
+
+  G_OBJECT_CLASS (vigil_card_slot_parent_class)->dispose (object);
+}
+
+static void
+vigil_card_slot_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case SLOT_PROP_INCIDENT:
+      g_value_set_object (value, VIGIL_CARD_SLOT (object)->incident);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_card_slot_class_init (VigilCardSlotClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vigil_card_slot_dispose;
+  object_class->get_property = vigil_card_slot_get_property;
+
+  slot_properties[SLOT_PROP_INCIDENT] =
+    g_param_spec_object ("incident", NULL, NULL, VIGIL_TYPE_INCIDENT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, SLOT_N_PROPS, slot_properties);
+}
+
+static void
+vigil_card_slot_init (VigilCardSlot *self)
+{
+}
+
+static void
+vigil_card_slot_set_incident (VigilCardSlot *self,
+                              VigilIncident *incident)
+{
+  if (g_set_object (&self->incident, incident))
+    g_object_notify_by_pspec (G_OBJECT (self), slot_properties[SLOT_PROP_INCIDENT]);
+}
+
+/* The first @limit incidents of a model, one slot each. */
+#define VIGIL_TYPE_CARD_ROWS (vigil_card_rows_get_type ())
+G_DECLARE_FINAL_TYPE (VigilCardRows, vigil_card_rows, VIGIL, CARD_ROWS, GObject)
+
+struct _VigilCardRows
+{
+  GObject     parent_instance;
+
+  GListModel *source;
+  guint       limit;
+  GPtrArray  *slots;
+};
+
+static GType
+vigil_card_rows_get_item_type (GListModel *model)
+{
+  return VIGIL_TYPE_CARD_SLOT;
+}
+
+static guint
+vigil_card_rows_get_n_items (GListModel *model)
+{
+  return VIGIL_CARD_ROWS (model)->slots->len;
+}
+
+static gpointer
+vigil_card_rows_get_item (GListModel *model,
+                          guint       position)
+{
+  VigilCardRows *self = VIGIL_CARD_ROWS (model);
+
+  return position < self->slots->len ? g_object_ref (self->slots->pdata[position]) : NULL;
+}
+
+static void
+vigil_card_rows_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = vigil_card_rows_get_item_type;
+  iface->get_n_items = vigil_card_rows_get_n_items;
+  iface->get_item = vigil_card_rows_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VigilCardRows, vigil_card_rows, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      vigil_card_rows_list_model_init))
+
+/* The slots from @from to before @to take the source's incidents at their
+ * positions, then rows are added or removed at the end. */
+static void
+vigil_card_rows_update (VigilCardRows *self,
+                        guint          from,
+                        guint          to)
+{
+  guint old_n = self->slots->len;
+  guint new_n = MIN (self->limit, g_list_model_get_n_items (self->source));
+
+  for (guint i = from; i < MIN (to, MIN (old_n, new_n)); i++)
+    {
+      g_autoptr(VigilIncident) incident = g_list_model_get_item (self->source, i);
+
+      vigil_card_slot_set_incident (self->slots->pdata[i], incident);
+    }
+
+  if (new_n > old_n)
+    {
+      for (guint i = old_n; i < new_n; i++)
+        {
+          VigilCardSlot *slot = g_object_new (VIGIL_TYPE_CARD_SLOT, NULL);
+
+          slot->incident = g_list_model_get_item (self->source, i);
+          g_ptr_array_add (self->slots, slot);
+        }
+      g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, new_n - old_n);
+    }
+  else if (new_n < old_n)
+    {
+      g_ptr_array_remove_range (self->slots, new_n, old_n - new_n);
+      g_list_model_items_changed (G_LIST_MODEL (self), new_n, old_n - new_n, 0);
+    }
+}
+
+static void
+on_rows_source_items_changed_cb (VigilCardRows *self,
+                                 guint          position,
+                                 guint          removed,
+                                 guint          added,
+                                 GListModel    *source)
+{
+  /* The same number in and out: only those positions changed. */
+  vigil_card_rows_update (self, position, removed == added ? position + added : G_MAXUINT);
+}
+
+static void
+vigil_card_rows_dispose (GObject *object)
+{
+  VigilCardRows *self = VIGIL_CARD_ROWS (object);
+
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_func (self->source, on_rows_source_items_changed_cb, self);
+  g_clear_object (&self->source);
+  g_clear_pointer (&self->slots, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (vigil_card_rows_parent_class)->dispose (object);
+}
+
+static void
+vigil_card_rows_class_init (VigilCardRowsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = vigil_card_rows_dispose;
+}
+
+static void
+vigil_card_rows_init (VigilCardRows *self)
+{
+  self->slots = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static VigilCardRows *
+vigil_card_rows_new (GListModel *source,
+                     guint       limit)
+{
+  VigilCardRows *self = g_object_new (VIGIL_TYPE_CARD_ROWS, NULL);
+
+  self->source = g_object_ref (source);
+  self->limit = limit;
+  g_signal_connect_object (source, "items-changed",
+                           G_CALLBACK (on_rows_source_items_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  vigil_card_rows_update (self, 0, G_MAXUINT);
+  return self;
+}
+
+static guint
+vigil_card_rows_get_limit (VigilCardRows *self)
+{
+  return self->limit;
+}
+
+static void
+vigil_card_rows_set_limit (VigilCardRows *self,
+                           guint          limit)
+{
+  if (self->limit == limit)
+    return;
+
+  self->limit = limit;
+  vigil_card_rows_update (self, 0, 0);
+}
+
+static VigilIncident *
+vigil_card_rows_get_incident (VigilCardRows *self,
+                              guint          position)
+{
+  return position < self->slots->len
+         ? VIGIL_CARD_SLOT (self->slots->pdata[position])->incident : NULL;
+}
+
+/* The column */
+
 /* One step of the process: a header and a virtualised list of the incidents
- * that are in that step, filtered out of the workspace's shared model. */
+ * that are in that step, which the board sorts out of the workspace's
+ * shared model. */
 struct _VigilBoardColumn
 {
   GtkWidget           parent_instance;
 
   guint               step;
-  GtkFilterListModel *in_step;     /* the board's incidents in this step */
+  VigilStepIncidents *in_step;     /* the board's incidents in this step */
   GtkFilterListModel *incidents;   /* ...that the board's filter lets through */
-  GtkSliceListModel  *shown;       /* what the list view gets: all, or the first few */
+  VigilCardRows      *shown;       /* what the list view gets: the first rows of it */
 
   GtkWidget          *header;
   GtkLabel           *number_label;
@@ -34,6 +377,11 @@ struct _VigilBoardColumn
   /* Cards the list let go of, for the next rows it makes */
   GPtrArray          *spare_cards;
   guint               prepare_cards_id;
+
+  GtkAdjustment      *vadjustment;
+  guint               grow_idle_id;
+  GtkFilter          *board_filter;
+  gboolean            away;
 };
 
 G_DEFINE_FINAL_TYPE (VigilBoardColumn, vigil_board_column, GTK_TYPE_WIDGET)
@@ -46,28 +394,28 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* GTK 4.8's list view keeps some 200 rows alive, however short it is. A
- * column out of view gets only its first rows, enough to fill a screen and
- * to be reached with the keyboard; the board gives the columns in view all
- * of theirs. */
-#define PREVIEW_ROWS 16
+/* GTK 4.8's list view keeps some 200 rows alive, however short it is, and
+ * binds and lays out every one of them whenever what it shows changes. A
+ * column gives its list only its first incidents: enough to fill its
+ * height and a quarter more, and more, ROWS_STEP at a time, as the list
+ * is scrolled towards their end or the keyboard focus comes near it. The
+ * count in the header is always that of all the column's incidents. */
+#define ROWS_STEP 12
 
-/* GTK 4.8's list makes a new row widget for every item that comes into its
- * range and destroys the rows of items that leave it. A search keystroke
- * can swap a few hundred rows per column, and building a card from its
+/* The focus this close to the last row given to the list brings more. */
+#define ROWS_FOCUS_MARGIN 4
+
+/* A column far out of the board's view keeps only its first rows: enough
+ * for the keyboard to reach it, which scrolls it into view. The board
+ * tells it when it comes near the view again, before it shows. */
+#define ROWS_AWAY 2
+
+/* Rows still come and go at the end of a list, when the number of its
+ * incidents changes or more are given to it. Building a card from its
  * template and destroying it cost more than binding it: the column keeps
  * the cards of destroyed rows for the rows it makes next. Enough for a
  * whole list's rows. */
 #define MAX_SPARE_CARDS 256
-
-static gboolean
-filter_by_step (gpointer item,
-                gpointer user_data)
-{
-  VigilBoardColumn *self = user_data;
-
-  return vigil_incident_get_step (VIGIL_INCIDENT (item)) == self->step;
-}
 
 static char *
 dup_count_text (guint n_items)
@@ -212,7 +560,7 @@ prepare_cards_cb (gpointer user_data)
 {
   VigilBoardColumn *self = user_data;
 
-  if (self->spare_cards->len >= PREVIEW_ROWS ||
+  if (self->spare_cards->len >= ROWS_STEP ||
       g_list_model_get_n_items (G_LIST_MODEL (self->shown)) > 0)
     {
       self->prepare_cards_id = 0;
@@ -223,15 +571,168 @@ prepare_cards_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static guint
+vigil_board_column_get_n_rows (VigilBoardColumn *self)
+{
+  return vigil_card_rows_get_limit (self->shown);
+}
+
+/* Gives the list at least @n_rows rows (all when there are fewer). */
+static void
+vigil_board_column_ensure_rows (VigilBoardColumn *self,
+                                guint             n_rows)
+{
+  if (n_rows > vigil_board_column_get_n_rows (self))
+    vigil_card_rows_set_limit (self->shown, n_rows);
+}
+
+static gboolean
+vigil_board_column_has_all_rows (VigilBoardColumn *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->shown)) >=
+         g_list_model_get_n_items (G_LIST_MODEL (self->incidents));
+}
+
+static gboolean
+vigil_board_column_holds_focus (VigilBoardColumn *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self));
+}
+
+/* Less than a quarter page of rows below what is in view: more rows, until
+ * there is that much to spare or the list holds them all. */
+static gboolean
+grow_to_fill_cb (gpointer user_data)
+{
+  VigilBoardColumn *self = user_data;
+  GtkAdjustment *adjustment = self->vadjustment;
+
+  self->grow_idle_id = 0;
+  if (adjustment == NULL || self->away || vigil_board_column_has_all_rows (self) ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self->list_view)))
+    return G_SOURCE_REMOVE;
+
+  if (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_value (adjustment) <
+      1.25 * gtk_adjustment_get_page_size (adjustment))
+    vigil_board_column_ensure_rows (self, vigil_board_column_get_n_rows (self) + ROWS_STEP);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Scrolling and allocation change the adjustment; the rows are added after
+ * that, not in the middle of a layout. */
+static void
+on_vadjustment_changed_cb (VigilBoardColumn *self)
+{
+  if (self->grow_idle_id == 0 && !vigil_board_column_has_all_rows (self))
+    self->grow_idle_id = g_idle_add (grow_to_fill_cb, self);
+}
+
+static void
+on_list_view_vadjustment_notify_cb (VigilBoardColumn *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+
+  if (self->vadjustment == adjustment)
+    return;
+
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->vadjustment, on_vadjustment_changed_cb, self);
+  g_set_object (&self->vadjustment, adjustment);
+  if (adjustment != NULL)
+    {
+      g_signal_connect_object (adjustment, "value-changed",
+                               G_CALLBACK (on_vadjustment_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (adjustment, "changed",
+                               G_CALLBACK (on_vadjustment_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+}
+
+/* Whether @incident is among the last rows the list holds. */
+static gboolean
+is_near_last_row (VigilBoardColumn *self,
+                  VigilIncident    *incident)
+{
+  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
+
+  for (guint i = n_rows; i > 0 && i + ROWS_FOCUS_MARGIN > n_rows; i--)
+    {
+      if (vigil_card_rows_get_incident (self->shown, i - 1) == incident)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The focus on one of the last rows the list holds (by arrow keys, Page
+ * Down, Tab) brings the next rows in, so that the next key finds them. */
+static void
+on_root_focus_notify_cb (VigilBoardColumn *self,
+                         GParamSpec       *pspec,
+                         GtkRoot          *root)
+{
+  GtkWidget *focus = gtk_root_get_focus (root);
+  VigilIncidentCard *card;
+  VigilIncident *incident;
+
+  if (focus == NULL || vigil_board_column_has_all_rows (self) ||
+      !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view)))
+    return;
+
+  card = vigil_board_column_get_card_for_widget (focus);
+  incident = card != NULL ? vigil_incident_card_get_incident (card) : NULL;
+  if (incident != NULL && is_near_last_row (self, incident))
+    vigil_board_column_ensure_rows (self, vigil_board_column_get_n_rows (self) + ROWS_STEP);
+}
+
+/* End goes to the column's last incident, not the last row the list holds:
+ * it brings all the rows in first, then lets the list move the focus. */
+static gboolean
+on_end_shortcut_cb (GtkWidget *list_view,
+                    GVariant  *args,
+                    gpointer   user_data)
+{
+  VigilBoardColumn *self = user_data;
+
+  if (!vigil_board_column_has_all_rows (self))
+    vigil_card_rows_set_limit (self->shown, G_MAXUINT);
+  return FALSE;
+}
+
+/* A new search or filter starts from the top again with few rows, unless
+ * the focus is in the column: its card stays where it is. */
+static void
+on_board_filter_changed_cb (VigilBoardColumn *self,
+                            GtkFilterChange   change,
+                            GtkFilter        *filter)
+{
+  guint base = self->away ? ROWS_AWAY : ROWS_STEP;
+
+  if (vigil_board_column_get_n_rows (self) > base && !vigil_board_column_holds_focus (self))
+    vigil_card_rows_set_limit (self->shown, base);
+}
+
+static void
+on_slot_incident_notify_cb (VigilCardSlot     *slot,
+                            GParamSpec        *pspec,
+                            VigilIncidentCard *card)
+{
+  vigil_incident_card_set_incident (card, slot->incident);
+}
+
 static void
 on_factory_bind_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *list_item,
                     gpointer                  user_data)
 {
   GtkWidget *card = gtk_list_item_get_child (list_item);
+  VigilCardSlot *slot = gtk_list_item_get_item (list_item);
 
-  vigil_incident_card_set_incident (VIGIL_INCIDENT_CARD (card),
-                                    gtk_list_item_get_item (list_item));
+  vigil_incident_card_set_incident (VIGIL_INCIDENT_CARD (card), slot->incident);
+  g_signal_connect (slot, "notify::incident", G_CALLBACK (on_slot_incident_notify_cb), card);
 }
 
 static void
@@ -240,7 +741,10 @@ on_factory_unbind_cb (GtkSignalListItemFactory *factory,
                       gpointer                  user_data)
 {
   GtkWidget *card = gtk_list_item_get_child (list_item);
+  VigilCardSlot *slot = gtk_list_item_get_item (list_item);
 
+  if (slot != NULL)
+    g_signal_handlers_disconnect_by_func (slot, on_slot_incident_notify_cb, card);
   vigil_incident_card_set_incident (VIGIL_INCIDENT_CARD (card), NULL);
 }
 
@@ -278,10 +782,23 @@ on_drop_cb (VigilBoardColumn *self,
 }
 
 static void
-on_focus_enter_cb (VigilBoardColumn   *self,
-                   GtkEventController *controller)
+vigil_board_column_root (GtkWidget *widget)
 {
-  vigil_board_column_set_active (self, TRUE);
+  VigilBoardColumn *self = VIGIL_BOARD_COLUMN (widget);
+
+  GTK_WIDGET_CLASS (vigil_board_column_parent_class)->root (widget);
+
+  g_signal_connect_object (gtk_widget_get_root (widget), "notify::focus-widget",
+                           G_CALLBACK (on_root_focus_notify_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+vigil_board_column_unroot (GtkWidget *widget)
+{
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_root (widget), on_root_focus_notify_cb,
+                                        widget);
+
+  GTK_WIDGET_CLASS (vigil_board_column_parent_class)->unroot (widget);
 }
 
 static void
@@ -319,6 +836,13 @@ vigil_board_column_dispose (GObject *object)
 
   /* The list's rows go with it, and their cards with them. */
   g_clear_handle_id (&self->prepare_cards_id, g_source_remove);
+  g_clear_handle_id (&self->grow_idle_id, g_source_remove);
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->vadjustment, on_vadjustment_changed_cb, self);
+  g_clear_object (&self->vadjustment);
+  if (self->board_filter != NULL)
+    g_signal_handlers_disconnect_by_func (self->board_filter, on_board_filter_changed_cb, self);
+  g_clear_object (&self->board_filter);
   g_clear_pointer (&self->spare_cards, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_BOARD_COLUMN);
   g_clear_object (&self->shown);
@@ -376,6 +900,8 @@ vigil_board_column_class_init (VigilBoardColumnClass *klass)
   object_class->dispose = vigil_board_column_dispose;
   object_class->get_property = vigil_board_column_get_property;
   object_class->set_property = vigil_board_column_set_property;
+  widget_class->root = vigil_board_column_root;
+  widget_class->unroot = vigil_board_column_unroot;
 
   properties[PROP_STEP] =
     g_param_spec_uint ("step", NULL, NULL,
@@ -406,7 +932,7 @@ vigil_board_column_init (VigilBoardColumn *self)
   g_autoptr(GtkListItemFactory) factory = NULL;
   GtkNoSelection *selection;
   GtkDropTarget *target;
-  GtkEventController *focus;
+  GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -418,9 +944,7 @@ vigil_board_column_init (VigilBoardColumn *self)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
 
   /* Non-incremental: the column must be exact at once (counts, tests). */
-  self->in_step = gtk_filter_list_model_new (NULL,
-                                             GTK_FILTER (gtk_custom_filter_new (filter_by_step,
-                                                                                self, NULL)));
+  self->in_step = g_object_new (VIGIL_TYPE_STEP_INCIDENTS, NULL);
   self->incidents = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->in_step)), NULL);
   g_signal_connect_object (self->incidents, "items-changed",
                            G_CALLBACK (on_incidents_items_changed_cb), self,
@@ -433,8 +957,7 @@ vigil_board_column_init (VigilBoardColumn *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
 
-  self->shown = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->incidents)),
-                                         0, PREVIEW_ROWS);
+  self->shown = vigil_card_rows_new (G_LIST_MODEL (self->incidents), ROWS_STEP);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
@@ -445,10 +968,26 @@ vigil_board_column_init (VigilBoardColumn *self)
                            G_CALLBACK (on_list_view_activate_cb), self,
                            G_CONNECT_SWAPPED);
 
-  focus = gtk_event_controller_focus_new ();
-  g_signal_connect_object (focus, "enter", G_CALLBACK (on_focus_enter_cb), self,
+  g_signal_connect_object (self->list_view, "notify::vadjustment",
+                           G_CALLBACK (on_list_view_vadjustment_notify_cb), self,
                            G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), focus);
+  on_list_view_vadjustment_notify_cb (self);
+
+  /* Before the list's own key bindings, which move the focus. */
+  keys = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  {
+    const guint end_keys[] = { GDK_KEY_End, GDK_KEY_KP_End };
+
+    for (guint i = 0; i < G_N_ELEMENTS (end_keys); i++)
+      for (guint with_ctrl = 0; with_ctrl < 2; with_ctrl++)
+        gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                              gtk_shortcut_new (gtk_keyval_trigger_new (end_keys[i],
+                                                                                        with_ctrl ? GDK_CONTROL_MASK : 0),
+                                                                gtk_callback_action_new (on_end_shortcut_cb,
+                                                                                         self, NULL)));
+  }
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), keys);
 
   target = gtk_drop_target_new (VIGIL_TYPE_INCIDENT, GDK_ACTION_MOVE);
   g_signal_connect_object (target, "drop", G_CALLBACK (on_drop_cb), self, G_CONNECT_SWAPPED);
@@ -473,23 +1012,29 @@ vigil_board_column_get_step (VigilBoardColumn *self)
   return self->step;
 }
 
+/**
+ * vigil_board_column_set_step_incidents:
+ * @incidents: (transfer full): the board's incidents in the column's step,
+ *   in the board's order
+ * @touched: (nullable): incidents that changed in place, to be checked
+ *   again by the board's filter
+ */
 void
-vigil_board_column_set_model (VigilBoardColumn *self,
-                              GListModel       *model)
+vigil_board_column_set_step_incidents (VigilBoardColumn *self,
+                                       GPtrArray        *incidents,
+                                       GHashTable       *touched)
 {
   g_return_if_fail (VIGIL_IS_BOARD_COLUMN (self));
-  g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
+  g_return_if_fail (incidents != NULL);
 
-  gtk_filter_list_model_set_model (self->in_step, model);
+  vigil_step_incidents_replace (self->in_step, incidents, touched);
 }
 
-/* The column shows the incidents of @model in its step that @filter lets
- * through. The step is sorted out first, once per change of the model;
- * the board's filter then runs over the column's own incidents only.
- * Filtering the board's filtered model instead was slower: an item of a
- * filter model is found by counting through its bitset, and fifteen
- * columns did that for every incident whenever the board's filter
- * changed. */
+/* The column shows the incidents of its step that @filter lets through.
+ * The board's filter runs over the column's own incidents only. Filtering
+ * the board's filtered model instead was slower: an item of a filter model
+ * is found by counting through its bitset, and fifteen columns did that
+ * for every incident whenever the board's filter changed. */
 void
 vigil_board_column_set_board_filter (VigilBoardColumn *self,
                                      GtkFilter        *filter)
@@ -497,6 +1042,14 @@ vigil_board_column_set_board_filter (VigilBoardColumn *self,
   g_return_if_fail (VIGIL_IS_BOARD_COLUMN (self));
   g_return_if_fail (filter == NULL || GTK_IS_FILTER (filter));
 
+  /* Connected before the filter model's own handler, so that the rows are
+   * cut back before they are filtered, not bound and then dropped. */
+  if (self->board_filter != NULL)
+    g_signal_handlers_disconnect_by_func (self->board_filter, on_board_filter_changed_cb, self);
+  g_set_object (&self->board_filter, filter);
+  if (filter != NULL)
+    g_signal_connect_object (filter, "changed", G_CALLBACK (on_board_filter_changed_cb), self,
+                             G_CONNECT_SWAPPED);
   gtk_filter_list_model_set_filter (self->incidents, filter);
 }
 
@@ -563,7 +1116,7 @@ vigil_board_column_focus_incident (VigilBoardColumn *self,
   if (position == GTK_INVALID_LIST_POSITION)
     return FALSE;
 
-  vigil_board_column_set_active (self, TRUE);
+  vigil_board_column_ensure_rows (self, position + ROWS_STEP);
 
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
        row != NULL;
@@ -617,34 +1170,50 @@ vigil_board_column_refresh_ages (VigilBoardColumn *self)
     }
 }
 
-gboolean
-vigil_board_column_get_active (VigilBoardColumn *self)
+/* How many of the column's incidents its list holds rows for. */
+guint
+vigil_board_column_get_n_rows_shown (VigilBoardColumn *self)
 {
-  g_return_val_if_fail (VIGIL_IS_BOARD_COLUMN (self), FALSE);
+  g_return_val_if_fail (VIGIL_IS_BOARD_COLUMN (self), 0);
 
-  return gtk_slice_list_model_get_size (self->shown) != PREVIEW_ROWS;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->shown));
 }
 
-/* Active: the list shows every incident of the column, not only the first. */
+/**
+ * vigil_board_column_set_away:
+ * @away: whether the column is far out of the board's view
+ *
+ * A column away keeps only its first rows (and all it has while it holds
+ * the focus); one back near the view gets the rows that fill it.
+ */
 void
-vigil_board_column_set_active (VigilBoardColumn *self,
-                               gboolean          active)
+vigil_board_column_set_away (VigilBoardColumn *self,
+                             gboolean          away)
 {
   g_return_if_fail (VIGIL_IS_BOARD_COLUMN (self));
 
-  if (active == vigil_board_column_get_active (self))
+  away = !!away;
+  if (self->away == away)
     return;
 
-  /* The focused card stays: the first rows are the same either way, and a
-   * column holding the focus is never cut back. */
-  if (!active)
+  self->away = away;
+  if (away)
     {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-
-      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
-        return;
+      if (vigil_board_column_get_n_rows (self) > ROWS_AWAY &&
+          !vigil_board_column_holds_focus (self))
+        vigil_card_rows_set_limit (self->shown, ROWS_AWAY);
     }
+  else
+    {
+      vigil_board_column_ensure_rows (self, ROWS_STEP);
+      on_vadjustment_changed_cb (self);
+    }
+}
 
-  gtk_slice_list_model_set_size (self->shown, active ? G_MAXUINT : PREVIEW_ROWS);
+gboolean
+vigil_board_column_get_away (VigilBoardColumn *self)
+{
+  g_return_val_if_fail (VIGIL_IS_BOARD_COLUMN (self), FALSE);
+
+  return self->away;
 }

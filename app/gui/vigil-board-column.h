@@ -14,8 +14,9 @@ G_DECLARE_FINAL_TYPE (VigilBoardColumn, vigil_board_column, VIGIL, BOARD_COLUMN,
 
 GtkWidget         *vigil_board_column_new                 (guint             step);
 guint              vigil_board_column_get_step            (VigilBoardColumn *self);
-void               vigil_board_column_set_model           (VigilBoardColumn *self,
-                                                           GListModel       *model);
+void               vigil_board_column_set_step_incidents (VigilBoardColumn *self,
+                                                          GPtrArray        *incidents,
+                                                          GHashTable       *touched);
 void               vigil_board_column_set_board_filter    (VigilBoardColumn *self,
                                                            GtkFilter        *filter);
 GListModel        *vigil_board_column_get_incidents       (VigilBoardColumn *self);
@@ -23,9 +24,10 @@ void               vigil_board_column_set_filtering       (VigilBoardColumn *sel
                                                            gboolean          filtering);
 gboolean           vigil_board_column_focus_incident      (VigilBoardColumn *self,
                                                            VigilIncident    *incident);
-gboolean           vigil_board_column_get_active          (VigilBoardColumn *self);
-void               vigil_board_column_set_active          (VigilBoardColumn *self,
-                                                           gboolean          active);
+guint              vigil_board_column_get_n_rows_shown    (VigilBoardColumn *self);
+void               vigil_board_column_set_away            (VigilBoardColumn *self,
+                                                           gboolean          away);
+gboolean           vigil_board_column_get_away            (VigilBoardColumn *self);
 void               vigil_board_column_refresh_ages        (VigilBoardColumn *self);
 VigilIncidentCard *vigil_board_column_get_card_for_widget (GtkWidget        *widget);
 

@@ -27,13 +27,14 @@ struct _VigilBoard
   VigilWorkspace     *workspace;
   GListModel         *model;
   GtkCustomFilter    *filter;
+  gboolean            filter_set;      /* whether the filter has its function */
   GListStore          *column_models;
   GtkFlattenListModel *filtered;       /* what the columns show, column by column */
   VigilBoardColumn   *columns[VIGIL_N_STEPS];
   GtkWidget          *groups[VIGIL_N_PHASES];
   GCancellable       *cancellable;
   guint               age_timeout_id;
-  guint               in_view_idle_id;
+  guint               away_idle_id;
   gboolean            compact;
 
   /* What the filter lets through */
@@ -86,6 +87,12 @@ static guint signals[N_SIGNALS];
 
 static void vigil_board_filter_changed (VigilBoard       *self,
                                         GtkFilterChange   change);
+static void queue_update_away_columns  (VigilBoard       *self);
+static void on_model_items_changed_cb  (VigilBoard       *self,
+                                        guint             position,
+                                        guint             removed,
+                                        guint             added,
+                                        GListModel       *model);
 
 /* Filtering */
 
@@ -145,30 +152,59 @@ on_chip_clicked_cb (GtkButton  *button,
 }
 
 static void
-add_chip (VigilBoard *self,
-          const char *which,
-          const char *text)
+set_chip_text (GtkWidget  *button,
+               const char *text)
 {
-  GtkWidget *button = gtk_button_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-  GtkWidget *label = gtk_label_new (text);
-  GtkWidget *icon = gtk_image_new_from_icon_name ("window-close-symbolic");
+  GtkWidget *label = gtk_widget_get_first_child (gtk_button_get_child (GTK_BUTTON (button)));
   /* Translators: accessible name of the button that removes one filter */
   g_autofree char *accessible = g_strdup_printf (_("Remove filter: %s"), text);
 
+  gtk_label_set_label (GTK_LABEL (label), text);
+  gtk_widget_set_tooltip_text (button, accessible);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
+}
+
+/* @next: the chip that follows the last one placed (the first chip that is
+ * not yet the right one). A chip for the same filter is kept and given the
+ * new text: while typing a search, only its text changes. */
+static void
+place_chip (VigilBoard  *self,
+            GtkWidget  **next,
+            const char  *which,
+            const char  *text)
+{
+  GtkWidget *button;
+  GtkWidget *box;
+  GtkWidget *label;
+  GtkWidget *icon;
+
+  if (*next != NULL && g_str_equal (g_object_get_data (G_OBJECT (*next), "vigil-filter"), which))
+    {
+      if (!g_str_equal (gtk_label_get_label (GTK_LABEL (gtk_widget_get_first_child (gtk_button_get_child (GTK_BUTTON (*next))))),
+                        text))
+        set_chip_text (*next, text);
+      *next = gtk_widget_get_next_sibling (*next);
+      return;
+    }
+
+  button = gtk_button_new ();
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  label = gtk_label_new (NULL);
+  icon = gtk_image_new_from_icon_name ("window-close-symbolic");
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), icon);
   gtk_button_set_child (GTK_BUTTON (button), box);
   gtk_widget_add_css_class (button, "filter-chip");
-  gtk_widget_set_tooltip_text (button, accessible);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
-                                  -1);
+  set_chip_text (button, text);
   g_object_set_data_full (G_OBJECT (button), "vigil-filter", g_strdup (which), g_free);
   g_signal_connect_object (button, "clicked", G_CALLBACK (on_chip_clicked_cb), self, 0);
-  gtk_box_append (self->chips_box, button);
+  gtk_box_insert_child_after (self->chips_box, button,
+                              *next != NULL ? gtk_widget_get_prev_sibling (*next)
+                                            : gtk_widget_get_last_child (GTK_WIDGET (self->chips_box)));
 }
 
 static void
@@ -190,18 +226,15 @@ vigil_board_update_summary (VigilBoard *self)
 static void
 vigil_board_update_chips (VigilBoard *self)
 {
-  GtkWidget *child;
+  GtkWidget *next = gtk_widget_get_first_child (GTK_WIDGET (self->chips_box));
   gboolean filtering = vigil_board_get_filtering (self);
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->chips_box))) != NULL)
-    gtk_box_remove (self->chips_box, child);
 
   if (self->search_words != NULL)
     {
       /* Translators: a filter chip, %s is what was typed in the search */
       g_autofree char *text = g_strdup_printf (_("Text: “%s”"),
                                                gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-      add_chip (self, "search", text);
+      place_chip (self, &next, "search", text);
     }
   if (self->type != NULL)
     {
@@ -209,23 +242,31 @@ vigil_board_update_chips (VigilBoard *self)
       g_autofree char *text = g_strdup_printf (_("Type: %s"),
                                                vigil_process_get_choice_label (VIGIL_CHOICES_INCIDENT_TYPE,
                                                                                self->type));
-      add_chip (self, "type", text);
+      place_chip (self, &next, "type", text);
     }
   if (self->severity != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Severity: %s"),
                                                vigil_process_get_choice_label (VIGIL_CHOICES_SEVERITY,
                                                                                self->severity));
-      add_chip (self, "severity", text);
+      place_chip (self, &next, "severity", text);
     }
   if (self->phase >= 0)
     {
       /* Translators: a filter chip, e.g. "Phase: Respond" */
       g_autofree char *text = g_strdup_printf (_("Phase: %s"), vigil_phase_get_name (self->phase));
-      add_chip (self, "phase", text);
+      place_chip (self, &next, "phase", text);
     }
   if (self->mine)
-    add_chip (self, "mine", _("Only mine"));
+    place_chip (self, &next, "mine", _("Only mine"));
+  /* The filters no longer set */
+  while (next != NULL)
+    {
+      GtkWidget *gone = next;
+
+      next = gtk_widget_get_next_sibling (next);
+      gtk_box_remove (self->chips_box, gone);
+    }
 
   for (guint i = 0; i < VIGIL_N_STEPS; i++)
     vigil_board_column_set_filtering (self->columns[i], filtering);
@@ -234,11 +275,26 @@ vigil_board_update_chips (VigilBoard *self)
   vigil_board_update_summary (self);
 }
 
+/* Without any filter the board's filter has no function at all: it then
+ * matches everything without being asked, and the columns let all their
+ * incidents through without checking each one (a search erased to nothing,
+ * a load). */
 static void
 vigil_board_filter_changed (VigilBoard      *self,
                             GtkFilterChange  change)
 {
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  gboolean filtering = vigil_board_get_filtering (self);
+
+  if (filtering != self->filter_set)
+    {
+      self->filter_set = filtering;
+      if (filtering)
+        gtk_custom_filter_set_filter_func (self->filter, board_filter_func, self, NULL);
+      else
+        gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
+    }
+  else if (filtering)
+    gtk_filter_changed (GTK_FILTER (self->filter), change);
   vigil_board_update_chips (self);
 }
 
@@ -590,7 +646,6 @@ vigil_board_create_phase_group (VigilBoard *self,
       g_assert (step >= 1 && step <= VIGIL_N_STEPS);
       self->columns[step - 1] = VIGIL_BOARD_COLUMN (column);
       vigil_board_column_set_board_filter (self->columns[step - 1], GTK_FILTER (self->filter));
-      vigil_board_column_set_model (self->columns[step - 1], self->model);
       g_list_store_append (self->column_models,
                            vigil_board_column_get_incidents (self->columns[step - 1]));
       gtk_box_append (GTK_BOX (columns_box), column);
@@ -600,66 +655,53 @@ vigil_board_create_phase_group (VigilBoard *self,
   return group;
 }
 
-/* Gives the columns in view (and a quarter screen either side) all their
- * rows, the others only their first. A column given all its rows builds
- * some 200 of them: one column per idle call, those on screen first, so
- * that frames and input go on in between. */
+/* Columns more than half a screen out of the board's view keep only their
+ * first rows: a search then has fewer cards to bind. This runs after the
+ * frame that moved the view; a column coming into view is still half a
+ * screen away then, and gets its rows on the next frame. */
 static gboolean
-update_columns_in_view_cb (gpointer user_data)
+update_away_columns_cb (gpointer user_data)
 {
   VigilBoard *self = user_data;
   GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->scroller));
   double value = gtk_adjustment_get_value (adjustment);
   double page = gtk_adjustment_get_page_size (adjustment);
-  double from = value - page / 4;
-  double to = value + page * 1.25;
-  VigilBoardColumn *next = NULL;
-  gboolean next_on_screen = FALSE;
-  guint waiting = 0;
 
-  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+  if (page <= 0 || !gtk_widget_get_mapped (GTK_WIDGET (self->groups_box)))
     {
-      GtkWidget *column = GTK_WIDGET (self->columns[i]);
-      graphene_rect_t bounds;
-      gboolean in_view = FALSE;
-      gboolean on_screen = FALSE;
-
-      if (gtk_widget_is_visible (column) && page > 0 &&
-          gtk_widget_compute_bounds (column, GTK_WIDGET (self->groups_box), &bounds))
-        {
-          in_view = bounds.origin.x < to && bounds.origin.x + bounds.size.width > from;
-          on_screen = bounds.origin.x < value + page && bounds.origin.x + bounds.size.width > value;
-        }
-
-      if (!in_view)
-        vigil_board_column_set_active (self->columns[i], FALSE);
-      else if (!vigil_board_column_get_active (self->columns[i]))
-        {
-          waiting++;
-          if (next == NULL || (on_screen && !next_on_screen))
-            {
-              next = self->columns[i];
-              next_on_screen = on_screen;
-            }
-        }
+      self->away_idle_id = 0;
+      return G_SOURCE_REMOVE;
     }
 
-  if (next != NULL)
-    vigil_board_column_set_active (next, TRUE);
+  /* Shown but not laid out yet: after the next frame. */
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    if (gtk_widget_get_mapped (GTK_WIDGET (self->columns[i])) &&
+        gtk_widget_get_width (GTK_WIDGET (self->columns[i])) == 0)
+      return G_SOURCE_CONTINUE;
 
-  if (waiting > 1)
-    return G_SOURCE_CONTINUE;
+  self->away_idle_id = 0;
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    {
+      graphene_rect_t bounds;
 
-  self->in_view_idle_id = 0;
+      if (!gtk_widget_get_mapped (GTK_WIDGET (self->columns[i])) ||
+          !gtk_widget_compute_bounds (GTK_WIDGET (self->columns[i]),
+                                      GTK_WIDGET (self->groups_box), &bounds))
+        continue;
+
+      vigil_board_column_set_away (self->columns[i],
+                                   bounds.origin.x > value + 1.5 * page ||
+                                   bounds.origin.x + bounds.size.width < value - 0.5 * page);
+    }
+
   return G_SOURCE_REMOVE;
 }
 
-/* Not during the allocation that moved the view: after the frame. */
 static void
-queue_update_columns_in_view (VigilBoard *self)
+queue_update_away_columns (VigilBoard *self)
 {
-  if (self->in_view_idle_id == 0)
-    self->in_view_idle_id = g_idle_add (update_columns_in_view_cb, self);
+  if (self->away_idle_id == 0)
+    self->away_idle_id = g_idle_add (update_away_columns_cb, self);
 }
 
 static gboolean
@@ -705,13 +747,16 @@ vigil_board_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->age_timeout_id, g_source_remove);
-  g_clear_handle_id (&self->in_view_idle_id, g_source_remove);
+  g_clear_handle_id (&self->away_idle_id, g_source_remove);
   if (self->focus_tick_id != 0)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->focus_tick_id);
       self->focus_tick_id = 0;
     }
   g_clear_object (&self->focus_incident);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_func (self->model, on_model_items_changed_cb, self);
+  g_clear_object (&self->model);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_BOARD);
   /* The rows of the template are not bound; they go too. */
@@ -722,7 +767,6 @@ vigil_board_dispose (GObject *object)
   g_clear_object (&self->filtered);
   g_clear_object (&self->column_models);
   g_clear_object (&self->filter);
-  g_clear_object (&self->model);
   g_clear_object (&self->workspace);
   g_clear_object (&self->cancellable);
 
@@ -900,7 +944,7 @@ vigil_board_init (VigilBoard *self)
   /* The columns filter at once (counts must be right at once); the filter
    * reads a cached folded text. What passes is the columns' incidents
    * together: no second pass of the filter over the whole model. */
-  self->filter = gtk_custom_filter_new (board_filter_func, self, NULL);
+  self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
   self->column_models = g_list_store_new (G_TYPE_LIST_MODEL);
   self->filtered = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->column_models)));
   g_signal_connect_object (self->filtered, "items-changed",
@@ -944,14 +988,57 @@ vigil_board_init (VigilBoard *self)
     GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->scroller));
 
     g_signal_connect_object (adjustment, "value-changed",
-                             G_CALLBACK (queue_update_columns_in_view), self,
-                             G_CONNECT_SWAPPED);
+                             G_CALLBACK (queue_update_away_columns), self, G_CONNECT_SWAPPED);
     g_signal_connect_object (adjustment, "changed",
-                             G_CALLBACK (queue_update_columns_in_view), self,
-                             G_CONNECT_SWAPPED);
+                             G_CALLBACK (queue_update_away_columns), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->groups_box, "map",
+                             G_CALLBACK (queue_update_away_columns), self, G_CONNECT_SWAPPED);
   }
 
   vigil_board_update_chips (self);
+}
+
+/* Sorts the model's incidents into the columns, in one pass over it in
+ * order (the model's list finds the next item at once, an item far from
+ * the last one read takes a search through its tree). The incidents the
+ * change announced again may have changed in place: the columns have the
+ * board's filter check them again. */
+static void
+on_model_items_changed_cb (VigilBoard *self,
+                           guint       position,
+                           guint       removed,
+                           guint       added,
+                           GListModel *model)
+{
+  GPtrArray *steps[VIGIL_N_STEPS];
+  g_autoptr(GHashTable) touched = NULL;
+  guint n_items = model != NULL ? g_list_model_get_n_items (model) : 0;
+
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    steps[i] = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (added > 0 && added < n_items)
+    touched = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      VigilIncident *incident = g_list_model_get_item (model, i);
+      guint step = vigil_incident_get_step (incident);
+
+      if (touched != NULL && i >= position && i < position + added)
+        g_hash_table_add (touched, incident);
+      if (step >= 1 && step <= VIGIL_N_STEPS)
+        g_ptr_array_add (steps[step - 1], incident);
+      else
+        g_object_unref (incident);
+    }
+
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    vigil_board_column_set_step_incidents (self->columns[i], steps[i], touched);
+
+  vigil_board_update_summary (self);
+  /* Columns may have become wider or narrower. */
+  queue_update_away_columns (self);
 }
 
 /* Public API */
@@ -978,19 +1065,16 @@ vigil_board_set_model (VigilBoard *self,
   g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
 
   if (self->model != NULL)
-    g_signal_handlers_disconnect_by_func (self->model, vigil_board_update_summary, self);
+    g_signal_handlers_disconnect_by_func (self->model, on_model_items_changed_cb, self);
 
   if (!g_set_object (&self->model, model))
     return;
 
   if (model != NULL)
     g_signal_connect_object (model, "items-changed",
-                             G_CALLBACK (vigil_board_update_summary), self,
+                             G_CALLBACK (on_model_items_changed_cb), self,
                              G_CONNECT_SWAPPED);
-  for (guint i = 0; i < VIGIL_N_STEPS; i++)
-    if (self->columns[i] != NULL)
-      vigil_board_column_set_model (self->columns[i], model);
-  vigil_board_update_summary (self);
+  on_model_items_changed_cb (self, 0, 0, 0, model);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
 }
@@ -1235,7 +1319,7 @@ vigil_board_set_phase_filter (VigilBoard *self,
   /* The other phases' columns would all be empty: leave them out. */
   for (VigilPhase p = 0; p < VIGIL_N_PHASES; p++)
     gtk_widget_set_visible (self->groups[p], phase < 0 || (int) p == phase);
-  queue_update_columns_in_view (self);
+  queue_update_away_columns (self);
 
   vigil_board_sync_widgets (self);
   vigil_board_filter_changed (self, change_for (old >= 0, phase >= 0));
