@@ -190,6 +190,23 @@ test_approve (Fixture       *f,
   g_assert_cmpstr (vigil_incident_get_id (vigil_approvals_view_get_shown (f->view)), ==, first);
   g_assert_null (vigil_approvals_view_get_notice (f->view));
 
+  /* A submission runs long: the decision stays at the top, the forms below
+   * it; the buttons say what deciding does. */
+  test_gui_wait_painted (GTK_WIDGET (f->window));
+  {
+    GtkWidget *approve = test_gui_find_by_id (GTK_WIDGET (f->view), "approve_button");
+    GtkWidget *step1 = test_gui_find_label_containing (GTK_WIDGET (f->view), "Step 1 ·");
+    graphene_point_t approve_at, step1_at;
+
+    g_assert_nonnull (step1);
+    g_assert_true (gtk_widget_compute_point (approve, GTK_WIDGET (f->view),
+                                             &GRAPHENE_POINT_INIT (0, 0), &approve_at));
+    g_assert_true (gtk_widget_compute_point (step1, GTK_WIDGET (f->view),
+                                             &GRAPHENE_POINT_INIT (0, 0), &step1_at));
+    g_assert_cmpfloat (approve_at.y, <, step1_at.y);
+    g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (approve), "step 9"));
+  }
+
   /* Approved by keyboard (the action behind Alt+A): step 9. */
   gtk_widget_activate_action (GTK_WIDGET (f->view), "approvals.approve", NULL);
   WAIT_UNTIL (vigil_approvals_view_get_n_pending (f->view) == 1, "the approval");

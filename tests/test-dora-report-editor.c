@@ -28,6 +28,7 @@ typedef struct {
   VigilWorkspace        *workspace;
   VigilIncident         *incident;   /* the workspace's */
   VigilDoraReportEditor *editor;
+  int                    width;      /* of the editor's window, 0 for its own */
   gboolean               done;
   GError                *error;
 } Fixture;
@@ -81,8 +82,41 @@ show_editor (Fixture    *f,
 
   f->editor = g_object_ref (VIGIL_DORA_REPORT_EDITOR (
                               vigil_dora_report_editor_new (NULL, f->workspace, f->incident)));
+  if (f->width > 0)
+    gtk_window_set_default_size (GTK_WINDOW (f->editor), f->width, 820);
   gtk_window_present (GTK_WINDOW (f->editor));
   test_gui_wait_painted (GTK_WIDGET (f->editor));
+}
+
+/* The window says which incident its reports are for, narrow or wide. */
+static void
+test_incident_header (Fixture       *f,
+                      gconstpointer  data)
+{
+  int width = GPOINTER_TO_INT (data);
+  const char *reference;
+  g_autofree char *title = NULL;
+  g_autofree char *shot = g_strdup_printf ("dora-report-editor-%d", width);
+  GtkWidget *reference_label, *title_label;
+
+  f->width = width;
+  open_editor (f, VIGIL_ROLE_ANALYST);
+  reference = vigil_incident_get_reference (f->incident);
+  g_assert_nonnull (reference);
+  title = g_strdup_printf ("DORA Reports — %s", reference);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->editor)), ==, title);
+
+  reference_label = test_gui_find_by_name (GTK_WIDGET (f->editor), "incident-reference");
+  title_label = test_gui_find_by_name (GTK_WIDGET (f->editor), "incident-title");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (reference_label)), ==, reference);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (title_label)), ==, "Card payments down");
+  g_assert_true (gtk_widget_get_mapped (reference_label));
+  g_assert_true (gtk_widget_get_mapped (title_label));
+  /* The window keeps the width asked for: nothing in it forces it wider. */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->editor)), <=, width);
+
+  test_gui_wait_painted (GTK_WIDGET (f->editor));
+  test_gui_shoot (GTK_WINDOW (f->editor), shot);
 }
 
 static void
@@ -517,6 +551,10 @@ main (int   argc,
               test_entry_point, fixture_teardown);
   g_test_add ("/vigil/dora-report-editor/client-notification", Fixture, NULL, fixture_setup,
               test_client_notification, fixture_teardown);
+  g_test_add ("/vigil/dora-report-editor/incident-header/990", Fixture, GINT_TO_POINTER (990),
+              fixture_setup, test_incident_header, fixture_teardown);
+  g_test_add ("/vigil/dora-report-editor/incident-header/1400", Fixture,
+              GINT_TO_POINTER (1400), fixture_setup, test_incident_header, fixture_teardown);
 
   return g_test_run ();
 }

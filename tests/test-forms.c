@@ -1858,6 +1858,105 @@ decide_payload (VigilIncident *incident,
 #define SEND_N1 "{'form':'notify','collection':'notifications','id':'n1','fields':{" \
   "'channel':'email','sent_at':'2025-03-01T09:30:00Z','sent':true}}"
 
+/* A text with gaps is not sent, whoever sends it and whatever the policy;
+ * a draft may keep them. */
+static void
+test_notify_gaps (void)
+{
+  static const struct {
+    const char *audience;
+    const char *subject;
+    const char *body;
+    VigilPolicyFlags policy;
+    const char *refusal;   /* NULL: sent */
+  } cases[] = {
+    { "executive", "Notice", "All facts are here.", VIGIL_POLICY_DEFAULT, NULL },
+    { "executive", "Notice", "Impact: [to fill in: impact]. Done: [to fill in: actions].",
+      VIGIL_POLICY_DEFAULT,
+      "The message still has 2 gaps to fill in: impact, actions. Replace them with the facts, "
+      "or remove them." },
+    { "staff", "Update [to fill in: update_number]", "Facts.", VIGIL_POLICY_DEFAULT,
+      "The message still has 1 gap to fill in: update number. Replace it with the facts, or "
+      "remove it." },
+    /* no approval needed, gaps still stop it */
+    { "clients", "Notice", "Next: [to fill in: next_update]", VIGIL_POLICY_NONE,
+      "The message still has 1 gap to fill in: next update. Replace it with the facts, or "
+      "remove it." },
+    { "clients", "Notice", "Facts.", VIGIL_POLICY_NONE, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(VigilIncident) incident = new_approved ();
+      g_autoptr(VigilIncident) drafted = NULL;
+      g_autoptr(VigilIncident) sent = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *add = NULL;
+
+      /* The draft is saved with its gaps. */
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "form");
+      json_builder_add_string_value (builder, "notify");
+      json_builder_set_member_name (builder, "collection");
+      json_builder_add_string_value (builder, "notifications");
+      json_builder_set_member_name (builder, "item");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, "n1");
+      json_builder_set_member_name (builder, "audience");
+      json_builder_add_string_value (builder, cases[i].audience);
+      json_builder_set_member_name (builder, "subject");
+      json_builder_add_string_value (builder, cases[i].subject);
+      json_builder_set_member_name (builder, "body");
+      json_builder_add_string_value (builder, cases[i].body);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      add = json_generator_to_data (generator, NULL);
+
+      drafted = apply_with (incident, "item.add", ANALYST, cases[i].policy, add, &error);
+      g_assert_no_error (error);
+
+      sent = apply_with (drafted, "item.update", ANALYST, cases[i].policy, SEND_N1, &error);
+      if (cases[i].refusal == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (sent);
+          continue;
+        }
+      g_assert_null (sent);
+      g_assert_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID);
+      {
+        g_autofree char *field = vigil_op_error_dup_field (error);
+
+        g_assert_cmpstr (field, ==, "sent");
+      }
+      g_assert_cmpstr (vigil_op_error_get_reason (error), ==, cases[i].refusal);
+      g_clear_error (&error);
+
+      /* Nor added as sent straight away. */
+      {
+        g_autofree char *add_sent = NULL;
+        g_autoptr(VigilIncident) at_once = NULL;
+
+        json_object_set_string_member (json_object_get_object_member (json_node_get_object (root),
+                                                                      "item"), "id", "n2");
+        json_object_set_boolean_member (json_object_get_object_member (json_node_get_object (root),
+                                                                       "item"), "sent", TRUE);
+        add_sent = json_generator_to_data (generator, NULL);
+        at_once = apply_with (drafted, "item.add", ANALYST, cases[i].policy, add_sent, &error);
+        g_assert_null (at_once);
+        g_assert_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID);
+        g_clear_error (&error);
+      }
+    }
+}
+
+
 static void
 test_notify_approval (void)
 {
@@ -2060,6 +2159,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/vigil/forms/notify/approval", test_notify_approval);
+  g_test_add_func ("/vigil/forms/notify/gaps", test_notify_gaps);
   g_test_add ("/vigil/forms/evidence/vectors", Fixture, NULL, fixture_setup,
               test_evidence_vectors, fixture_teardown);
   g_test_add ("/vigil/forms/evidence/large", Fixture, NULL, fixture_setup,

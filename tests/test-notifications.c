@@ -669,11 +669,45 @@ lead_decides (Fixture    *fixture,
   g_assert_nonnull (test_gui_find_label_containing (GTK_WIDGET (view),
                                                     json_object_get_string_member (item,
                                                                                    "subject")));
+  /* Text first, then the decision below it. */
+  test_gui_wait_painted (GTK_WIDGET (window));
+  {
+    GtkWidget *approve_button = test_gui_find_by_id (GTK_WIDGET (view), "approve_button");
+    graphene_point_t body_at, approve_at;
+
+    g_assert_true (gtk_widget_compute_point (body, GTK_WIDGET (view),
+                                             &GRAPHENE_POINT_INIT (0, 0), &body_at));
+    g_assert_true (gtk_widget_compute_point (approve_button, GTK_WIDGET (view),
+                                             &GRAPHENE_POINT_INIT (0, 0), &approve_at));
+    g_assert_cmpfloat (body_at.y, <, approve_at.y);
+    g_assert_null (strstr (gtk_widget_get_tooltip_text (approve_button), "step 9"));
+  }
+  /* No cryptic hash: who wrote it, in words. */
+  g_assert_null (test_gui_find_label_containing (GTK_WIDGET (view), "Text "));
+  g_assert_nonnull (test_gui_find_label_containing (GTK_WIDGET (view), "Written by "));
+
+  /* Gaps left: the lead may approve, and is told it cannot go out so. */
+  {
+    g_auto(GStrv) gaps = vigil_notify_find_gaps (json_object_get_string_member (item, "subject"),
+                                                 json_object_get_string_member (item, "body"));
+    GtkWidget *warning = test_gui_find_by_name (GTK_WIDGET (view), "notification-gaps");
+
+    if (gaps[0] == NULL)
+      g_assert_null (warning);
+    else
+      {
+        g_autofree char *list = vigil_notify_dup_gap_list ((const char * const *) gaps);
+
+        g_assert_nonnull (warning);
+        g_assert_true (gtk_widget_get_mapped (warning));
+        g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (warning)), list));
+        g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (warning)),
+                                  "cannot be sent as it is"));
+      }
+  }
+
   if (shot != NULL)
-    {
-      test_gui_wait_painted (GTK_WIDGET (window));
-      test_gui_shoot (GTK_WINDOW (window), shot);
-    }
+    test_gui_shoot (GTK_WINDOW (window), shot);
 
   if (comment != NULL)
     vigil_approvals_view_set_comment (view, comment);
@@ -684,6 +718,25 @@ lead_decides (Fixture    *fixture,
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
+}
+
+/* The writer replaces every gap with the facts. */
+static void
+fill_gaps (VigilNotificationComposer *composer)
+{
+  g_autofree char *body = vigil_notification_composer_dup_body (composer);
+  g_autoptr(GString) filled = g_string_new (NULL);
+  const char *at = body;
+  const char *gap, *end;
+
+  while ((gap = vigil_notify_match_gap (at, &end, NULL)) != NULL)
+    {
+      g_string_append_len (filled, at, gap - at);
+      g_string_append (filled, "the payment service was down for 40 minutes");
+      at = end;
+    }
+  g_string_append (filled, at);
+  vigil_notification_composer_set_body (composer, filled->str);
 }
 
 static void
@@ -722,10 +775,28 @@ test_external_approval (Fixture       *fixture,
   g_assert_null (vigil_notification_composer_get_problem (composer));
   g_assert_false (can_mark_sent (composer));
   g_assert_nonnull (strstr (approval_text (composer), "Awaiting approval"));
+
+  /* The clients' text has gaps the incident cannot fill yet: listed above
+   * the message, and given as a reason beside the lead's. */
+  {
+    const char * const *gaps = vigil_notification_composer_get_gaps (composer);
+    GtkWidget *gaps_label = test_gui_find_by_name (GTK_WIDGET (composer), "gaps");
+    const char *tooltip = gtk_widget_get_tooltip_text (test_gui_find_by_id (GTK_WIDGET (composer),
+                                                                            "sent_button"));
+
+    g_assert_nonnull (gaps[0]);
+    g_assert_true (gtk_widget_get_visible (gaps_label));
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gaps_label)), "to fill in: "));
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gaps_label)),
+                              "with the facts"));
+    g_assert_nonnull (tooltip);
+    g_assert_nonnull (strstr (tooltip, "Awaiting approval"));
+    g_assert_nonnull (strstr (tooltip, gtk_label_get_text (GTK_LABEL (gaps_label))));
+  }
   test_gui_wait_painted (GTK_WIDGET (composer));
   test_gui_shoot (GTK_WINDOW (composer), "composer-awaiting-approval");
 
-  /* Even past the composer, the core refuses it. */
+  /* Even past the composer, the core refuses it: the gaps first. */
   {
     g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
     const char * const to[] = { "clients@example.com", NULL };
@@ -733,7 +804,8 @@ test_external_approval (Fixture       *fixture,
     vigil_notification_composer_mark_sent (composer, "email", now, to);
     wait_idle (composer);
     g_assert_nonnull (vigil_notification_composer_get_problem (composer));
-    g_assert_nonnull (strstr (vigil_notification_composer_get_problem (composer), "approve"));
+    g_assert_nonnull (strstr (vigil_notification_composer_get_problem (composer),
+                              "to fill in: "));
     item = stored_item (fixture, id, item_id);
     g_assert_false (json_object_has_member (item, "sent"));
     g_clear_pointer (&item, json_object_unref);
@@ -753,7 +825,10 @@ test_external_approval (Fixture       *fixture,
   test_gui_wait_painted (GTK_WIDGET (composer));
   test_gui_shoot (GTK_WINDOW (composer), "composer-rejected");
 
-  /* Changed and saved, it waits again. */
+  /* Filled in, changed and saved, it waits again. */
+  fill_gaps (composer);
+  g_assert_null (vigil_notification_composer_get_gaps (composer)[0]);
+  g_assert_false (gtk_widget_get_visible (test_gui_find_by_name (GTK_WIDGET (composer), "gaps")));
   {
     g_autofree char *body = vigil_notification_composer_dup_body (composer);
     g_autofree char *edited = g_strconcat (body, "\nWe apologise for the trouble.\n", NULL);
@@ -766,6 +841,18 @@ test_external_approval (Fixture       *fixture,
   wait_idle (composer);
   g_assert_null (vigil_notification_composer_get_problem (composer));
   g_assert_nonnull (strstr (approval_text (composer), "Awaiting approval"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (test_gui_find_by_id (GTK_WIDGET (composer),
+                                                                     "sent_button")), ==,
+                   approval_text (composer));
+  /* Without gaps, it is the lead's approval the core waits for. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    const char * const to[] = { "clients@example.com", NULL };
+
+    vigil_notification_composer_mark_sent (composer, "email", now, to);
+    wait_idle (composer);
+    g_assert_nonnull (strstr (vigil_notification_composer_get_problem (composer), "approve"));
+  }
   /* As stored: the core keeps no white space at either end. */
   approved_subject = g_strstrip (vigil_notification_composer_dup_subject (composer));
   approved_body = g_strstrip (vigil_notification_composer_dup_body (composer));
@@ -830,7 +917,11 @@ test_screenshots (Fixture       *fixture,
   composer = find_composer ();
   vigil_notification_composer_select_template (composer, "executive");
   vigil_notification_composer_set_recipients (composer, "board@example.com");
+  test_gui_wait_painted (GTK_WIDGET (composer));
   test_gui_shoot (GTK_WINDOW (composer), "composer-draft");
+  /* The facts in, it can go. */
+  fill_gaps (composer);
+  g_assert_null (vigil_notification_composer_get_gaps (composer)[0]);
   item_id = g_strdup (vigil_notification_composer_get_item_id (composer));
   gtk_widget_activate_action (GTK_WIDGET (composer), "composer.mark-sent", NULL);
   test_gui_shoot (GTK_WINDOW (find_message_dialog ()), "composer-mark-sent");

@@ -215,6 +215,100 @@ test_render_missing (void)
   g_assert_cmpstr (gaps[1], ==, "next_update");
 }
 
+/* The gaps left in a text, as the sent rule, the composer and the
+ * approvals view see them. */
+static void
+test_find_gaps (void)
+{
+  static const struct {
+    const char *subject;
+    const char *body;
+    const char *names;     /* "|"-separated, "" for none */
+    const char *message;   /* of vigil_notify_check_gaps(), NULL when none */
+  } cases[] = {
+    { NULL, NULL, "", NULL },
+    { "Notice", "All facts are here.", "", NULL },
+    { "Notice", "Impact: [to fill in: impact]. Done: [to fill in: actions].", "impact|actions",
+      "The message still has 2 gaps to fill in: impact, actions. Replace them with the facts, "
+      "or remove them." },
+    { "[to fill in: reference] update", "Next: [to fill in: next_update]",
+      "reference|next_update",
+      "The message still has 2 gaps to fill in: reference, next update. Replace them with "
+      "the facts, or remove them." },
+    /* each gap once, in the order of the subject then the message */
+    { "[to fill in: impact]", "[to fill in: impact] and [to fill in: impact]", "impact",
+      "The message still has 1 gap to fill in: impact. Replace it with the facts, or remove "
+      "it." },
+    /* a gap typed by hand counts like the renderer's */
+    { "Notice", "Clients affected: [to fill in: number of clients]", "number of clients", NULL },
+    /* not a gap: unclosed, empty, across lines, plain brackets */
+    { "Notice", "[to fill in: impact", "", NULL },
+    { "Notice", "[to fill in: ] and [to fill in:\nimpact]", "", NULL },
+    { "Notice", "See [1] and [fill in: impact]", "", NULL },
+    /* a marker inside an unclosed one: the inner one is the gap */
+    { "Notice", "[to fill in: [to fill in: contact]", "contact", NULL },
+    /* non-ASCII around and in the name */
+    { "Störung", "Auswirkung: [to fill in: Auswirkung für Kunden] — ende", "Auswirkung für Kunden",
+      NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(GStrv) gaps = vigil_notify_find_gaps (cases[i].subject, cases[i].body);
+      g_autofree char *joined = g_strjoinv ("|", gaps);
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      g_test_message ("case %u: %s / %s", i, cases[i].subject, cases[i].body);
+      g_assert_cmpstr (joined, ==, cases[i].names);
+      ok = vigil_notify_check_gaps (cases[i].subject, cases[i].body, &error);
+      g_assert_true (ok == (gaps[0] == NULL));
+      if (ok)
+        g_assert_no_error (error);
+      else
+        {
+          g_assert_error (error, VIGIL_NOTIFY_ERROR, VIGIL_NOTIFY_ERROR_GAPS);
+          if (cases[i].message != NULL)
+            g_assert_cmpstr (error->message, ==, cases[i].message);
+        }
+    }
+}
+
+/* What the renderer leaves is what the search finds, and where. */
+static void
+test_gap_positions (void)
+{
+  g_autoptr(VigilIncident) incident = make_incident (FALSE);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) gaps = NULL;
+  g_autofree char *rendered = NULL;
+  g_autofree char *marker = vigil_notify_format_gap ("next_update");
+  g_autofree char *name = NULL;
+  const char *start, *end;
+
+  rendered = vigil_notify_render ("Über {{title}}: {{next_update}}, {{severity}}.", incident,
+                                  NULL, &gaps, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (marker, ==, "[to fill in: next_update]");
+
+  start = vigil_notify_match_gap (rendered, &end, &name);
+  g_assert_nonnull (start);
+  g_assert_cmpstr (name, ==, "next_update");
+  g_assert_cmpint (strncmp (start, marker, end - start), ==, 0);
+  g_assert_cmpint (end - start, ==, strlen (marker));
+  g_clear_pointer (&name, g_free);
+  start = vigil_notify_match_gap (end, &end, &name);
+  g_assert_cmpstr (name, ==, "severity");
+  g_assert_cmpstr (end, ==, ".");
+  g_assert_null (vigil_notify_match_gap (end, &end, NULL));
+
+  {
+    g_auto(GStrv) found = vigil_notify_find_gaps (NULL, rendered);
+
+    g_assert_true (g_strv_equal ((const char * const *) found, (const char * const *) gaps));
+  }
+}
+
 static void
 test_render_unknown (void)
 {
@@ -502,6 +596,8 @@ main (int    argc,
   g_test_add_func ("/vigil/notify/render/all", test_render_all);
   g_test_add_func ("/vigil/notify/render/missing", test_render_missing);
   g_test_add_func ("/vigil/notify/render/unknown", test_render_unknown);
+  g_test_add_func ("/vigil/notify/gaps/find", test_find_gaps);
+  g_test_add_func ("/vigil/notify/gaps/positions", test_gap_positions);
   g_test_add_func ("/vigil/notify/render/builtin", test_render_builtin);
   g_test_add_func ("/vigil/notify/render/clients-major", test_render_clients_major);
   g_test_add_func ("/vigil/notify/eml", test_eml);

@@ -499,6 +499,26 @@ test_ops_notification_policy (Fixture       *f,
         "'audience': 'regulator', 'subject': 'Notice', 'body': 'An incident.'}}");
   test_reply_free (reply);
 
+  /* A text with gaps is not sent, whatever the policy: the server says
+   * which, in the words of the core. */
+  POST (f->analyst, "item.add", 200, "%s",
+        "{'form': 'notify', 'collection': 'notifications', 'item': {'id': 'n0', "
+        "'audience': 'executive', 'subject': 'Notice', "
+        "'body': 'Impact: [to fill in: impact]. Done: [to fill in: actions].'}}");
+  test_reply_free (reply);
+  POST (f->analyst, "item.update", 422, "%s",
+        "{'form': 'notify', 'collection': 'notifications', 'id': 'n0', "
+        "'fields': {'channel': 'email', 'sent': true}}");
+  {
+    JsonObject *refusal = json_object_get_object_member (test_reply_result (reply, 0), "error");
+
+    g_assert_cmpstr (json_object_get_string_member (refusal, "code"), ==, "invalid");
+    g_assert_nonnull (strstr (json_object_get_string_member (refusal, "message"),
+                              "The message still has 2 gaps to fill in: impact, actions. "
+                              "Replace them with the facts, or remove them."));
+  }
+  test_reply_free (reply);
+
   /* The default policy: the server refuses to record it sent. */
   POST (f->analyst, "item.update", 409, "%s",
         "{'form': 'notify', 'collection': 'notifications', 'id': 'n1', "

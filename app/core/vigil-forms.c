@@ -1496,6 +1496,7 @@ check_notification_written (const VigilCollectionInfo  *collection,
 {
   g_autofree char *hash = NULL;
   g_autofree char *hash_before = NULL;
+  g_autoptr(GError) gaps_error = NULL;
   JsonNode *sent_before, *sent;
 
   if (collection->frozen_by == NULL || !g_str_equal (collection->id, "notifications"))
@@ -1531,9 +1532,22 @@ check_notification_written (const VigilCollectionInfo  *collection,
 
   sent_before = before ? json_object_get_member (before, "sent") : NULL;
   sent = json_object_get_member (item, "sent");
-  if ((sent_before == NULL || JSON_NODE_HOLDS_NULL (sent_before)) &&
-      sent != NULL && !JSON_NODE_HOLDS_NULL (sent) &&
-      (ctx->policy & VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL) &&
+  if (sent_before != NULL && !JSON_NODE_HOLDS_NULL (sent_before))
+    return TRUE;
+  if (sent == NULL || JSON_NODE_HOLDS_NULL (sent))
+    return TRUE;
+
+  /* What goes out is the facts, never "[to fill in: impact]". */
+  if (!vigil_notify_check_gaps (json_object_get_string_member_with_default (item, "subject", NULL),
+                                json_object_get_string_member_with_default (item, "body", NULL),
+                                &gaps_error))
+    {
+      g_set_error (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID, "sent: %s",
+                   gaps_error->message);
+      return FALSE;
+    }
+
+  if ((ctx->policy & VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL) &&
       vigil_notification_audience_is_external (
         json_object_get_string_member_with_default (item, "audience", NULL)) &&
       !(g_strcmp0 (json_object_get_string_member_with_default (item, "approval", NULL),

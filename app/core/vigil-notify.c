@@ -386,6 +386,183 @@ value_of (const char    *name,
   return NULL;
 }
 
+/* Gaps */
+
+/* The marker of a missing value. The renderer writes it in the user's
+ * language; the English one is recognised too, so that a text written on
+ * one computer is checked alike on another (and by vigild). */
+#define GAP_FORMAT N_("[to fill in: %s]")
+#define GAP_NAME_MAX 80
+
+char *
+vigil_notify_format_gap (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return g_strdup_printf (_(GAP_FORMAT), name);
+}
+
+/* Splits a marker format at its "%s". */
+static gboolean
+split_gap_format (const char  *format,
+                  char       **prefix,
+                  char       **suffix)
+{
+  const char *at = strstr (format, "%s");
+
+  if (at == NULL || at == format || at[2] == '\0')
+    return FALSE;
+  *prefix = g_strndup (format, at - format);
+  *suffix = g_strdup (at + 2);
+  return TRUE;
+}
+
+/* The first gap of @text written with the marker @prefix NAME @suffix. */
+static const char *
+match_gap_with (const char  *text,
+                const char  *prefix,
+                const char  *suffix,
+                const char **end,
+                char       **name)
+{
+  const char *at = text;
+
+  while ((at = strstr (at, prefix)) != NULL)
+    {
+      const char *start = at + strlen (prefix);
+      const char *close = strstr (start, suffix);
+
+      if (close != NULL && close > start && close - start <= GAP_NAME_MAX &&
+          memchr (start, '\n', close - start) == NULL)
+        {
+          g_autofree char *found = g_strndup (start, close - start);
+
+          /* A marker within a marker's name is not a name: look further. */
+          if (strstr (found, prefix) == NULL && *g_strstrip (found) != '\0')
+            {
+              *end = close + strlen (suffix);
+              if (name != NULL)
+                *name = g_steal_pointer (&found);
+              return at;
+            }
+        }
+      at = start;
+    }
+  return NULL;
+}
+
+const char *
+vigil_notify_match_gap (const char  *text,
+                        const char **end,
+                        char       **name)
+{
+  const char *formats[] = { GAP_FORMAT, _(GAP_FORMAT) };
+  const char *best = NULL;
+  const char *best_end = NULL;
+  g_autofree char *best_name = NULL;
+
+  g_return_val_if_fail (end != NULL, NULL);
+
+  if (text == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *prefix = NULL;
+      g_autofree char *suffix = NULL;
+      g_autofree char *found_name = NULL;
+      const char *found, *found_end = NULL;
+
+      if (i > 0 && g_str_equal (formats[i], formats[0]))
+        break;
+      if (!split_gap_format (formats[i], &prefix, &suffix))
+        continue;
+      found = match_gap_with (text, prefix, suffix, &found_end, &found_name);
+      if (found != NULL && (best == NULL || found < best))
+        {
+          best = found;
+          best_end = found_end;
+          g_free (best_name);
+          best_name = g_steal_pointer (&found_name);
+        }
+    }
+
+  if (best != NULL)
+    {
+      *end = best_end;
+      if (name != NULL)
+        *name = g_steal_pointer (&best_name);
+    }
+  return best;
+}
+
+GStrv
+vigil_notify_find_gaps (const char *subject,
+                        const char *message)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *texts[] = { subject, message };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      const char *at = texts[i];
+      const char *end;
+      char *name = NULL;
+
+      while (at != NULL && vigil_notify_match_gap (at, &end, &name) != NULL)
+        {
+          if (g_hash_table_add (seen, name))
+            g_strv_builder_add (names, name);
+          at = end;
+        }
+    }
+  return g_strv_builder_end (names);
+}
+
+char *
+vigil_notify_dup_gap_list (const char * const *gaps)
+{
+  g_autoptr(GStrvBuilder) shown = g_strv_builder_new ();
+  g_auto(GStrv) parts = NULL;
+
+  g_return_val_if_fail (gaps != NULL, NULL);
+
+  for (guint i = 0; gaps[i] != NULL; i++)
+    {
+      /* next_update reads as "next update" */
+      g_autofree char *words = g_strdelimit (g_strdup (gaps[i]), "_", ' ');
+
+      g_strv_builder_add (shown, words);
+    }
+  parts = g_strv_builder_end (shown);
+  return g_strjoinv (", ", parts);
+}
+
+gboolean
+vigil_notify_check_gaps (const char  *subject,
+                         const char  *message,
+                         GError     **error)
+{
+  g_auto(GStrv) gaps = vigil_notify_find_gaps (subject, message);
+  g_autofree char *list = NULL;
+  guint n = g_strv_length (gaps);
+
+  if (n == 0)
+    return TRUE;
+
+  list = vigil_notify_dup_gap_list ((const char * const *) gaps);
+  g_set_error (error, VIGIL_NOTIFY_ERROR, VIGIL_NOTIFY_ERROR_GAPS,
+               /* Translators: %u is how many gaps, %s lists them, e.g. "impact, actions" */
+               g_dngettext (GETTEXT_PACKAGE,
+                            "The message still has %u gap to fill in: %s. Replace it with the "
+                            "facts, or remove it.",
+                            "The message still has %u gaps to fill in: %s. Replace them with "
+                            "the facts, or remove them.", n),
+               n, list);
+  return FALSE;
+}
+
 char *
 vigil_notify_render (const char     *text,
                      VigilIncident  *incident,
@@ -428,7 +605,9 @@ vigil_notify_render (const char     *text,
       else
         {
           /* A visible gap, never an empty string: the writer fills it. */
-          g_string_append_printf (out, _("[to fill in: %s]"), name);
+          g_autofree char *gap = vigil_notify_format_gap (name);
+
+          g_string_append (out, gap);
           if (g_hash_table_add (seen, g_strdup (name)))
             g_strv_builder_add (missing, name);
         }

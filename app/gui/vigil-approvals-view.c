@@ -15,12 +15,15 @@ struct _VigilApprovalsView
   GtkListView        *list_view;
   GtkLabel           *title_label;
   GtkLabel           *meta_label;
+  GtkBox             *detail_box;
   GtkWidget          *decision_box;
   GtkLabel           *notice_label;
   GtkWidget          *comment_frame;
   GtkTextView        *comment_view;
   GtkWidget          *comment_hint;
   GtkWidget          *button_box;
+  GtkWidget          *reject_button;
+  GtkWidget          *approve_button;
   GtkBox             *summary_box;
 
   VigilWorkspace     *workspace;
@@ -491,6 +494,7 @@ show_notification (VigilApprovalsView *self,
   g_autofree char *authors = dup_list (item, "authors");
   g_autofree char *meta = NULL;
   g_autofree char *title = NULL;
+  g_auto(GStrv) gaps = NULL;
   GtkWidget *group, *message, *card;
 
   g_free (self->shown_notification);
@@ -504,16 +508,42 @@ show_notification (VigilApprovalsView *self,
                                                                       audience)
                                     : "?");
   if (n_waiting > 1)
-    /* Translators: "Written by ana. Text 1a2b3c4d5e6f…; 2 notifications wait." */
-    meta = g_strdup_printf (ngettext ("Written by %s. Text %.12s…; %u notification "
-                                         "waits.", "Written by %s. Text %.12s…; %u "
-                                         "notifications wait.", n_waiting),
-                            authors ? authors : "?", self->shown_hash, n_waiting);
+    /* Translators: "Written by ana; 2 notifications wait." */
+    meta = g_strdup_printf (ngettext ("Written by %s; %u notification waits.",
+                                      "Written by %s; %u notifications wait.", n_waiting),
+                            authors ? authors : "?", n_waiting);
   else
-    /* Translators: "Written by ana. Text 1a2b3c4d5e6f…" (the start of its SHA-256) */
-    meta = g_strdup_printf (_("Written by %s. Text %.12s…"), authors ? authors : "?",
-                            self->shown_hash);
+    /* Translators: "Written by ana." */
+    meta = g_strdup_printf (_("Written by %s."), authors ? authors : "?");
   gtk_label_set_label (self->meta_label, meta);
+
+  /* Gaps: the lead may approve, but should know that the text cannot go
+   * out as it is, and that filling them in means approving again. */
+  gaps = vigil_notify_find_gaps (json_object_get_string_member_with_default (item, "subject",
+                                                                             NULL), body);
+  if (gaps[0] != NULL)
+    {
+      g_autofree char *list = vigil_notify_dup_gap_list ((const char * const *) gaps);
+      g_autofree char *text = NULL;
+      guint n = g_strv_length (gaps);
+      GtkWidget *warning;
+
+      /* Translators: %u is how many gaps, %s lists them, e.g. "impact, actions" */
+      text = g_strdup_printf (ngettext ("This text still has %u gap to fill in: %s. It cannot "
+                                        "be sent as it is; once the gap is filled in, the new "
+                                        "text needs approving again.",
+                                        "This text still has %u gaps to fill in: %s. It cannot "
+                                        "be sent as it is; once they are filled in, the new "
+                                        "text needs approving again.", n),
+                              n, list);
+      warning = gtk_label_new (text);
+      gtk_widget_set_name (warning, "notification-gaps");
+      gtk_label_set_wrap (GTK_LABEL (warning), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (warning), 0);
+      gtk_widget_add_css_class (warning, "warning");
+      gtk_widget_add_css_class (warning, "heading");
+      gtk_box_append (self->summary_box, warning);
+    }
 
   group = add_group (self, title,
                      _("Approving it lets it be marked sent exactly as it stands here; any "
@@ -639,9 +669,28 @@ show_incident (VigilApprovalsView *self,
         show_notification (self, incident, g_ptr_array_index (waiting, 0), waiting->len);
       else
         gtk_label_set_label (self->meta_label, "");
+      /* A short text: read it, then decide below it. */
+      gtk_box_reorder_child_after (self->detail_box, self->decision_box,
+                                   GTK_WIDGET (self->summary_box));
+      gtk_widget_set_tooltip_text (self->approve_button,
+                                   _("Approve this text: it may then be marked sent exactly as "
+                                     "shown (Alt+A)"));
+      gtk_widget_set_tooltip_text (self->reject_button,
+                                   _("Send the draft back to its writer with your comment "
+                                     "(Alt+R)"));
       update_decision (self);
       return;
     }
+
+  /* A submission runs to many pages: the decision stays at the top, with
+   * the forms to read below it. */
+  gtk_box_reorder_child_after (self->detail_box, self->decision_box,
+                               GTK_WIDGET (self->meta_label));
+  gtk_widget_set_tooltip_text (self->approve_button,
+                               _("Approve steps 1 to 7; the incident enters step 9 (Alt+A)"));
+  gtk_widget_set_tooltip_text (self->reject_button,
+                               _("Send the incident back to the analyst with your comment "
+                                 "(Alt+R)"));
 
   submitted = format_time (vigil_incident_get_submitted_at (incident));
   /* Translators: "Submitted by ana on 2026-11-29 14:05 from step 6" */
@@ -1039,12 +1088,15 @@ vigil_approvals_view_class_init (VigilApprovalsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilApprovalsView, list_view);
   gtk_widget_class_bind_template_child (widget_class, VigilApprovalsView, title_label);
   gtk_widget_class_bind_template_child (widget_class, VigilApprovalsView, meta_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilApprovalsView, detail_box);
   gtk_widget_class_bind_template_child (widget_class, VigilApprovalsView, decision_box);
   gtk_widget_class_bind_template_child (widget_class, VigilApprovalsView, notice_label);
   gtk_widget_class_bind_template_child (widget_class, VigilApprovalsView, comment_frame);
   gtk_widget_class_bind_template_child (widget_class, VigilApprovalsView, comment_view);
   gtk_widget_class_bind_template_child (widget_class, VigilApprovalsView, comment_hint);
   gtk_widget_class_bind_template_child (widget_class, VigilApprovalsView, button_box);
+  gtk_widget_class_bind_template_child (widget_class, VigilApprovalsView, reject_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilApprovalsView, approve_button);
   gtk_widget_class_bind_template_child (widget_class, VigilApprovalsView, summary_box);
 
   gtk_widget_class_install_action (widget_class, "approvals.approve", NULL, approve_action);

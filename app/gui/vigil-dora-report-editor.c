@@ -64,6 +64,9 @@ struct _VigilDoraReportEditor
   AdwViewStack    *stack;
   GtkWidget       *record_button;
   GtkWidget       *export_button;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkLabel        *reference_label;
+  GtkLabel        *incident_title_label;
 };
 
 G_DEFINE_FINAL_TYPE (VigilDoraReportEditor, vigil_dora_report_editor, ADW_TYPE_WINDOW)
@@ -1162,12 +1165,20 @@ vigil_dora_report_editor_refresh (VigilDoraReportEditor *self)
 {
   VigilRole role = vigil_workspace_get_role (self->workspace);
   const char *reference = vigil_incident_get_reference (self->incident);
-  g_autofree char *title = g_strdup_printf (_("DORA Reports · %s"),
+  /* Translators: the window's title; %s is an incident's reference */
+  g_autofree char *title = g_strdup_printf (_("DORA Reports — %s"),
                                             reference ? reference : _("Not numbered yet"));
 
   self->read_only = (role != VIGIL_ROLE_ANALYST && role != VIGIL_ROLE_LEAD) ||
                     vigil_incident_is_archived (self->incident);
   gtk_window_set_title (GTK_WINDOW (self), title);
+  /* Which incident, in the window itself: the header holds the pages. */
+  gtk_label_set_label (self->reference_label, reference ? reference : _("Not numbered yet"));
+  gtk_label_set_label (self->incident_title_label, vigil_incident_get_title (self->incident));
+  /* Shown in the header when the window is too narrow for the switcher */
+  adw_view_switcher_title_set_title (self->switcher_title, title);
+  adw_view_switcher_title_set_subtitle (self->switcher_title,
+                                        vigil_incident_get_title (self->incident));
   gtk_widget_set_visible (self->record_button, !self->read_only);
 
   for (guint f = 0; f < VIGIL_DORA_N_FORMS; f++)
@@ -1624,6 +1635,10 @@ vigil_dora_report_editor_class_init (VigilDoraReportEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilDoraReportEditor, stack);
   gtk_widget_class_bind_template_child (widget_class, VigilDoraReportEditor, record_button);
   gtk_widget_class_bind_template_child (widget_class, VigilDoraReportEditor, export_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilDoraReportEditor, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, VigilDoraReportEditor, reference_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilDoraReportEditor,
+                                        incident_title_label);
 
   gtk_widget_class_install_action (widget_class, "editor.record-submission", NULL,
                                    record_submission_action);

@@ -11,7 +11,6 @@
 
 #define FORM_ID "notify"
 #define COLLECTION_ID "notifications"
-#define GAP_PREFIX "[to fill in: "
 #define UPDATE_TEMPLATE "update"
 
 struct _VigilNotificationComposer
@@ -175,81 +174,42 @@ count_earlier_updates (VigilNotificationComposer *self)
   return count;
 }
 
-/* Gaps: "[to fill in: NAME]" as the renderer writes them, searched in the
- * text as it stands so that filling one in by hand clears it. */
+static void update_approval (VigilNotificationComposer *self);
 
-static void
-collect_gaps (const char *text,
-              GPtrArray  *names)
-{
-  const char *at = text;
-
-  while ((at = strstr (at, GAP_PREFIX)) != NULL)
-    {
-      const char *start = at + strlen (GAP_PREFIX);
-      const char *end = strchr (start, ']');
-      g_autofree char *name = NULL;
-
-      if (end == NULL)
-        break;
-      name = g_strndup (start, end - start);
-      if (!g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
-        g_ptr_array_add (names, g_steal_pointer (&name));
-      at = end;
-    }
-}
-
+/* Gaps, as the core finds them, searched in the text as it stands so that
+ * filling one in by hand clears it. */
 static void
 update_gaps (VigilNotificationComposer *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->body_view);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *body = dup_body (self);
-  GtkTextIter start, end, match_start, match_end;
-
-  collect_gaps (gtk_editable_get_text (GTK_EDITABLE (self->subject_row)), names);
-  collect_gaps (body, names);
+  g_autoptr(GError) error = NULL;
+  GtkTextIter start, end;
+  const char *at = body;
+  const char *gap, *gap_end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   gtk_text_buffer_remove_tag (buffer, self->gap_tag, &start, &end);
-  while (gtk_text_iter_forward_search (&start, GAP_PREFIX, GTK_TEXT_SEARCH_TEXT_ONLY,
-                                       &match_start, &match_end, NULL))
+  while ((gap = vigil_notify_match_gap (at, &gap_end, NULL)) != NULL)
     {
-      GtkTextIter close = match_end;
-
-      while (gtk_text_iter_get_char (&close) != ']' && !gtk_text_iter_is_end (&close))
-        gtk_text_iter_forward_char (&close);
-      gtk_text_iter_forward_char (&close);
-      gtk_text_buffer_apply_tag (buffer, self->gap_tag, &match_start, &close);
-      start = close;
+      gtk_text_buffer_get_iter_at_offset (buffer, &start, g_utf8_pointer_to_offset (body, gap));
+      gtk_text_buffer_get_iter_at_offset (buffer, &end, g_utf8_pointer_to_offset (body, gap_end));
+      gtk_text_buffer_apply_tag (buffer, self->gap_tag, &start, &end);
+      at = gap_end;
     }
 
   g_strfreev (self->gaps);
-  g_ptr_array_add (names, NULL);
-  self->gaps = (GStrv) g_ptr_array_steal (names, NULL);
+  self->gaps = vigil_notify_find_gaps (gtk_editable_get_text (GTK_EDITABLE (self->subject_row)),
+                                       body);
 
-  if (self->gaps[0] == NULL || !self->editable)
-    gtk_widget_set_visible (self->gaps_label, FALSE);
+  /* The line says what is missing and why it matters: Mark as Sent waits. */
+  if (vigil_notify_check_gaps (gtk_editable_get_text (GTK_EDITABLE (self->subject_row)), body,
+                               &error))
+    gtk_label_set_label (GTK_LABEL (self->gaps_label), "");
   else
-    {
-      g_autoptr(GStrvBuilder) shown = g_strv_builder_new ();
-      g_auto(GStrv) parts = NULL;
-      g_autofree char *list = NULL;
-      g_autofree char *text = NULL;
-
-      for (guint i = 0; self->gaps[i] != NULL; i++)
-        {
-          g_autofree char *words = g_strdelimit (g_strdup (self->gaps[i]), "_", ' ');
-
-          g_strv_builder_add (shown, words);
-        }
-      parts = g_strv_builder_end (shown);
-      list = g_strjoinv (", ", parts);
-      /* Translators: %s lists what the text still lacks, e.g. "next update, contact" */
-      text = g_strdup_printf (_("Fill in: %s"), list);
-      gtk_label_set_label (GTK_LABEL (self->gaps_label), text);
-      gtk_widget_set_visible (self->gaps_label, TRUE);
-    }
+    gtk_label_set_label (GTK_LABEL (self->gaps_label), error->message);
+  gtk_widget_set_visible (self->gaps_label, self->gaps[0] != NULL && self->editable);
+  update_approval (self);
 }
 
 static void
@@ -884,13 +844,33 @@ static void
 update_approval (VigilNotificationComposer *self)
 {
   g_autofree char *state = NULL;
+  g_autofree char *reason = NULL;
   gboolean allowed = TRUE;
 
   if (self->editable)
     allowed = check_approval (self, &state);
   gtk_label_set_label (GTK_LABEL (self->approval_label), state ? state : "");
   gtk_widget_set_visible (self->approval_label, state != NULL);
-  gtk_widget_set_tooltip_text (self->sent_button, allowed ? NULL : state);
+
+  /* Why Mark as Sent waits: the lead, the gaps, or both. */
+  if (!allowed)
+    reason = g_strdup (state);
+  if (self->editable && self->gaps[0] != NULL)
+    {
+      const char *gaps = gtk_label_get_label (GTK_LABEL (self->gaps_label));
+
+      allowed = FALSE;
+      if (reason != NULL)
+        {
+          g_autofree char *both = g_strconcat (reason, "\n", gaps, NULL);
+
+          g_free (reason);
+          reason = g_steal_pointer (&both);
+        }
+      else
+        reason = g_strdup (gaps);
+    }
+  gtk_widget_set_tooltip_text (self->sent_button, reason);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.mark-sent",
                                  self->editable && !self->busy && allowed);
 }
@@ -960,7 +940,7 @@ replace_gap (const char *text,
              const char *name,
              const char *value)
 {
-  g_autofree char *marker = g_strdup_printf (GAP_PREFIX "%s]", name);
+  g_autofree char *marker = vigil_notify_format_gap (name);
   g_auto(GStrv) parts = g_strsplit (text, marker, -1);
 
   return g_strjoinv (value, parts);

@@ -17,11 +17,14 @@ G_BEGIN_DECLS
  * @VIGIL_NOTIFY_ERROR_BAD_TEMPLATE: a template file lacks its header lines
  *   or has an unclosed placeholder
  * @VIGIL_NOTIFY_ERROR_WRITE: an export could not be written
+ * @VIGIL_NOTIFY_ERROR_GAPS: the text still has gaps to fill in (the
+ *   message names them)
  */
 typedef enum {
   VIGIL_NOTIFY_ERROR_UNKNOWN_PLACEHOLDER,
   VIGIL_NOTIFY_ERROR_BAD_TEMPLATE,
   VIGIL_NOTIFY_ERROR_WRITE,
+  VIGIL_NOTIFY_ERROR_GAPS,
 } VigilNotifyError;
 
 GQuark vigil_notify_error_quark (void);
@@ -87,6 +90,52 @@ char          *vigil_notify_render             (const char     *text,
                                                 VigilIncident  *incident,
                                                 GHashTable     *extra,
                                                 GStrv          *gaps,
+                                                GError        **error);
+
+/* Gaps: a value the renderer could not fill stands in the text as
+ * "[to fill in: NAME]" (in the user's language; the English marker is
+ * recognised in any language). These functions are the only place that
+ * knows the marker. */
+
+/* Returns: (transfer full): the marker for @name */
+char          *vigil_notify_format_gap         (const char     *name);
+
+/**
+ * vigil_notify_match_gap:
+ * @text: (nullable): a subject or message
+ * @end: (out): where the gap found ends
+ * @name: (out) (optional) (transfer full): the name in it
+ *
+ * Returns: (nullable): where the first gap of @text starts, or %NULL
+ */
+const char    *vigil_notify_match_gap          (const char     *text,
+                                                const char    **end,
+                                                char          **name);
+
+/**
+ * vigil_notify_find_gaps:
+ * @subject: (nullable): a subject
+ * @message: (nullable): a message
+ *
+ * Returns: (transfer full): the names of the gaps left in @subject and
+ *   @message, each once, in the order they appear; empty when there is none
+ */
+GStrv          vigil_notify_find_gaps          (const char     *subject,
+                                                const char     *message);
+
+/* Returns: (transfer full): @gaps as words, "next update, contact" */
+char          *vigil_notify_dup_gap_list       (const char * const *gaps);
+
+/**
+ * vigil_notify_check_gaps:
+ *
+ * A notification with gaps left is not sent: the error
+ * (%VIGIL_NOTIFY_ERROR_GAPS) says how many there are and names them.
+ *
+ * Returns: whether @subject and @message have no gap left
+ */
+gboolean       vigil_notify_check_gaps         (const char     *subject,
+                                                const char     *message,
                                                 GError        **error);
 
 /**
