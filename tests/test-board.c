@@ -619,6 +619,22 @@ pass_owner (VigilIncident *incident,
 }
 
 static gboolean
+pass_major (VigilIncident *incident,
+            gpointer       data)
+{
+  return vigil_incident_get_dora_major (incident);
+}
+
+static gboolean
+pass_overdue (VigilIncident *incident,
+              gpointer       data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return vigil_incident_has_overdue_report (incident, now);
+}
+
+static gboolean
 pass_phase (VigilIncident *incident,
             gpointer       data)
 {
@@ -691,7 +707,12 @@ test_board_filters (Fixture       *fixture,
   GtkWidget *chip;
   g_autofree char *text = NULL;
   guint shown;
+  g_autoptr(GError) error = NULL;
 
+  /* Every fourth incident classified major an hour after awareness, long
+   * ago: their initial notifications are overdue. */
+  g_assert_true (vigil_sample_add_dora (fixture->store, 4, &error));
+  g_assert_no_error (error);
   open_window (fixture);
   /* Look at the board as one of the sample's analysts, for "mine". */
   g_clear_object (&fixture->workspace);
@@ -790,6 +811,32 @@ test_board_filters (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (vigil_board_get_filtered_model (fixture->board)),
                     >, 0);
   vigil_board_set_mine_filter (fixture->board, FALSE);
+
+  /* DORA major, by its toggle, with its chip. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (test_gui_find_by_id (GTK_WIDGET (fixture->board),
+                                                               "major_button")), TRUE);
+  assert_columns (fixture->board, pass_major, NULL);
+  shown = n_shown (fixture);
+  g_assert_cmpuint (shown, >, 0);
+  g_assert_cmpuint (shown, <, N_SAMPLE);
+  g_assert_nonnull (test_gui_find_label_containing (GTK_WIDGET (fixture->board), "DORA major"));
+
+  /* Overdue reports: among the majors here, and on its own. */
+  vigil_board_set_overdue_filter (fixture->board, TRUE);
+  g_assert_cmpuint (n_chips (fixture), ==, 2);
+  g_assert_cmpuint (n_shown (fixture), >, 0);
+  g_assert_cmpuint (n_shown (fixture), <=, shown);
+  vigil_board_set_major_filter (fixture->board, FALSE);
+  assert_columns (fixture->board, pass_overdue, NULL);
+  g_assert_cmpuint (n_shown (fixture), >, 0);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (test_gui_find_by_id (GTK_WIDGET (fixture->board),
+                                                                              "overdue_button"))));
+  chip = gtk_widget_get_first_child (test_gui_find_by_id (GTK_WIDGET (fixture->board), "chips_box"));
+  g_signal_emit_by_name (chip, "clicked");
+  g_assert_false (vigil_board_get_filtering (fixture->board));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (test_gui_find_by_id (GTK_WIDGET (fixture->board),
+                                                                               "overdue_button"))));
+  assert_columns (fixture->board, NULL, NULL);
 
   /* A phase: its columns only, the others leave the board. */
   vigil_board_set_phase_filter (fixture->board, VIGIL_PHASE_RESPOND);

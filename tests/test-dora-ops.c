@@ -391,6 +391,12 @@ test_reclassify_keeps_time (Fixture       *f,
   deadlines = vigil_incident_compute_dora_deadlines (down, NULL, NULL);
   g_assert_cmpuint (deadlines->len, ==, 0);
   g_clear_pointer (&deadlines, g_ptr_array_unref);
+  {
+    g_autoptr(GDateTime) later = g_date_time_new_from_iso8601 ("2025-06-01T00:00:00Z", NULL);
+
+    g_assert_false (vigil_incident_has_overdue_report (down, later));
+    g_assert_true (vigil_incident_has_overdue_report (major, later));
+  }
 
   up = classify (f, "2025-03-01T13:00:00Z", MAJOR);
   at = vigil_incident_dup_dora_classified_at (up);
@@ -457,6 +463,29 @@ test_deadlines (Fixture       *f,
   g_assert_false (deadline->relief_applies);
   assert_time (deadline->relieved_due, "2025-03-01T14:00:00Z");
   g_clear_pointer (&deadlines, g_ptr_array_unref);
+
+  /* Overdue only after the limit itself; the pending cap of an incident
+   * not classified yet owes nothing. */
+  {
+    static const struct {
+      const char *now;
+      gboolean    overdue;
+    } cases[] = {
+      { "2025-03-01T13:59:00Z", FALSE },
+      { "2025-03-01T14:00:00Z", FALSE },
+      { "2025-03-01T14:01:00Z", TRUE },
+      { "2025-04-01T00:00:00Z", TRUE },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(GDateTime) when = g_date_time_new_from_iso8601 (cases[i].now, NULL);
+
+        g_assert_cmpint (vigil_incident_has_overdue_report (classified, when), ==,
+                         cases[i].overdue);
+        g_assert_false (vigil_incident_has_overdue_report (created, when));
+      }
+  }
 
   /* A payment institution may use the relief: noon, Berlin, on Monday. */
   {

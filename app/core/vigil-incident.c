@@ -1014,6 +1014,33 @@ out:
   return g_steal_pointer (&deadlines);
 }
 
+gboolean
+vigil_incident_has_overdue_report (VigilIncident *self,
+                                   GDateTime     *now)
+{
+  g_autoptr(GPtrArray) deadlines = NULL;
+  g_autoptr(GDateTime) classified_at = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_INCIDENT (self), FALSE);
+  g_return_val_if_fail (now != NULL, FALSE);
+
+  /* Most incidents were never found major: nothing is owed. */
+  classified_at = vigil_incident_dup_dora_classified_at (self);
+  if (classified_at == NULL)
+    return FALSE;
+
+  deadlines = vigil_incident_compute_dora_deadlines (self, NULL, NULL);
+  for (guint i = 0; i < deadlines->len; i++)
+    {
+      VigilDoraDeadline *deadline = g_ptr_array_index (deadlines, i);
+
+      if (!deadline->pending &&
+          vigil_dora_due_status (deadline->relieved_due, now, NULL) == VIGIL_DORA_DUE_OVERDUE)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 JsonNode *
 vigil_incident_dora_deadlines_to_json (VigilIncident         *self,
                                        const VigilDoraEntity *entity,

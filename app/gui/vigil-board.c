@@ -43,6 +43,9 @@ struct _VigilBoard
   char               *type;
   char               *severity;
   gboolean            mine;
+  gboolean            major;           /* only DORA major incidents */
+  gboolean            overdue;         /* only incidents with a report overdue */
+  GDateTime          *overdue_now;     /* "overdue" is measured against this */
   int                 phase;           /* -1: every phase */
   gboolean            syncing_widgets;
   gboolean            setting_entry;
@@ -58,6 +61,8 @@ struct _VigilBoard
   GtkDropDown        *severity_dropdown;
   GtkDropDown        *phase_dropdown;
   GtkToggleButton    *mine_button;
+  GtkToggleButton    *major_button;
+  GtkToggleButton    *overdue_button;
   GtkRevealer        *filters_revealer;
   GtkLabel           *summary_label;
   GtkBox             *chips_box;
@@ -117,6 +122,10 @@ board_filter_func (gpointer item,
        g_strcmp0 (vigil_incident_get_owner (incident),
                   vigil_workspace_get_actor (self->workspace)) != 0))
     return FALSE;
+  if (self->major && !vigil_incident_get_dora_major (incident))
+    return FALSE;
+  if (self->overdue && !vigil_incident_has_overdue_report (incident, self->overdue_now))
+    return FALSE;
   if (self->search_words != NULL &&
       !vigil_incident_matches_folded (incident, (const char * const *) self->search_words))
     return FALSE;
@@ -130,7 +139,7 @@ vigil_board_get_filtering (VigilBoard *self)
   g_return_val_if_fail (VIGIL_IS_BOARD (self), FALSE);
 
   return self->search_words != NULL || self->type != NULL || self->severity != NULL ||
-         self->mine || self->phase >= 0;
+         self->mine || self->major || self->overdue || self->phase >= 0;
 }
 
 static void
@@ -147,6 +156,10 @@ on_chip_clicked_cb (GtkButton  *button,
     vigil_board_set_severity_filter (self, NULL);
   else if (g_str_equal (which, "mine"))
     vigil_board_set_mine_filter (self, FALSE);
+  else if (g_str_equal (which, "major"))
+    vigil_board_set_major_filter (self, FALSE);
+  else if (g_str_equal (which, "overdue"))
+    vigil_board_set_overdue_filter (self, FALSE);
   else if (g_str_equal (which, "phase"))
     vigil_board_set_phase_filter (self, -1);
 }
@@ -259,6 +272,12 @@ vigil_board_update_chips (VigilBoard *self)
     }
   if (self->mine)
     place_chip (self, &next, "mine", _("Only mine"));
+  if (self->major)
+    /* Translators: a filter chip */
+    place_chip (self, &next, "major", _("DORA major"));
+  if (self->overdue)
+    /* Translators: a filter chip: a report to the authority is overdue */
+    place_chip (self, &next, "overdue", _("Report overdue"));
   /* The filters no longer set */
   while (next != NULL)
     {
@@ -335,6 +354,8 @@ vigil_board_sync_widgets (VigilBoard *self)
 
   gtk_drop_down_set_selected (self->phase_dropdown, self->phase >= 0 ? (guint) self->phase + 1 : 0);
   gtk_toggle_button_set_active (self->mine_button, self->mine);
+  gtk_toggle_button_set_active (self->major_button, self->major);
+  gtk_toggle_button_set_active (self->overdue_button, self->overdue);
 
   self->syncing_widgets = FALSE;
 }
@@ -382,11 +403,19 @@ on_dropdown_selected_cb (VigilBoard  *self,
 }
 
 static void
-on_mine_toggled_cb (VigilBoard      *self,
-                    GtkToggleButton *button)
+on_toggle_filter_cb (VigilBoard      *self,
+                     GtkToggleButton *button)
 {
-  if (!self->syncing_widgets)
-    vigil_board_set_mine_filter (self, gtk_toggle_button_get_active (button));
+  gboolean active = gtk_toggle_button_get_active (button);
+
+  if (self->syncing_widgets)
+    return;
+  if (button == self->mine_button)
+    vigil_board_set_mine_filter (self, active);
+  else if (button == self->major_button)
+    vigil_board_set_major_filter (self, active);
+  else
+    vigil_board_set_overdue_filter (self, active);
 }
 
 static void
@@ -712,6 +741,15 @@ on_age_timeout_cb (gpointer user_data)
   for (guint i = 0; i < VIGIL_N_STEPS; i++)
     vigil_board_column_refresh_ages (self->columns[i]);
 
+  /* Deadlines pass while the board is shown: an incident becomes overdue
+   * without any change of its own. */
+  if (self->overdue)
+    {
+      g_clear_pointer (&self->overdue_now, g_date_time_unref);
+      self->overdue_now = g_date_time_new_now_utc ();
+      vigil_board_filter_changed (self, GTK_FILTER_CHANGE_LESS_STRICT);
+    }
+
   return G_SOURCE_CONTINUE;
 }
 
@@ -782,6 +820,7 @@ vigil_board_finalize (GObject *object)
   g_strfreev (self->search_words);
   g_free (self->type);
   g_free (self->severity);
+  g_clear_pointer (&self->overdue_now, g_date_time_unref);
 
   G_OBJECT_CLASS (vigil_board_parent_class)->finalize (object);
 }
@@ -906,6 +945,8 @@ vigil_board_class_init (VigilBoardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilBoard, severity_dropdown);
   gtk_widget_class_bind_template_child (widget_class, VigilBoard, phase_dropdown);
   gtk_widget_class_bind_template_child (widget_class, VigilBoard, mine_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoard, major_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilBoard, overdue_button);
   gtk_widget_class_bind_template_child (widget_class, VigilBoard, filters_revealer);
   gtk_widget_class_bind_template_child (widget_class, VigilBoard, summary_label);
   gtk_widget_class_bind_template_child (widget_class, VigilBoard, chips_box);
@@ -980,7 +1021,11 @@ vigil_board_init (VigilBoard *self)
   g_signal_connect_object (self->phase_dropdown, "notify::selected",
                            G_CALLBACK (on_dropdown_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->mine_button, "toggled",
-                           G_CALLBACK (on_mine_toggled_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_toggle_filter_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->major_button, "toggled",
+                           G_CALLBACK (on_toggle_filter_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->overdue_button, "toggled",
+                           G_CALLBACK (on_toggle_filter_cb), self, G_CONNECT_SWAPPED);
 
   self->age_timeout_id = g_timeout_add_seconds (AGE_REFRESH_SECONDS, on_age_timeout_cb, self);
 
@@ -1301,6 +1346,42 @@ vigil_board_set_mine_filter (VigilBoard *self,
                                          : GTK_FILTER_CHANGE_LESS_STRICT);
 }
 
+/* Only incidents whose latest DORA classification is major. */
+void
+vigil_board_set_major_filter (VigilBoard *self,
+                              gboolean    major)
+{
+  g_return_if_fail (VIGIL_IS_BOARD (self));
+
+  major = !!major;
+  if (self->major == major)
+    return;
+  self->major = major;
+  vigil_board_sync_widgets (self);
+  vigil_board_filter_changed (self, major ? GTK_FILTER_CHANGE_MORE_STRICT
+                                          : GTK_FILTER_CHANGE_LESS_STRICT);
+}
+
+/* Only incidents with a report to the authority past its limit
+ * (vigil_incident_has_overdue_report()), measured again every minute. */
+void
+vigil_board_set_overdue_filter (VigilBoard *self,
+                                gboolean    overdue)
+{
+  g_return_if_fail (VIGIL_IS_BOARD (self));
+
+  overdue = !!overdue;
+  if (self->overdue == overdue)
+    return;
+  self->overdue = overdue;
+  g_clear_pointer (&self->overdue_now, g_date_time_unref);
+  if (overdue)
+    self->overdue_now = g_date_time_new_now_utc ();
+  vigil_board_sync_widgets (self);
+  vigil_board_filter_changed (self, overdue ? GTK_FILTER_CHANGE_MORE_STRICT
+                                            : GTK_FILTER_CHANGE_LESS_STRICT);
+}
+
 /* @phase: a #VigilPhase, or -1 for every phase */
 void
 vigil_board_set_phase_filter (VigilBoard *self,
@@ -1334,6 +1415,8 @@ vigil_board_clear_filters (VigilBoard *self)
   vigil_board_set_type_filter (self, NULL);
   vigil_board_set_severity_filter (self, NULL);
   vigil_board_set_mine_filter (self, FALSE);
+  vigil_board_set_major_filter (self, FALSE);
+  vigil_board_set_overdue_filter (self, FALSE);
   vigil_board_set_phase_filter (self, -1);
 }
 

@@ -36,6 +36,10 @@ void            vigil_board_set_severity_filter (VigilBoard     *self,
                                                  const char     *severity);
 void            vigil_board_set_mine_filter     (VigilBoard     *self,
                                                  gboolean        mine);
+void            vigil_board_set_major_filter    (VigilBoard     *self,
+                                                 gboolean        major);
+void            vigil_board_set_overdue_filter  (VigilBoard     *self,
+                                                 gboolean        overdue);
 void            vigil_board_set_phase_filter    (VigilBoard     *self,
                                                  int             phase);
 void            vigil_board_clear_filters       (VigilBoard     *self);

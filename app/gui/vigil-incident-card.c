@@ -229,13 +229,15 @@ update_deadline (VigilIncidentCard *self)
   if (self->incident == NULL || !vigil_incident_get_dora_major (self->incident) ||
       vigil_incident_is_archived (self->incident))
     {
-      gtk_widget_set_visible (GTK_WIDGET (self->major_label),
-                              self->incident != NULL &&
-                              vigil_incident_get_dora_major (self->incident));
+      gboolean major = self->incident != NULL && vigil_incident_get_dora_major (self->incident);
+
+      gtk_widget_set_visible (GTK_WIDGET (self->major_label), major);
+      gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->major_label)), major);
       gtk_widget_set_visible (GTK_WIDGET (self->deadline_label), FALSE);
       return;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->major_label), TRUE);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->major_label)), TRUE);
 
   deadlines = vigil_incident_compute_dora_deadlines (self->incident, NULL, NULL);
   if (deadlines == NULL || deadlines->len == 0)
@@ -255,9 +257,13 @@ update_deadline (VigilIncidentCard *self)
   if (left < 0)
     {
       status = "overdue";
-      /* Translators: on a card, e.g. "Overdue 2 h 05" */
-      text = g_strdup_printf (_("Overdue %u h %02u"), (guint) (minutes / 60),
-                              (guint) (minutes % 60));
+      if (minutes >= 48 * 60)
+        /* Translators: on a card, a report overdue for days, e.g. "Overdue 12 d" */
+        text = g_strdup_printf (_("Overdue %u d"), (guint) (minutes / (24 * 60)));
+      else
+        /* Translators: on a card, e.g. "Overdue 2 h 05" */
+        text = g_strdup_printf (_("Overdue %u h %02u"), (guint) (minutes / 60),
+                                (guint) (minutes % 60));
     }
   else
     {

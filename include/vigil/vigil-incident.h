@@ -207,6 +207,19 @@ GPtrArray          *vigil_incident_compute_dora_deadlines (VigilIncident        
                                                            VigilCalendar         *calendar);
 
 /**
+ * vigil_incident_has_overdue_report:
+ * @now: the time to compare against
+ *
+ * Whether a report to the authority is overdue: a running deadline of
+ * vigil_incident_compute_dora_deadlines() (default entity, no holidays)
+ * whose relieved limit has passed. The pending 24-hour reminder of an
+ * incident not classified yet does not count: no report is owed until the
+ * incident is found major.
+ */
+gboolean            vigil_incident_has_overdue_report    (VigilIncident         *self,
+                                                           GDateTime             *now);
+
+/**
  * vigil_incident_dora_deadlines_to_json:
  * @now: the time the countdowns are measured against
  *
