@@ -446,6 +446,22 @@ press_keys (GtkWidget  *window,
 #endif
 }
 
+/* Presses @keys until @cond holds, at most three times: for keys whose
+ * effect a second press does not change (a zoom is checked as "at least
+ * halved"), when a key sent without a window manager is lost. */
+#define PRESS_UNTIL(window, keys, cond, what)                                 \
+  G_STMT_START {                                                              \
+    for (guint _attempt = 0; _attempt < 3 && !(cond); _attempt++)             \
+      {                                                                       \
+        gint64 _until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;         \
+                                                                              \
+        g_assert_true (press_keys ((window), (keys)));                        \
+        while (!(cond) && g_get_monotonic_time () < _until)                   \
+          test_gui_pause_ms (20);                                             \
+      }                                                                       \
+    WAIT_UNTIL ((cond), (what));                                              \
+  } G_STMT_END
+
 static void
 show_view (Fixture    *f,
            const char *keys,
@@ -515,18 +531,17 @@ test_keys (Fixture       *f,
 
   /* Each zoom key halves or doubles the time across (within the limits). */
   span = vigil_timeline_get_span (f->view);
-  g_assert_true (press_keys (GTK_WIDGET (f->window), "ctrl+plus"));
-  WAIT_UNTIL (vigil_timeline_get_span (f->view) < span * 0.75, "Ctrl+plus");
+  PRESS_UNTIL (GTK_WIDGET (f->window), "ctrl+plus",
+               vigil_timeline_get_span (f->view) < span * 0.75, "Ctrl+plus");
   span = vigil_timeline_get_span (f->view);
-  g_assert_true (press_keys (GTK_WIDGET (f->window), "ctrl+equal"));
-  WAIT_UNTIL (vigil_timeline_get_span (f->view) < span * 0.75, "Ctrl+=");
+  PRESS_UNTIL (GTK_WIDGET (f->window), "ctrl+equal",
+               vigil_timeline_get_span (f->view) < span * 0.75, "Ctrl+=");
   span = vigil_timeline_get_span (f->view);
-  g_assert_true (press_keys (GTK_WIDGET (f->window), "ctrl+minus"));
-  WAIT_UNTIL (vigil_timeline_get_span (f->view) > span * 1.5, "Ctrl+minus");
+  PRESS_UNTIL (GTK_WIDGET (f->window), "ctrl+minus",
+               vigil_timeline_get_span (f->view) > span * 1.5, "Ctrl+minus");
 
   g_signal_connect (f->window, "open-incident", G_CALLBACK (on_open_incident_cb), &opened);
-  g_assert_true (press_keys (GTK_WIDGET (f->window), "Return"));
-  WAIT_UNTIL (opened != NULL, "Enter");
+  PRESS_UNTIL (GTK_WIDGET (f->window), "Return", opened != NULL, "Enter");
   g_assert_cmpstr (vigil_incident_get_id (opened), ==, vigil_timeline_get_row_id (f->view, 1));
 }
 
