@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "test-core-util.h"
@@ -54,4 +56,53 @@ test_core_apply (VigilStore    *store,
     g_test_message ("%s %s: %s", kind, payload, error->message);
   g_assert_no_error (error);
   return result;
+}
+
+const char *
+test_core_find_bytes (const char *p,
+                      const char *end,
+                      const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (; p + n <= end; p++)
+    if (memcmp (p, needle, n) == 0)
+      return p;
+  return NULL;
+}
+
+guint
+test_core_count_pdf_pages (const char *contents,
+                           gsize       length)
+{
+  const char *p = contents, *end = contents + length;
+  guint n = 0;
+
+  while ((p = test_core_find_bytes (p, end, "/Type /Page")) != NULL)
+    {
+      p += 11;
+      if (p >= end || *p != 's')
+        n++;
+    }
+  return n;
+}
+
+void
+test_core_assert_png_size (const char *path,
+                           guint       width,
+                           guint       height)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+  const guchar *header;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 33);
+  g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+  header = (const guchar *) contents;
+  g_assert_cmpmem (contents + 12, 4, "IHDR", 4);
+  g_assert_cmpuint ((guint) header[16] << 24 | header[17] << 16 | header[18] << 8 | header[19],
+                    ==, width);
+  g_assert_cmpuint ((guint) header[20] << 24 | header[21] << 16 | header[22] << 8 | header[23],
+                    ==, height);
 }

@@ -25,4 +25,18 @@ VigilIncident *test_core_apply       (VigilStore    *store,
                                       VigilRole      role,
                                       const char    *squoted_payload);
 
+/* Where @needle first occurs in the bytes from @p to @end, or NULL: the
+ * streams of a PDF hold NUL bytes. */
+const char    *test_core_find_bytes      (const char    *p,
+                                          const char    *end,
+                                          const char    *needle);
+/* The page objects of a PDF as cairo writes it (no object streams):
+ * "/Type /Page", not "/Type /Pages". */
+guint          test_core_count_pdf_pages (const char    *contents,
+                                          gsize          length);
+/* Fails the test unless @path is a PNG of @width by @height pixels. */
+void           test_core_assert_png_size (const char    *path,
+                                          guint          width,
+                                          guint          height);
+
 G_END_DECLS

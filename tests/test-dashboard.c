@@ -307,57 +307,6 @@ test_dora (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (popover));
 }
 
-/* Where @needle first occurs in the bytes from @p to @end, or NULL. */
-static const char *
-find_bytes (const char *p,
-            const char *end,
-            const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (; p + n <= end; p++)
-    if (memcmp (p, needle, n) == 0)
-      return p;
-  return NULL;
-}
-
-/* The page objects of a PDF as cairo writes it (no object streams). */
-static guint
-count_pdf_pages (const char *contents,
-                 gsize       length)
-{
-  const char *p = contents, *end = contents + length;
-  guint n = 0;
-
-  while ((p = find_bytes (p, end, "/Type /Page")) != NULL)
-    {
-      p += 11;
-      if (p >= end || *p != 's')
-        n++;
-    }
-  return n;
-}
-
-static void
-assert_png_size (const char *path,
-                 guint       width,
-                 guint       height)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-  const guchar *header;
-
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  g_assert_cmpuint (length, >, 33);
-  g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
-  header = (const guchar *) contents;
-  g_assert_cmpmem (contents + 12, 4, "IHDR", 4);
-  g_assert_cmpuint ((guint) header[16] << 24 | header[17] << 16 | header[18] << 8 | header[19],
-                    ==, width);
-  g_assert_cmpuint ((guint) header[20] << 24 | header[21] << 16 | header[22] << 8 | header[23],
-                    ==, height);
-}
-
 static void
 test_export (Fixture       *f,
              gconstpointer  data)
@@ -410,7 +359,7 @@ test_export (Fixture       *f,
     GtkWidget *content = test_gui_find_by_id (GTK_WIDGET (f->view), "content");
 
     /* The dashboard as shown, with a margin of 24 pixels all round. */
-    assert_png_size (png_path, gtk_widget_get_width (content) + 48,
+    test_core_assert_png_size (png_path, gtk_widget_get_width (content) + 48,
                      gtk_widget_get_height (content) + 48);
     /* The DORA tiles are part of what the images show. */
     g_assert_true (gtk_widget_is_ancestor (test_gui_find_by_name (content, "dora-majors"),
@@ -431,8 +380,8 @@ test_export (Fixture       *f,
     g_assert_true (g_file_get_contents (pdf_path, &pdf_contents, &length, &error));
     g_assert_cmpuint (length, >, 1000);
     g_assert_cmpmem (pdf_contents, 5, "%PDF-", 5);
-    g_assert_cmpuint (count_pdf_pages (pdf_contents, length), ==, 1);
-    g_assert_nonnull (find_bytes (pdf_contents, pdf_contents + length, "%%EOF"));
+    g_assert_cmpuint (test_core_count_pdf_pages (pdf_contents, length), ==, 1);
+    g_assert_nonnull (test_core_find_bytes (pdf_contents, pdf_contents + length, "%%EOF"));
 
     /* A folder that does not exist: an error that says what to do. */
     g_assert_false (vigil_dashboard_export_pdf (f->view, nowhere, &error));

@@ -174,23 +174,6 @@ fixture_teardown (Fixture       *f,
   g_free (f->dir);
 }
 
-/* The page objects of a PDF ("/Type /Page", not "/Type /Pages"). */
-static guint
-count_pdf_pages (const char *data,
-                 gsize       length)
-{
-  static const char needle[] = "/Type /Page";
-  guint n = 0;
-
-  for (gsize i = 0; i + sizeof needle < length; i++)
-    {
-      if (memcmp (data + i, needle, sizeof needle - 1) == 0 &&
-          data[i + sizeof needle - 1] != 's')
-        n++;
-    }
-  return n;
-}
-
 static void
 assert_pdf (const char *path,
             guint       expected_pages)
@@ -204,7 +187,7 @@ assert_pdf (const char *path,
   g_assert_cmpuint (length, >, 1000);
   g_assert_true (g_str_has_prefix (data, "%PDF-"));
   g_assert_true (g_str_has_suffix (data + length - 16, "%%EOF\n"));
-  g_assert_cmpuint (count_pdf_pages (data, length), ==, expected_pages);
+  g_assert_cmpuint (test_core_count_pdf_pages (data, length), ==, expected_pages);
 }
 
 /* tests */

@@ -573,57 +573,6 @@ test_switch_views (Fixture       *f,
     }
 }
 
-/* Where @needle first occurs in the bytes from @p to @end, or NULL. */
-static const char *
-find_bytes (const char *p,
-            const char *end,
-            const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (; p + n <= end; p++)
-    if (memcmp (p, needle, n) == 0)
-      return p;
-  return NULL;
-}
-
-/* The page objects of a PDF as cairo writes it (no object streams). */
-static guint
-count_pdf_pages (const char *contents,
-                 gsize       length)
-{
-  const char *p = contents, *end = contents + length;
-  guint n = 0;
-
-  while ((p = find_bytes (p, end, "/Type /Page")) != NULL)
-    {
-      p += 11;
-      if (p >= end || *p != 's')
-        n++;
-    }
-  return n;
-}
-
-static void
-assert_png_size (const char *path,
-                 guint       width,
-                 guint       height)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-  const guchar *header;
-
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  g_assert_cmpuint (length, >, 33);
-  g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
-  header = (const guchar *) contents;
-  g_assert_cmpmem (contents + 12, 4, "IHDR", 4);
-  g_assert_cmpuint ((guint) header[16] << 24 | header[17] << 16 | header[18] << 8 | header[19],
-                    ==, width);
-  g_assert_cmpuint ((guint) header[20] << 24 | header[21] << 16 | header[22] << 8 | header[23],
-                    ==, height);
-}
-
 static void
 on_exported_cb (GObject      *source,
                 GAsyncResult *result,
@@ -677,7 +626,7 @@ test_export (Fixture       *f,
 
   g_assert_cmpuint (export (f, VIGIL_TIMELINE_EXPORT_PNG, png, &error), ==, 1);
   g_assert_no_error (error);
-  assert_png_size (png, gtk_widget_get_width (GTK_WIDGET (f->view)),
+  test_core_assert_png_size (png, gtk_widget_get_width (GTK_WIDGET (f->view)),
                    gtk_widget_get_height (GTK_WIDGET (f->view)));
 
   /* 54 rows: three pages. */
@@ -686,8 +635,8 @@ test_export (Fixture       *f,
   g_assert_cmpuint (n_pages, ==, 3);
   g_assert_true (g_file_get_contents (pdf, &contents, &length, &error));
   g_assert_cmpmem (contents, 5, "%PDF-", 5);
-  g_assert_cmpuint (count_pdf_pages (contents, length), ==, 3);
-  g_assert_nonnull (find_bytes (contents, contents + length, "%%EOF"));
+  g_assert_cmpuint (test_core_count_pdf_pages (contents, length), ==, 3);
+  g_assert_nonnull (test_core_find_bytes (contents, contents + length, "%%EOF"));
 
   /* Nowhere to write: the error says what to do, and the view is ready again. */
   g_assert_cmpuint (export (f, VIGIL_TIMELINE_EXPORT_PDF, "/nonexistent-folder/t.pdf", &error),
