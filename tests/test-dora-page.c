@@ -82,24 +82,12 @@ add_incident (Fixture    *fixture,
   return g_strdup (vigil_incident_get_id (incident));
 }
 
-static const char *
-window_page (VigilWindow *window)
-{
-  return gtk_stack_get_visible_child_name (GTK_STACK (test_gui_find_by_id (GTK_WIDGET (window),
-                                                                           "main_stack")));
-}
-
 static void
 open_window (Fixture   *fixture,
              VigilRole  role)
 {
   fixture->workspace = vigil_workspace_new (fixture->store, "analyst1", role);
-  fixture->window = g_object_ref_sink (vigil_window_new (NULL, fixture->workspace));
-  fixture->page = VIGIL_INCIDENT_PAGE (test_gui_find_by_id (GTK_WIDGET (fixture->window),
-                                                            "incident_page"));
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 900);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to load");
+  fixture->window = test_gui_open_window (fixture->workspace, 1280, 900);
 }
 
 static void
@@ -107,11 +95,7 @@ open_incident (Fixture    *fixture,
                const char *id,
                guint       step)
 {
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-incident",
-                                             "s", id));
-  g_assert_cmpstr (window_page (fixture->window), ==, "incident");
-  vigil_incident_page_select_step (fixture->page, step);
-  g_assert_cmpuint (vigil_incident_page_get_step (fixture->page), ==, step);
+  fixture->page = test_gui_open_incident (fixture->window, id, step);
 }
 
 static VigilDoraClassification *
@@ -217,37 +201,6 @@ set_state_impact (Fixture    *fixture,
   g_assert_nonnull (check);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
   gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
-}
-
-/* Runs the shortcut bound to @keyval + @mods on @widget, as a key press would. */
-static void
-press_shortcut (GtkWidget       *widget,
-                guint            keyval,
-                GdkModifierType  mods)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (keyval, mods);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
-
-          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
-            {
-              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
-                                                           0, widget,
-                                                           gtk_shortcut_get_arguments (shortcut)));
-              return;
-            }
-        }
-    }
-  g_error ("No shortcut for key %u", keyval);
 }
 
 /* Scrolls the step's forms so that @widget is at the top, for screenshots. */
@@ -482,7 +435,7 @@ test_invalid (Fixture       *fixture,
 
   /* From the keyboard this time. */
   gtk_editable_set_text (GTK_EDITABLE (named (fixture, "duration.occurred_at")), "");
-  press_shortcut (GTK_WIDGET (get_form (fixture)), GDK_KEY_Return, GDK_CONTROL_MASK);
+  test_gui_press_shortcut (GTK_WIDGET (get_form (fixture)), GDK_KEY_Return, GDK_CONTROL_MASK);
   WAIT_UNTIL (!vigil_dora_classification_get_busy (get_form (fixture)), "the classification");
   WAIT_UNTIL (g_str_equal (label_text (fixture, "dora-verdict"), "Not major"), "the result");
   g_assert_null (input_problem (fixture, "duration.occurred_at"));
@@ -845,14 +798,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
-    {
-      if (g_getenv ("CI") != NULL)
-        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
-      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
-      return 0;
-    }
-  adw_init ();
+  if (!test_gui_init_display ())
+    return 0;
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)

@@ -534,14 +534,8 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      if (g_getenv ("CI"))
-        g_error ("no display in CI: run the tests under xvfb-run -a");
-      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
-      return 0;
-    }
-  adw_init ();
+  if (!test_gui_init_display ())
+    return 0;
 
   g_test_add ("/vigil/dora-report-editor/draft-export-submit", Fixture, NULL, fixture_setup,
               test_draft_export_submit, fixture_teardown);
