@@ -35,9 +35,21 @@ test_core_apply (VigilStore    *store,
                  VigilRole      role,
                  const char    *squoted_payload)
 {
+  return test_core_apply_at (store, incident, kind, actor, role, NULL, squoted_payload);
+}
+
+VigilIncident *
+test_core_apply_at (VigilStore    *store,
+                    VigilIncident *incident,
+                    const char    *kind,
+                    const char    *actor,
+                    VigilRole      role,
+                    const char    *made_at,
+                    const char    *squoted_payload)
+{
   g_autofree char *payload = g_strdelimit (g_strdup (squoted_payload), "'", '"');
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *at = vigil_time_to_iso (now);
+  g_autofree char *at = made_at != NULL ? g_strdup (made_at) : vigil_time_to_iso (now);
   g_autofree char *op_id = g_uuid_string_random ();
   g_autofree char *incident_id = incident != NULL ? g_strdup (vigil_incident_get_id (incident))
                                                   : g_uuid_string_random ();

@@ -24,6 +24,14 @@ VigilIncident *test_core_apply       (VigilStore    *store,
                                       const char    *actor,
                                       VigilRole      role,
                                       const char    *squoted_payload);
+/* The same, made at @made_at (ISO 8601; %NULL: now). */
+VigilIncident *test_core_apply_at    (VigilStore    *store,
+                                      VigilIncident *incident,
+                                      const char    *kind,
+                                      const char    *actor,
+                                      VigilRole      role,
+                                      const char    *made_at,
+                                      const char    *squoted_payload);
 
 /* Where @needle first occurs in the bytes from @p to @end, or NULL: the
  * streams of a PDF hold NUL bytes. */

@@ -15,6 +15,7 @@
 #include "vigil-incident-page.h"
 #include "vigil-window.h"
 #include "test-gui-util.h"
+#include "test-core-util.h"
 
 /* The DORA sections of the incident page, in a real window over a real store. */
 
@@ -36,25 +37,15 @@ apply_json (Fixture    *fixture,
             const char *at,
             const char *payload)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VigilOp) op = NULL;
   g_autoptr(VigilIncident) current = NULL;
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *json = NULL;
-  VigilIncident *incident;
 
   if (incident_id != NULL)
-    current = vigil_store_get_incident (fixture->store, incident_id, NULL);
-  json = g_strdup_printf ("{'id':'%s','incident':'%s','kind':'%s','base_rev':%" G_GINT64_FORMAT
-                          ",'actor':'analyst1','at':'%s','payload':%s}", uuid,
-                          incident_id ? incident_id : uuid, kind,
-                          current ? vigil_incident_get_revision (current) : 0, at, payload);
-  g_strdelimit (json, "'", '"');
-  op = vigil_op_new_from_string (json, &error);
-  g_assert_no_error (error);
-  incident = vigil_store_apply (fixture->store, op, VIGIL_ROLE_ANALYST, NULL, NULL, &error);
-  g_assert_no_error (error);
-  return incident;
+    {
+      current = vigil_store_get_incident (fixture->store, incident_id, NULL);
+      g_assert_nonnull (current);
+    }
+  return test_core_apply_at (fixture->store, current, kind, "analyst1", VIGIL_ROLE_ANALYST, at,
+                             payload);
 }
 
 static char *
@@ -261,9 +252,6 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   if (fixture->window != NULL)
     {
       settle (fixture);
@@ -274,14 +262,7 @@ fixture_teardown (Fixture       *fixture,
   vigil_store_close (fixture->store);
   g_assert_finalize_object (fixture->store);
 
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  test_core_remove_tree (fixture->dir);
   g_free (fixture->db_path);
   g_free (fixture->dir);
 }

@@ -14,6 +14,7 @@
 #include "vigil-new-incident-dialog.h"
 #include "vigil-window.h"
 #include "test-gui-util.h"
+#include "test-core-util.h"
 
 #define TITLE "Ransomware on the payroll file server"
 
@@ -156,20 +157,10 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_assert_null (find_dialog ());
   close_store (fixture);
 
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  test_core_remove_tree (fixture->dir);
 
   g_free (fixture->db_path);
   g_free (fixture->dir);
