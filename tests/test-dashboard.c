@@ -174,28 +174,14 @@ test_empty (Fixture       *f,
 static VigilIncident *
 apply_at (Fixture       *f,
           VigilIncident *incident,
-          const char    *incident_id,
           const char    *kind,
           GDateTime     *at,
           const char    *squoted_payload)
 {
-  g_autofree char *op_id = g_uuid_string_random ();
   g_autofree char *when = vigil_time_to_iso (at);
-  g_autofree char *payload = g_strdelimit (g_strdup (squoted_payload), "'", '"');
-  g_autofree char *doc = NULL;
-  g_autoptr(VigilOp) op = NULL;
-  g_autoptr(GError) error = NULL;
-  VigilIncident *result;
+  VigilIncident *result = test_core_apply_at (f->store, incident, kind, "lea", VIGIL_ROLE_LEAD,
+                                              when, squoted_payload);
 
-  doc = g_strdup_printf ("{\"id\":\"%s\",\"incident\":\"%s\",\"kind\":\"%s\","
-                         "\"base_rev\":%" G_GINT64_FORMAT ",\"actor\":\"lea\",\"at\":\"%s\","
-                         "\"payload\":%s}", op_id, incident_id, kind,
-                         incident != NULL ? vigil_incident_get_revision (incident) : 0,
-                         when, payload);
-  op = vigil_op_new_from_string (doc, &error);
-  g_assert_no_error (error);
-  result = vigil_store_apply (f->store, op, VIGIL_ROLE_LEAD, NULL, NULL, &error);
-  g_assert_no_error (error);
   g_clear_object (&incident);
   return result;
 }
@@ -221,11 +207,10 @@ add_major (Fixture    *f,
   g_autofree char *create = g_strdup_printf ("{'title':'%s','type':'malware',"
                                              "'detected_at':'%s','aware_at':'%s'}",
                                              title, aware_text, aware_text);
-  g_autofree char *id = g_uuid_string_random ();
   VigilIncident *incident = NULL;
 
-  incident = apply_at (f, incident, id, "incident.create", aware, create);
-  return apply_at (f, incident, id, "dora.classify", classified,
+  incident = apply_at (f, incident, "incident.create", aware, create);
+  return apply_at (f, incident, "dora.classify", classified,
                    "{'criteria':{'critical_services':{'malicious_access':true},"
                    "'data_losses':{'intrusion':true}}}");
 }

@@ -250,28 +250,14 @@ test_refresh (Fixture       *f,
 static VigilIncident *
 apply_at (Fixture       *f,
           VigilIncident *incident,
-          const char    *incident_id,
           const char    *kind,
           GDateTime     *at,
           const char    *squoted_payload)
 {
-  g_autofree char *op_id = g_uuid_string_random ();
   g_autofree char *when = vigil_time_to_iso (at);
-  g_autofree char *payload = g_strdelimit (g_strdup (squoted_payload), "'", '"');
-  g_autofree char *doc = NULL;
-  g_autoptr(VigilOp) op = NULL;
-  g_autoptr(GError) error = NULL;
-  VigilIncident *result;
+  VigilIncident *result = test_core_apply_at (f->store, incident, kind, "lea", VIGIL_ROLE_LEAD,
+                                              when, squoted_payload);
 
-  doc = g_strdup_printf ("{\"id\":\"%s\",\"incident\":\"%s\",\"kind\":\"%s\","
-                         "\"base_rev\":%" G_GINT64_FORMAT ",\"actor\":\"lea\",\"at\":\"%s\","
-                         "\"payload\":%s}", op_id, incident_id, kind,
-                         incident != NULL ? vigil_incident_get_revision (incident) : 0,
-                         when, payload);
-  op = vigil_op_new_from_string (doc, &error);
-  g_assert_no_error (error);
-  result = vigil_store_apply (f->store, op, VIGIL_ROLE_LEAD, NULL, NULL, &error);
-  g_assert_no_error (error);
   g_clear_object (&incident);
   return result;
 }
@@ -296,11 +282,12 @@ add_major (Fixture     *f,
   g_autofree char *create = g_strdup_printf ("{'title':'%s','type':'malware',"
                                              "'detected_at':'%s','aware_at':'%s'}",
                                              title, aware_text, aware_text);
-  char *id = g_uuid_string_random ();
   VigilIncident *incident = NULL;
+  char *id;
 
-  incident = apply_at (f, incident, id, "incident.create", aware, create);
-  incident = apply_at (f, incident, id, "dora.classify", classified, DORA_MAJOR);
+  incident = apply_at (f, incident, "incident.create", aware, create);
+  id = g_strdup (vigil_incident_get_id (incident));
+  incident = apply_at (f, incident, "dora.classify", classified, DORA_MAJOR);
   for (guint k = 0; k < 3 && reports[k] >= 0; k++)
     {
       g_autoptr(GDateTime) at = g_date_time_add_seconds (aware, reports[k] * 3600);
@@ -308,7 +295,7 @@ add_major (Fixture     *f,
       g_autofree char *payload = g_strdup_printf ("{'report':'%s','at':'%s',"
                                                   "'authority':'BaFin'}", kinds[k], at_text);
 
-      incident = apply_at (f, incident, id, "dora.report_submitted", at, payload);
+      incident = apply_at (f, incident, "dora.report_submitted", at, payload);
     }
   g_object_unref (incident);
   return id;
@@ -407,11 +394,10 @@ test_deadline_passes (Fixture       *f,
   g_autofree char *create = g_strdup_printf ("{'title':'Payments down','type':'malware',"
                                              "'detected_at':'%s','aware_at':'%s'}",
                                              aware_text, aware_text);
-  g_autofree char *id = g_uuid_string_random ();
   VigilIncident *incident = NULL;
 
-  incident = apply_at (f, incident, id, "incident.create", aware, create);
-  incident = apply_at (f, incident, id, "dora.classify", classified, DORA_MAJOR);
+  incident = apply_at (f, incident, "incident.create", aware, create);
+  incident = apply_at (f, incident, "dora.classify", classified, DORA_MAJOR);
   g_object_unref (incident);
   open_timeline (f);
   g_assert_cmpuint (vigil_timeline_count_deadlines (f->view, VIGIL_DEADLINE_PENDING), ==, 1);
