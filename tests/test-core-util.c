@@ -7,6 +7,25 @@
 
 #include "test-core-util.h"
 
+VigilStore *
+test_core_open_temp_store (const char  *tmpl,
+                           char       **dir,
+                           char       **db_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  VigilStore *store;
+
+  *dir = g_dir_make_tmp (tmpl, &error);
+  g_assert_no_error (error);
+  path = g_build_filename (*dir, "vigil.db", NULL);
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  if (db_path != NULL)
+    *db_path = g_steal_pointer (&path);
+  return store;
+}
+
 void
 test_core_remove_tree (const char *dir)
 {

@@ -5,6 +5,13 @@
 
 G_BEGIN_DECLS
 
+/* A new store in a new temporary folder named after @tmpl ("…-XXXXXX"),
+ * the folder in @dir and, when not %NULL, the database's path in @db_path;
+ * the test fails when either cannot be made. */
+VigilStore    *test_core_open_temp_store (const char  *tmpl,
+                                          char       **dir,
+                                          char       **db_path);
+
 /* Removes @dir and everything below it; the test fails on a leftover. */
 void           test_core_remove_tree (const char *dir);
 

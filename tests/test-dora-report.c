@@ -418,15 +418,9 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(VigilIncident) created = NULL;
 
-  f->dir = g_dir_make_tmp ("vigil-test-dora-report-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "vigil.db", NULL);
-  f->store = vigil_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = test_core_open_temp_store ("vigil-test-dora-report-XXXXXX", &f->dir, NULL);
 
   created = test_core_apply (f->store, NULL, "incident.create", ANALYST, VIGIL_ROLE_ANALYST,
                              "{'title':'Card payments down','type':'ddos',"

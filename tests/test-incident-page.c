@@ -240,13 +240,7 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("vigil-test-page-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->db_path = g_build_filename (fixture->dir, "vigil.db", NULL);
-  fixture->store = vigil_store_open (fixture->db_path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_core_open_temp_store ("vigil-test-page-XXXXXX", &fixture->dir, &fixture->db_path);
 }
 
 static void
