@@ -12,6 +12,7 @@
 #include "vigil-approvals-view.h"
 #include "vigil-window.h"
 #include "test-gui-util.h"
+#include "test-core-util.h"
 
 #define PAST "2025-03-01T08:00:00Z"
 
@@ -136,14 +137,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  f->dir = g_dir_make_tmp ("vigil-approvals-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "vigil.db", NULL);
-  f->store = vigil_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = test_core_open_temp_store ("vigil-approvals-XXXXXX", &f->dir, NULL);
 }
 
 static void
@@ -374,14 +368,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
-    {
-      if (g_getenv ("CI") != NULL)
-        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
-      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
-      return 0;
-    }
-  adw_init ();
+  if (!test_gui_init_display ())
+    return 0;
 
   g_test_add ("/vigil/approvals/approve", Fixture, NULL, fixture_set_up, test_approve,
               fixture_tear_down);

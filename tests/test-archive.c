@@ -48,14 +48,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  f->dir = g_dir_make_tmp ("vigil-test-archive-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "vigil.db", NULL);
-  f->store = vigil_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = test_core_open_temp_store ("vigil-test-archive-XXXXXX", &f->dir, NULL);
 
   apply (f, "incident.create", ANALYST,
          "{'title':'Credential phishing','type':'phishing','detected_at':'2026-11-03T07:00:00Z',"

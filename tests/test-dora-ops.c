@@ -8,6 +8,8 @@
 
 #include <vigil/vigil.h>
 
+#include "test-core-util.h"
+
 /* DORA classification and reports as operations, through a real store. */
 
 #define ANALYST "alice"
@@ -27,13 +29,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("vigil-test-dora-ops-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "vigil.db", NULL);
-  f->store = vigil_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = test_core_open_temp_store ("vigil-test-dora-ops-XXXXXX", &f->dir, &f->path);
   f->id = g_uuid_string_random ();
 }
 

@@ -15,6 +15,7 @@
 #include "vigil-incident-page.h"
 #include "vigil-window.h"
 #include "test-gui-util.h"
+#include "test-core-util.h"
 
 /* The DORA sections of the incident page, in a real window over a real store. */
 
@@ -36,25 +37,15 @@ apply_json (Fixture    *fixture,
             const char *at,
             const char *payload)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VigilOp) op = NULL;
   g_autoptr(VigilIncident) current = NULL;
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *json = NULL;
-  VigilIncident *incident;
 
   if (incident_id != NULL)
-    current = vigil_store_get_incident (fixture->store, incident_id, NULL);
-  json = g_strdup_printf ("{'id':'%s','incident':'%s','kind':'%s','base_rev':%" G_GINT64_FORMAT
-                          ",'actor':'analyst1','at':'%s','payload':%s}", uuid,
-                          incident_id ? incident_id : uuid, kind,
-                          current ? vigil_incident_get_revision (current) : 0, at, payload);
-  g_strdelimit (json, "'", '"');
-  op = vigil_op_new_from_string (json, &error);
-  g_assert_no_error (error);
-  incident = vigil_store_apply (fixture->store, op, VIGIL_ROLE_ANALYST, NULL, NULL, &error);
-  g_assert_no_error (error);
-  return incident;
+    {
+      current = vigil_store_get_incident (fixture->store, incident_id, NULL);
+      g_assert_nonnull (current);
+    }
+  return test_core_apply_at (fixture->store, current, kind, "analyst1", VIGIL_ROLE_ANALYST, at,
+                             payload);
 }
 
 static char *
@@ -82,24 +73,12 @@ add_incident (Fixture    *fixture,
   return g_strdup (vigil_incident_get_id (incident));
 }
 
-static const char *
-window_page (VigilWindow *window)
-{
-  return gtk_stack_get_visible_child_name (GTK_STACK (test_gui_find_by_id (GTK_WIDGET (window),
-                                                                           "main_stack")));
-}
-
 static void
 open_window (Fixture   *fixture,
              VigilRole  role)
 {
   fixture->workspace = vigil_workspace_new (fixture->store, "analyst1", role);
-  fixture->window = g_object_ref_sink (vigil_window_new (NULL, fixture->workspace));
-  fixture->page = VIGIL_INCIDENT_PAGE (test_gui_find_by_id (GTK_WIDGET (fixture->window),
-                                                            "incident_page"));
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 900);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to load");
+  fixture->window = test_gui_open_window (fixture->workspace, 1280, 900);
 }
 
 static void
@@ -107,11 +86,7 @@ open_incident (Fixture    *fixture,
                const char *id,
                guint       step)
 {
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-incident",
-                                             "s", id));
-  g_assert_cmpstr (window_page (fixture->window), ==, "incident");
-  vigil_incident_page_select_step (fixture->page, step);
-  g_assert_cmpuint (vigil_incident_page_get_step (fixture->page), ==, step);
+  fixture->page = test_gui_open_incident (fixture->window, id, step);
 }
 
 static VigilDoraClassification *
@@ -219,37 +194,6 @@ set_state_impact (Fixture    *fixture,
   gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
 }
 
-/* Runs the shortcut bound to @keyval + @mods on @widget, as a key press would. */
-static void
-press_shortcut (GtkWidget       *widget,
-                guint            keyval,
-                GdkModifierType  mods)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (keyval, mods);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
-
-          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
-            {
-              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
-                                                           0, widget,
-                                                           gtk_shortcut_get_arguments (shortcut)));
-              return;
-            }
-        }
-    }
-  g_error ("No shortcut for key %u", keyval);
-}
-
 /* Scrolls the step's forms so that @widget is at the top, for screenshots. */
 static void
 scroll_to (Fixture   *fixture,
@@ -295,22 +239,13 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("vigil-test-dora-page-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->db_path = g_build_filename (fixture->dir, "vigil.db", NULL);
-  fixture->store = vigil_store_open (fixture->db_path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_core_open_temp_store ("vigil-test-dora-page-XXXXXX", &fixture->dir, &fixture->db_path);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   if (fixture->window != NULL)
     {
       settle (fixture);
@@ -321,14 +256,7 @@ fixture_teardown (Fixture       *fixture,
   vigil_store_close (fixture->store);
   g_assert_finalize_object (fixture->store);
 
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  test_core_remove_tree (fixture->dir);
   g_free (fixture->db_path);
   g_free (fixture->dir);
 }
@@ -482,7 +410,7 @@ test_invalid (Fixture       *fixture,
 
   /* From the keyboard this time. */
   gtk_editable_set_text (GTK_EDITABLE (named (fixture, "duration.occurred_at")), "");
-  press_shortcut (GTK_WIDGET (get_form (fixture)), GDK_KEY_Return, GDK_CONTROL_MASK);
+  test_gui_press_shortcut (GTK_WIDGET (get_form (fixture)), GDK_KEY_Return, GDK_CONTROL_MASK);
   WAIT_UNTIL (!vigil_dora_classification_get_busy (get_form (fixture)), "the classification");
   WAIT_UNTIL (g_str_equal (label_text (fixture, "dora-verdict"), "Not major"), "the result");
   g_assert_null (input_problem (fixture, "duration.occurred_at"));
@@ -845,14 +773,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
-    {
-      if (g_getenv ("CI") != NULL)
-        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
-      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
-      return 0;
-    }
-  adw_init ();
+  if (!test_gui_init_display ())
+    return 0;
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)

@@ -123,14 +123,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  f->dir = g_dir_make_tmp ("vigil-test-dora-editor-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "vigil.db", NULL);
-  f->store = vigil_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = test_core_open_temp_store ("vigil-test-dora-editor-XXXXXX", &f->dir, NULL);
 }
 
 static void
@@ -534,14 +527,8 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      if (g_getenv ("CI"))
-        g_error ("no display in CI: run the tests under xvfb-run -a");
-      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
-      return 0;
-    }
-  adw_init ();
+  if (!test_gui_init_display ())
+    return 0;
 
   g_test_add ("/vigil/dora-report-editor/draft-export-submit", Fixture, NULL, fixture_setup,
               test_draft_export_submit, fixture_teardown);

@@ -184,6 +184,50 @@ test_table (void)
   }
 }
 
+/* The export numbers the sections of the incident reports, the editor
+ * does not; the threat notification's have no number in either. */
+static void
+test_sections (void)
+{
+  const VigilDoraFieldInfo *fields;
+  guint n_fields, n_numbered = 0, n_plain = 0;
+
+  g_assert_cmpstr (vigil_dora_field_get_section (vigil_dora_report_lookup_field ("1.1"), TRUE),
+                   ==, "1. General information");
+  g_assert_cmpstr (vigil_dora_field_get_section (vigil_dora_report_lookup_field ("1.1"), FALSE),
+                   ==, "General information");
+  g_assert_cmpstr (vigil_dora_field_get_section (vigil_dora_report_lookup_field ("4.1"), TRUE),
+                   ==, "4. Final report");
+  g_assert_null (vigil_dora_field_get_section (vigil_dora_report_lookup_field ("1.2"), TRUE));
+
+  fields = vigil_dora_report_fields (&n_fields);
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const char *numbered = vigil_dora_field_get_section (&fields[i], TRUE);
+      const char *plain = vigil_dora_field_get_section (&fields[i], FALSE);
+
+      g_assert_true ((numbered == NULL) == (plain == NULL));
+      if (numbered == NULL)
+        continue;
+      if (vigil_dora_field_in_form (&fields[i], VIGIL_DORA_FORM_THREAT))
+        {
+          g_assert_cmpstr (numbered, ==, plain);
+          g_assert_true (g_str_equal (plain, "Entity and contacts")
+                         || g_str_equal (plain, "The cyber threat"));
+          n_plain++;
+        }
+      else
+        {
+          g_autofree char *expected = g_strdup_printf ("%c. %s", fields[i].no[0], plain);
+
+          g_assert_cmpstr (numbered, ==, expected);
+          n_numbered++;
+        }
+    }
+  g_assert_cmpuint (n_numbered, ==, 4);
+  g_assert_cmpuint (n_plain, ==, 2);
+}
+
 static void
 test_validate (void)
 {
@@ -374,15 +418,9 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(VigilIncident) created = NULL;
 
-  f->dir = g_dir_make_tmp ("vigil-test-dora-report-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "vigil.db", NULL);
-  f->store = vigil_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = test_core_open_temp_store ("vigil-test-dora-report-XXXXXX", &f->dir, NULL);
 
   created = test_core_apply (f->store, NULL, "incident.create", ANALYST, VIGIL_ROLE_ANALYST,
                              "{'title':'Card payments down','type':'ddos',"
@@ -764,6 +802,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/vigil/dora-report/table", test_table);
+  g_test_add_func ("/vigil/dora-report/sections", test_sections);
   g_test_add_func ("/vigil/dora-report/validate", test_validate);
   g_test_add_func ("/vigil/dora-report/completeness", test_completeness);
   g_test_add ("/vigil/dora-report/prefill", Fixture, NULL, fixture_setup, test_prefill,

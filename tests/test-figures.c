@@ -22,14 +22,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  f->dir = g_dir_make_tmp ("vigil-test-figures-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "vigil.db", NULL);
-  f->store = vigil_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = test_core_open_temp_store ("vigil-test-figures-XXXXXX", &f->dir, NULL);
 }
 
 static void

@@ -330,13 +330,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("vigil-test-forms-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "vigil.db", NULL);
-  f->store = vigil_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = test_core_open_temp_store ("vigil-test-forms-XXXXXX", &f->dir, &f->path);
 }
 
 static void

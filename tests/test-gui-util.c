@@ -191,3 +191,90 @@ test_gui_find_by_name (GtkWidget  *root,
     }
   return NULL;
 }
+
+gboolean
+test_gui_init_display (void)
+{
+  if (!gtk_init_check ())
+    {
+      if (g_getenv ("CI") != NULL)
+        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
+      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
+      return FALSE;
+    }
+  adw_init ();
+  return TRUE;
+}
+
+void
+test_gui_press_shortcut (GtkWidget       *widget,
+                         guint            keyval,
+                         GdkModifierType  mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (keyval, mods);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                           0, widget,
+                                                           gtk_shortcut_get_arguments (shortcut)));
+              return;
+            }
+        }
+    }
+  g_error ("No shortcut for key %u", keyval);
+}
+
+const char *
+test_gui_window_page (VigilWindow *window)
+{
+  GtkWidget *stack = test_gui_find_by_id (GTK_WIDGET (window), "main_stack");
+
+  g_assert_nonnull (stack);
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+VigilWindow *
+test_gui_open_window (VigilWorkspace *workspace,
+                      int             width,
+                      int             height)
+{
+  VigilWindow *window = g_object_ref_sink (vigil_window_new (NULL, workspace));
+
+  if (width != 0 && height != 0)
+    gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_UNTIL (g_str_equal (test_gui_window_page (window), "board"), "the board to load");
+  return window;
+}
+
+VigilIncidentPage *
+test_gui_open_incident (VigilWindow *window,
+                        const char  *id,
+                        guint        step)
+{
+  VigilIncidentPage *page = VIGIL_INCIDENT_PAGE (test_gui_find_by_id (GTK_WIDGET (window),
+                                                                      "incident_page"));
+
+  g_assert_nonnull (page);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-incident", "s", id));
+  g_assert_cmpstr (test_gui_window_page (window), ==, "incident");
+  g_assert_cmpstr (vigil_incident_get_id (vigil_incident_page_get_incident (page)), ==, id);
+  if (step != 0)
+    {
+      vigil_incident_page_select_step (page, step);
+      g_assert_cmpuint (vigil_incident_page_get_step (page), ==, step);
+    }
+  return page;
+}

@@ -3,6 +3,9 @@
 
 #include <gtk/gtk.h>
 
+#include "vigil-incident-page.h"
+#include "vigil-window.h"
+
 G_BEGIN_DECLS
 
 /* How long a GUI test waits for anything before it fails. */
@@ -21,6 +24,11 @@ gboolean   test_gui_wait_timeout_cb (gpointer    what);
       g_main_context_iteration (NULL, TRUE);                                      \
     g_source_remove (_guard);                                                     \
   } G_STMT_END
+
+/* Opens the display and libadwaita, after g_test_init(). Without a display
+ * it prints a TAP skip and returns FALSE (main then returns 0), or fails
+ * when $CI is set. Not gtk_test_init(): that aborts instead. */
+gboolean   test_gui_init_display    (void);
 
 /* Runs what is ready on the default main context. */
 void       test_gui_drain           (void);
@@ -49,5 +57,23 @@ void       test_gui_wait_painted    (GtkWidget  *widget);
  * dark style, as @name-dark.png. Nothing without VIGIL_SHOT_DIR. */
 void       test_gui_shoot           (GtkWindow  *window,
                                      const char *name);
+
+/* Runs the shortcut bound to @keyval + @mods on @widget, as a key press
+ * would; fails the test when there is none. */
+void       test_gui_press_shortcut  (GtkWidget       *widget,
+                                     guint            keyval,
+                                     GdkModifierType  mods);
+
+/* The name of the window's visible page: "board", "incident", … */
+const char        *test_gui_window_page   (VigilWindow    *window);
+/* A new window on @workspace (a reference the caller owns), @width by
+ * @height when not 0, shown, once the board loaded. */
+VigilWindow       *test_gui_open_window   (VigilWorkspace *workspace,
+                                           int             width,
+                                           int             height);
+/* Opens the incident @id in @window and, unless 0, its step @step. */
+VigilIncidentPage *test_gui_open_incident (VigilWindow    *window,
+                                           const char     *id,
+                                           guint           step);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "vigil-item-dialog.h"
 #include "vigil-window.h"
 #include "test-gui-util.h"
+#include "test-core-util.h"
 
 
 typedef struct {
@@ -164,22 +165,13 @@ stored (Fixture    *fixture,
   return incident;
 }
 
-static const char *
-window_page (VigilWindow *window)
-{
-  return gtk_stack_get_visible_child_name (GTK_STACK (test_gui_find_by_id (GTK_WIDGET (window),
-                                                                  "main_stack")));
-}
-
 static void
 open_window (Fixture *fixture)
 {
   fixture->workspace = vigil_workspace_new (fixture->store, "analyst1", VIGIL_ROLE_ANALYST);
-  fixture->window = g_object_ref_sink (vigil_window_new (NULL, fixture->workspace));
+  fixture->window = test_gui_open_window (fixture->workspace, 0, 0);
   fixture->page = VIGIL_INCIDENT_PAGE (test_gui_find_by_id (GTK_WIDGET (fixture->window),
-                                                   "incident_page"));
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to load");
+                                                            "incident_page"));
 }
 
 static void
@@ -198,16 +190,7 @@ open_incident (Fixture    *fixture,
                const char *id,
                guint       step)
 {
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-incident",
-                                             "s", id));
-  g_assert_cmpstr (window_page (fixture->window), ==, "incident");
-  g_assert_cmpstr (vigil_incident_get_id (vigil_incident_page_get_incident (fixture->page)), ==,
-                   id);
-  if (step != 0)
-    {
-      vigil_incident_page_select_step (fixture->page, step);
-      g_assert_cmpuint (vigil_incident_page_get_step (fixture->page), ==, step);
-    }
+  g_assert_true (test_gui_open_incident (fixture->window, id, step) == fixture->page);
 }
 
 static void
@@ -227,37 +210,6 @@ find_item_dialog (void)
         return l->data;
     }
   return NULL;
-}
-
-/* Runs the shortcut bound to @keyval + @mods on @widget, as a key press would. */
-static void
-press_shortcut (GtkWidget       *widget,
-                guint            keyval,
-                GdkModifierType  mods)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (keyval, mods);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
-
-          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
-            {
-              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
-                                                           0, widget,
-                                                           gtk_shortcut_get_arguments (shortcut)));
-              return;
-            }
-        }
-    }
-  g_error ("No shortcut for key %u", keyval);
 }
 
 static AdwMessageDialog *
@@ -288,35 +240,19 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("vigil-test-page-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->db_path = g_build_filename (fixture->dir, "vigil.db", NULL);
-  fixture->store = vigil_store_open (fixture->db_path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_core_open_temp_store ("vigil-test-page-XXXXXX", &fixture->dir, &fixture->db_path);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   if (fixture->window != NULL)
     close_window (fixture);
   vigil_store_close (fixture->store);
   g_assert_finalize_object (fixture->store);
 
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  test_core_remove_tree (fixture->dir);
   g_free (fixture->db_path);
   g_free (fixture->dir);
 }
@@ -378,7 +314,7 @@ test_page_findings (Fixture       *fixture,
   /* The last keys are sent when leaving, without waiting for the pause. */
   set_field_text (fixture, "recommendations", "Enforce MFA on remote access.");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
-  g_assert_cmpstr (window_page (fixture->window), ==, "board");
+  g_assert_cmpstr (test_gui_window_page (fixture->window), ==, "board");
   WAIT_UNTIL (vigil_incident_get_form_string (incident, "findings", "recommendations") != NULL,
               "the flushed recommendations");
 
@@ -678,7 +614,7 @@ test_page_manager (Fixture       *fixture,
   fixture->page = VIGIL_INCIDENT_PAGE (test_gui_find_by_id (GTK_WIDGET (fixture->window),
                                                    "incident_page"));
   gtk_window_present (GTK_WINDOW (fixture->window));
-  WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to load");
+  WAIT_UNTIL (g_str_equal (test_gui_window_page (fixture->window), "board"), "the board to load");
 
   open_incident (fixture, id, 1);
   g_assert_nonnull (strstr (vigil_incident_page_get_read_only_reason (fixture->page),
@@ -690,8 +626,8 @@ test_page_manager (Fixture       *fixture,
                                                           "timeline")));
 
   /* Escape goes back to the board. */
-  press_shortcut (GTK_WIDGET (fixture->window), GDK_KEY_Escape, 0);
-  g_assert_cmpstr (window_page (fixture->window), ==, "board");
+  test_gui_press_shortcut (GTK_WIDGET (fixture->window), GDK_KEY_Escape, 0);
+  g_assert_cmpstr (test_gui_window_page (fixture->window), ==, "board");
   g_assert_false (gtk_widget_get_visible (test_gui_find_by_id (GTK_WIDGET (fixture->window),
                                                       "back_button")));
 }
@@ -1077,14 +1013,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
-    {
-      if (g_getenv ("CI") != NULL)
-        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
-      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
-      return 0;
-    }
-  adw_init ();
+  if (!test_gui_init_display ())
+    return 0;
 
   g_test_add ("/vigil/incident-page/findings", Fixture, NULL,
               fixture_setup, test_page_findings, fixture_teardown);

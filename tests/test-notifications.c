@@ -162,28 +162,13 @@ stored_item (Fixture    *fixture,
   return item ? json_object_ref (item) : NULL;
 }
 
-static const char *
-window_page (VigilWindow *window)
-{
-  return gtk_stack_get_visible_child_name (GTK_STACK (test_gui_find_by_id (GTK_WIDGET (window),
-                                                                           "main_stack")));
-}
-
 static void
 open_incident (Fixture    *fixture,
                const char *id)
 {
   fixture->workspace = vigil_workspace_new (fixture->store, "analyst1", VIGIL_ROLE_ANALYST);
-  fixture->window = g_object_ref_sink (vigil_window_new (NULL, fixture->workspace));
-  fixture->page = VIGIL_INCIDENT_PAGE (test_gui_find_by_id (GTK_WIDGET (fixture->window),
-                                                            "incident_page"));
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 860);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to load");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-incident",
-                                             "s", id));
-  vigil_incident_page_select_step (fixture->page, 10);
-  g_assert_cmpuint (vigil_incident_page_get_step (fixture->page), ==, 10);
+  fixture->window = test_gui_open_window (fixture->workspace, 1280, 860);
+  fixture->page = test_gui_open_incident (fixture->window, id, 10);
 }
 
 static VigilNotificationComposer *
@@ -278,13 +263,7 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("vigil-test-notify-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->db_path = g_build_filename (fixture->dir, "vigil.db", NULL);
-  fixture->store = vigil_store_open (fixture->db_path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_core_open_temp_store ("vigil-test-notify-XXXXXX", &fixture->dir, &fixture->db_path);
 }
 
 static void
@@ -946,14 +925,8 @@ main (int   argc,
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
-    {
-      if (g_getenv ("CI") != NULL)
-        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
-      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
-      return 0;
-    }
-  adw_init ();
+  if (!test_gui_init_display ())
+    return 0;
 
   g_test_add ("/vigil/notifications/compose-and-send", Fixture, NULL,
               fixture_setup, test_compose_and_send, fixture_teardown);

@@ -7,6 +7,8 @@
 #include <glib/gstdio.h>
 #include <vigil/vigil.h>
 
+#include "test-core-util.h"
+
 #define PAST "2025-03-01T08:00:00Z"
 
 static VigilIncident *
@@ -518,21 +520,6 @@ test_markdown (void)
                            "Line two\n");
 }
 
-static guint
-count_pdf_pages (const char *contents,
-                 gsize       length)
-{
-  const char *needle = "/Type /Page";
-  gsize size = strlen (needle);
-  guint n = 0;
-
-  /* The streams hold NUL bytes: compare bytes, not strings. */
-  for (gsize i = 0; i + size < length; i++)
-    if (memcmp (contents + i, needle, size) == 0 && contents[i + size] != 's')
-      n++;
-  return n;
-}
-
 static void
 test_pdf (void)
 {
@@ -560,7 +547,7 @@ test_pdf (void)
   g_assert_true (g_file_get_contents (short_path, &contents, &length, &error));
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (contents, "%PDF"));
-  g_assert_cmpuint (count_pdf_pages (contents, length), ==, 1);
+  g_assert_cmpuint (test_core_count_pdf_pages (contents, length), ==, 1);
   g_clear_pointer (&contents, g_free);
 
   /* A long body breaks across pages. */
@@ -572,7 +559,7 @@ test_pdf (void)
   g_assert_true (g_file_get_contents (long_path, &contents, &length, &error));
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (contents, "%PDF"));
-  g_assert_cmpuint (count_pdf_pages (contents, length), >, 1);
+  g_assert_cmpuint (test_core_count_pdf_pages (contents, length), >, 1);
 
   /* A folder that does not exist is an error that says so. */
   bad_path = g_build_filename (dir, "missing", "x.pdf", NULL);

@@ -153,14 +153,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  f->dir = g_dir_make_tmp ("vigil-test-report-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "vigil.db", NULL);
-  f->store = vigil_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = test_core_open_temp_store ("vigil-test-report-XXXXXX", &f->dir, NULL);
 }
 
 static void
@@ -172,23 +165,6 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->store);
   test_core_remove_tree (f->dir);
   g_free (f->dir);
-}
-
-/* The page objects of a PDF ("/Type /Page", not "/Type /Pages"). */
-static guint
-count_pdf_pages (const char *data,
-                 gsize       length)
-{
-  static const char needle[] = "/Type /Page";
-  guint n = 0;
-
-  for (gsize i = 0; i + sizeof needle < length; i++)
-    {
-      if (memcmp (data + i, needle, sizeof needle - 1) == 0 &&
-          data[i + sizeof needle - 1] != 's')
-        n++;
-    }
-  return n;
 }
 
 static void
@@ -204,7 +180,7 @@ assert_pdf (const char *path,
   g_assert_cmpuint (length, >, 1000);
   g_assert_true (g_str_has_prefix (data, "%PDF-"));
   g_assert_true (g_str_has_suffix (data + length - 16, "%%EOF\n"));
-  g_assert_cmpuint (count_pdf_pages (data, length), ==, expected_pages);
+  g_assert_cmpuint (test_core_count_pdf_pages (data, length), ==, expected_pages);
 }
 
 /* tests */

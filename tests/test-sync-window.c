@@ -305,14 +305,8 @@ main (int   argc,
   home = test_make_tmp_dir ();
   g_setenv ("XDG_CONFIG_HOME", home, TRUE);
 
-  if (!gtk_init_check ())
-    {
-      if (g_getenv ("CI") != NULL)
-        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
-      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
-      return 0;
-    }
-  adw_init ();
+  if (!test_gui_init_display ())
+    return 0;
   test_password_hash ();
 
   g_test_add ("/vigil/sync-window/sign-in-and-live", Fixture, NULL,

@@ -34,14 +34,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  f->dir = g_dir_make_tmp ("vigil-timeline-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "vigil.db", NULL);
-  f->store = vigil_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = test_core_open_temp_store ("vigil-timeline-XXXXXX", &f->dir, NULL);
 }
 
 static void
@@ -250,28 +243,14 @@ test_refresh (Fixture       *f,
 static VigilIncident *
 apply_at (Fixture       *f,
           VigilIncident *incident,
-          const char    *incident_id,
           const char    *kind,
           GDateTime     *at,
           const char    *squoted_payload)
 {
-  g_autofree char *op_id = g_uuid_string_random ();
   g_autofree char *when = vigil_time_to_iso (at);
-  g_autofree char *payload = g_strdelimit (g_strdup (squoted_payload), "'", '"');
-  g_autofree char *doc = NULL;
-  g_autoptr(VigilOp) op = NULL;
-  g_autoptr(GError) error = NULL;
-  VigilIncident *result;
+  VigilIncident *result = test_core_apply_at (f->store, incident, kind, "lea", VIGIL_ROLE_LEAD,
+                                              when, squoted_payload);
 
-  doc = g_strdup_printf ("{\"id\":\"%s\",\"incident\":\"%s\",\"kind\":\"%s\","
-                         "\"base_rev\":%" G_GINT64_FORMAT ",\"actor\":\"lea\",\"at\":\"%s\","
-                         "\"payload\":%s}", op_id, incident_id, kind,
-                         incident != NULL ? vigil_incident_get_revision (incident) : 0,
-                         when, payload);
-  op = vigil_op_new_from_string (doc, &error);
-  g_assert_no_error (error);
-  result = vigil_store_apply (f->store, op, VIGIL_ROLE_LEAD, NULL, NULL, &error);
-  g_assert_no_error (error);
   g_clear_object (&incident);
   return result;
 }
@@ -296,11 +275,12 @@ add_major (Fixture     *f,
   g_autofree char *create = g_strdup_printf ("{'title':'%s','type':'malware',"
                                              "'detected_at':'%s','aware_at':'%s'}",
                                              title, aware_text, aware_text);
-  char *id = g_uuid_string_random ();
   VigilIncident *incident = NULL;
+  char *id;
 
-  incident = apply_at (f, incident, id, "incident.create", aware, create);
-  incident = apply_at (f, incident, id, "dora.classify", classified, DORA_MAJOR);
+  incident = apply_at (f, incident, "incident.create", aware, create);
+  id = g_strdup (vigil_incident_get_id (incident));
+  incident = apply_at (f, incident, "dora.classify", classified, DORA_MAJOR);
   for (guint k = 0; k < 3 && reports[k] >= 0; k++)
     {
       g_autoptr(GDateTime) at = g_date_time_add_seconds (aware, reports[k] * 3600);
@@ -308,7 +288,7 @@ add_major (Fixture     *f,
       g_autofree char *payload = g_strdup_printf ("{'report':'%s','at':'%s',"
                                                   "'authority':'BaFin'}", kinds[k], at_text);
 
-      incident = apply_at (f, incident, id, "dora.report_submitted", at, payload);
+      incident = apply_at (f, incident, "dora.report_submitted", at, payload);
     }
   g_object_unref (incident);
   return id;
@@ -407,11 +387,10 @@ test_deadline_passes (Fixture       *f,
   g_autofree char *create = g_strdup_printf ("{'title':'Payments down','type':'malware',"
                                              "'detected_at':'%s','aware_at':'%s'}",
                                              aware_text, aware_text);
-  g_autofree char *id = g_uuid_string_random ();
   VigilIncident *incident = NULL;
 
-  incident = apply_at (f, incident, id, "incident.create", aware, create);
-  incident = apply_at (f, incident, id, "dora.classify", classified, DORA_MAJOR);
+  incident = apply_at (f, incident, "incident.create", aware, create);
+  incident = apply_at (f, incident, "dora.classify", classified, DORA_MAJOR);
   g_object_unref (incident);
   open_timeline (f);
   g_assert_cmpuint (vigil_timeline_count_deadlines (f->view, VIGIL_DEADLINE_PENDING), ==, 1);
@@ -588,57 +567,6 @@ test_switch_views (Fixture       *f,
     }
 }
 
-/* Where @needle first occurs in the bytes from @p to @end, or NULL. */
-static const char *
-find_bytes (const char *p,
-            const char *end,
-            const char *needle)
-{
-  gsize n = strlen (needle);
-
-  for (; p + n <= end; p++)
-    if (memcmp (p, needle, n) == 0)
-      return p;
-  return NULL;
-}
-
-/* The page objects of a PDF as cairo writes it (no object streams). */
-static guint
-count_pdf_pages (const char *contents,
-                 gsize       length)
-{
-  const char *p = contents, *end = contents + length;
-  guint n = 0;
-
-  while ((p = find_bytes (p, end, "/Type /Page")) != NULL)
-    {
-      p += 11;
-      if (p >= end || *p != 's')
-        n++;
-    }
-  return n;
-}
-
-static void
-assert_png_size (const char *path,
-                 guint       width,
-                 guint       height)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-  const guchar *header;
-
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  g_assert_cmpuint (length, >, 33);
-  g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
-  header = (const guchar *) contents;
-  g_assert_cmpmem (contents + 12, 4, "IHDR", 4);
-  g_assert_cmpuint ((guint) header[16] << 24 | header[17] << 16 | header[18] << 8 | header[19],
-                    ==, width);
-  g_assert_cmpuint ((guint) header[20] << 24 | header[21] << 16 | header[22] << 8 | header[23],
-                    ==, height);
-}
-
 static void
 on_exported_cb (GObject      *source,
                 GAsyncResult *result,
@@ -692,7 +620,7 @@ test_export (Fixture       *f,
 
   g_assert_cmpuint (export (f, VIGIL_TIMELINE_EXPORT_PNG, png, &error), ==, 1);
   g_assert_no_error (error);
-  assert_png_size (png, gtk_widget_get_width (GTK_WIDGET (f->view)),
+  test_core_assert_png_size (png, gtk_widget_get_width (GTK_WIDGET (f->view)),
                    gtk_widget_get_height (GTK_WIDGET (f->view)));
 
   /* 54 rows: three pages. */
@@ -701,8 +629,8 @@ test_export (Fixture       *f,
   g_assert_cmpuint (n_pages, ==, 3);
   g_assert_true (g_file_get_contents (pdf, &contents, &length, &error));
   g_assert_cmpmem (contents, 5, "%PDF-", 5);
-  g_assert_cmpuint (count_pdf_pages (contents, length), ==, 3);
-  g_assert_nonnull (find_bytes (contents, contents + length, "%%EOF"));
+  g_assert_cmpuint (test_core_count_pdf_pages (contents, length), ==, 3);
+  g_assert_nonnull (test_core_find_bytes (contents, contents + length, "%%EOF"));
 
   /* Nowhere to write: the error says what to do, and the view is ready again. */
   g_assert_cmpuint (export (f, VIGIL_TIMELINE_EXPORT_PDF, "/nonexistent-folder/t.pdf", &error),
@@ -729,14 +657,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
-    {
-      if (g_getenv ("CI") != NULL)
-        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
-      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
-      return 0;
-    }
-  adw_init ();
+  if (!test_gui_init_display ())
+    return 0;
 
   g_test_add ("/vigil/timeline/rows", Fixture, NULL, fixture_set_up, test_rows,
               fixture_tear_down);

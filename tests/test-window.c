@@ -14,6 +14,7 @@
 #include "vigil-new-incident-dialog.h"
 #include "vigil-window.h"
 #include "test-gui-util.h"
+#include "test-core-util.h"
 
 #define TITLE "Ransomware on the payroll file server"
 
@@ -40,22 +41,11 @@ find_dialog (void)
   return NULL;
 }
 
-static const char *
-window_page (VigilWindow *window)
-{
-  GtkWidget *stack = test_gui_find_by_id (GTK_WIDGET (window), "main_stack");
-
-  g_assert_nonnull (stack);
-  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
-}
-
 static VigilWindow *
 open_window (Fixture *fixture)
 {
-  VigilWindow *window = g_object_ref_sink (vigil_window_new (NULL, fixture->workspace));
+  VigilWindow *window = test_gui_open_window (fixture->workspace, 0, 0);
 
-  gtk_window_present (GTK_WINDOW (window));
-  WAIT_UNTIL (g_str_equal (window_page (window), "board"), "the board to load");
   g_assert_true (vigil_workspace_get_loaded (fixture->workspace));
 
   return window;
@@ -167,20 +157,10 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_assert_null (find_dialog ());
   close_store (fixture);
 
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  test_core_remove_tree (fixture->dir);
 
   g_free (fixture->db_path);
   g_free (fixture->dir);
@@ -488,15 +468,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  /* Not gtk_test_init(): it aborts without a display instead of letting us skip. */
-  if (!gtk_init_check ())
-    {
-      if (g_getenv ("CI") != NULL)
-        g_error ("No display in CI: run the GUI tests under xvfb-run -a");
-      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
-      return 0;
-    }
-  adw_init ();
+  if (!test_gui_init_display ())
+    return 0;
 
   g_test_add ("/vigil/window/create-incident", Fixture, NULL,
               fixture_setup, test_window_create_incident, fixture_teardown);

@@ -630,6 +630,36 @@ vigil_dora_field_in_form (const VigilDoraFieldInfo *field,
   return (field->forms & VIGIL_DORA_FORM_BIT (form)) != 0;
 }
 
+/* The sections of the templates, by the field that opens them. */
+static const struct {
+  gboolean    threat;
+  const char *no;
+  const char *title;
+  const char *numbered;    /* NULL: the same without a number */
+} sections[] = {
+  { TRUE, "1", N_("Entity and contacts"), NULL },
+  { TRUE, "12", N_("The cyber threat"), NULL },
+  { FALSE, "1.1", N_("General information"), N_("1. General information") },
+  { FALSE, "2.1", N_("Initial notification"), N_("2. Initial notification") },
+  { FALSE, "3.1", N_("Intermediate report"), N_("3. Intermediate report") },
+  { FALSE, "4.1", N_("Final report"), N_("4. Final report") },
+};
+
+const char *
+vigil_dora_field_get_section (const VigilDoraFieldInfo *field,
+                              gboolean                  numbered)
+{
+  gboolean threat;
+
+  g_return_val_if_fail (field != NULL, NULL);
+
+  threat = field->forms == VIGIL_DORA_FORM_BIT (VIGIL_DORA_FORM_THREAT);
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    if (sections[i].threat == threat && g_str_equal (sections[i].no, field->no))
+      return numbered && sections[i].numbered ? _(sections[i].numbered) : _(sections[i].title);
+  return NULL;
+}
+
 const VigilDoraChoice *
 vigil_dora_field_find_choice (const VigilDoraFieldInfo *field,
                               const char               *code)
@@ -1688,28 +1718,6 @@ vigil_dora_report_to_json_string (VigilDoraReport *self,
   return json_generator_to_data (generator, NULL);
 }
 
-static const char *
-section_title (const VigilDoraFieldInfo *field)
-{
-  if (field->forms == VIGIL_DORA_FORM_BIT (VIGIL_DORA_FORM_THREAT))
-    {
-      if (g_str_equal (field->no, "1"))
-        return _("Entity and contacts");
-      if (g_str_equal (field->no, "12"))
-        return _("The cyber threat");
-      return NULL;
-    }
-  if (g_str_equal (field->no, "1.1"))
-    return _("1. General information");
-  if (g_str_equal (field->no, "2.1"))
-    return _("2. Initial notification");
-  if (g_str_equal (field->no, "3.1"))
-    return _("3. Intermediate report");
-  if (g_str_equal (field->no, "4.1"))
-    return _("4. Final report");
-  return NULL;
-}
-
 VigilReport *
 vigil_dora_report_build_document (VigilDoraReport *self,
                                   GDateTime       *generated_at)
@@ -1763,7 +1771,7 @@ vigil_dora_report_build_document (VigilDoraReport *self,
 
       if (!vigil_dora_field_in_form (field, self->form))
         continue;
-      if ((section = section_title (field)) != NULL)
+      if ((section = vigil_dora_field_get_section (field, TRUE)) != NULL)
         vigil_report_add_heading (document, 1, section);
       label = g_strdup_printf ("%s %s", field->no, vigil_dora_field_get_label (field));
       value = vigil_dora_report_format_value (field,

@@ -460,6 +460,63 @@ vigil_dora_criteria_check (const VigilDoraCriteria  *self,
 
 /* JSON codec */
 
+/* The plain members of the criteria groups, in the order they are written
+ * and read; geography and economic have their own shapes. */
+typedef enum {
+  FIELD_BOOL,
+  FIELD_COUNT,
+  FIELD_AMOUNT,
+  FIELD_TIME,
+} FieldKind;
+
+typedef struct {
+  const char *group;
+  const char *name;
+  FieldKind   kind;
+  gsize       offset;
+} CriteriaField;
+
+#define FIELD(group, name, kind, member) \
+  { group, name, FIELD_##kind, G_STRUCT_OFFSET (VigilDoraCriteria, member) }
+
+static const CriteriaField criteria_fields[] = {
+  FIELD ("critical_services", "cif", BOOL, cif_services_affected),
+  FIELD ("critical_services", "supervised", BOOL, supervised_services_affected),
+  FIELD ("critical_services", "malicious_access", BOOL, malicious_access),
+  FIELD ("clients", "affected", COUNT, clients_affected),
+  FIELD ("clients", "total", COUNT, clients_total),
+  FIELD ("clients", "estimated", BOOL, clients_estimated),
+  FIELD ("clients", "relevant_affected", BOOL, relevant_affected),
+  FIELD ("counterparts", "affected", COUNT, counterparts_affected),
+  FIELD ("counterparts", "total", COUNT, counterparts_total),
+  FIELD ("counterparts", "estimated", BOOL, counterparts_estimated),
+  FIELD ("transactions", "affected", COUNT, transactions_affected),
+  FIELD ("transactions", "daily_average", COUNT, transactions_daily_average),
+  FIELD ("transactions", "value_affected", AMOUNT, transactions_value_affected),
+  FIELD ("transactions", "daily_average_value", AMOUNT, transactions_daily_average_value),
+  FIELD ("transactions", "estimated", BOOL, transactions_estimated),
+  FIELD ("reputation", "media", BOOL, media),
+  FIELD ("reputation", "complaints", BOOL, complaints),
+  FIELD ("reputation", "regulatory_breach", BOOL, regulatory_breach),
+  FIELD ("reputation", "client_loss", BOOL, client_loss),
+  FIELD ("duration", "occurred_at", TIME, occurred_at),
+  FIELD ("duration", "detected_at", TIME, detected_at),
+  FIELD ("duration", "first_log_at", TIME, first_log_at),
+  FIELD ("duration", "resolved_at", TIME, resolved_at),
+  FIELD ("duration", "estimated", BOOL, duration_estimated),
+  FIELD ("downtime", "start", TIME, downtime_start),
+  FIELD ("downtime", "end", TIME, downtime_end),
+  FIELD ("downtime", "supports_cif", BOOL, downtime_supports_cif),
+  FIELD ("data_losses", "availability", BOOL, data_availability),
+  FIELD ("data_losses", "authenticity", BOOL, data_authenticity),
+  FIELD ("data_losses", "integrity", BOOL, data_integrity),
+  FIELD ("data_losses", "confidentiality", BOOL, data_confidentiality),
+  FIELD ("data_losses", "adverse_effect", BOOL, data_adverse_effect),
+  FIELD ("data_losses", "intrusion", BOOL, intrusion_data_loss),
+};
+
+#undef FIELD
+
 static void
 add_time (JsonBuilder *builder,
           const char  *name,
@@ -506,65 +563,53 @@ add_double (JsonBuilder *builder,
 }
 
 static void
+add_fields (JsonBuilder             *builder,
+            const VigilDoraCriteria *self,
+            const char              *group)
+{
+  json_builder_set_member_name (builder, group);
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (criteria_fields); i++)
+    {
+      const CriteriaField *f = &criteria_fields[i];
+      gconstpointer field = G_STRUCT_MEMBER_P (self, f->offset);
+
+      if (!g_str_equal (f->group, group))
+        continue;
+      switch (f->kind)
+        {
+        case FIELD_BOOL:
+          add_bool (builder, f->name, *(const gboolean *) field);
+          break;
+        case FIELD_COUNT:
+          add_int (builder, f->name, *(const gint64 *) field);
+          break;
+        case FIELD_AMOUNT:
+          add_double (builder, f->name, *(const double *) field);
+          break;
+        case FIELD_TIME:
+          add_time (builder, f->name, *(GDateTime * const *) field);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  json_builder_end_object (builder);
+}
+
+static void
 build_criteria (JsonBuilder             *builder,
                 const VigilDoraCriteria *self)
 {
   json_builder_begin_object (builder);
 
-  json_builder_set_member_name (builder, "critical_services");
-  json_builder_begin_object (builder);
-  add_bool (builder, "cif", self->cif_services_affected);
-  add_bool (builder, "supervised", self->supervised_services_affected);
-  add_bool (builder, "malicious_access", self->malicious_access);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "clients");
-  json_builder_begin_object (builder);
-  add_int (builder, "affected", self->clients_affected);
-  add_int (builder, "total", self->clients_total);
-  add_bool (builder, "estimated", self->clients_estimated);
-  add_bool (builder, "relevant_affected", self->relevant_affected);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "counterparts");
-  json_builder_begin_object (builder);
-  add_int (builder, "affected", self->counterparts_affected);
-  add_int (builder, "total", self->counterparts_total);
-  add_bool (builder, "estimated", self->counterparts_estimated);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "transactions");
-  json_builder_begin_object (builder);
-  add_int (builder, "affected", self->transactions_affected);
-  add_int (builder, "daily_average", self->transactions_daily_average);
-  add_double (builder, "value_affected", self->transactions_value_affected);
-  add_double (builder, "daily_average_value", self->transactions_daily_average_value);
-  add_bool (builder, "estimated", self->transactions_estimated);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "reputation");
-  json_builder_begin_object (builder);
-  add_bool (builder, "media", self->media);
-  add_bool (builder, "complaints", self->complaints);
-  add_bool (builder, "regulatory_breach", self->regulatory_breach);
-  add_bool (builder, "client_loss", self->client_loss);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "duration");
-  json_builder_begin_object (builder);
-  add_time (builder, "occurred_at", self->occurred_at);
-  add_time (builder, "detected_at", self->detected_at);
-  add_time (builder, "first_log_at", self->first_log_at);
-  add_time (builder, "resolved_at", self->resolved_at);
-  add_bool (builder, "estimated", self->duration_estimated);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "downtime");
-  json_builder_begin_object (builder);
-  add_time (builder, "start", self->downtime_start);
-  add_time (builder, "end", self->downtime_end);
-  add_bool (builder, "supports_cif", self->downtime_supports_cif);
-  json_builder_end_object (builder);
+  add_fields (builder, self, "critical_services");
+  add_fields (builder, self, "clients");
+  add_fields (builder, self, "counterparts");
+  add_fields (builder, self, "transactions");
+  add_fields (builder, self, "reputation");
+  add_fields (builder, self, "duration");
+  add_fields (builder, self, "downtime");
 
   json_builder_set_member_name (builder, "geography");
   json_builder_begin_object (builder);
@@ -591,15 +636,7 @@ build_criteria (JsonBuilder             *builder,
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
-  json_builder_set_member_name (builder, "data_losses");
-  json_builder_begin_object (builder);
-  add_bool (builder, "availability", self->data_availability);
-  add_bool (builder, "authenticity", self->data_authenticity);
-  add_bool (builder, "integrity", self->data_integrity);
-  add_bool (builder, "confidentiality", self->data_confidentiality);
-  add_bool (builder, "adverse_effect", self->data_adverse_effect);
-  add_bool (builder, "intrusion", self->intrusion_data_loss);
-  json_builder_end_object (builder);
+  add_fields (builder, self, "data_losses");
 
   json_builder_set_member_name (builder, "economic");
   json_builder_begin_object (builder);
@@ -851,6 +888,53 @@ read_states (VigilDoraCriteria  *self,
 }
 
 static gboolean
+read_fields (VigilDoraCriteria  *self,
+             JsonObject         *root,
+             const char         *group,
+             GError            **error)
+{
+  g_autoptr(GPtrArray) known = g_ptr_array_new ();
+  JsonObject *o;
+
+  for (guint i = 0; i < G_N_ELEMENTS (criteria_fields); i++)
+    if (g_str_equal (criteria_fields[i].group, group))
+      g_ptr_array_add (known, (gpointer) criteria_fields[i].name);
+  g_ptr_array_add (known, NULL);
+  if (!read_group (root, group, group, (const char * const *) known->pdata, &o, error))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (criteria_fields); i++)
+    {
+      const CriteriaField *f = &criteria_fields[i];
+      gpointer field = G_STRUCT_MEMBER_P (self, f->offset);
+      gboolean ok;
+
+      if (!g_str_equal (f->group, group))
+        continue;
+      switch (f->kind)
+        {
+        case FIELD_BOOL:
+          ok = read_bool (o, group, f->name, field, error);
+          break;
+        case FIELD_COUNT:
+          ok = read_count (o, group, f->name, field, error);
+          break;
+        case FIELD_AMOUNT:
+          ok = read_amount (o, group, f->name, field, error);
+          break;
+        case FIELD_TIME:
+          ok = read_time (o, group, f->name, field, error);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 read_criteria (VigilDoraCriteria  *self,
                JsonObject         *root,
                GError            **error)
@@ -859,26 +943,7 @@ read_criteria (VigilDoraCriteria  *self,
     "critical_services", "clients", "counterparts", "transactions", "reputation", "duration",
     "downtime", "geography", "data_losses", "economic", NULL
   };
-  static const char * const known_critical[] = { "cif", "supervised", "malicious_access", NULL };
-  static const char * const known_clients[] = {
-    "affected", "total", "estimated", "relevant_affected", NULL
-  };
-  static const char * const known_counterparts[] = { "affected", "total", "estimated", NULL };
-  static const char * const known_transactions[] = {
-    "affected", "daily_average", "value_affected", "daily_average_value", "estimated", NULL
-  };
-  static const char * const known_reputation[] = {
-    "media", "complaints", "regulatory_breach", "client_loss", NULL
-  };
-  static const char * const known_duration[] = {
-    "occurred_at", "detected_at", "first_log_at", "resolved_at", "estimated", NULL
-  };
-  static const char * const known_downtime[] = { "start", "end", "supports_cif", NULL };
   static const char * const known_geography[] = { "home_state", "states", NULL };
-  static const char * const known_data[] = {
-    "availability", "authenticity", "integrity", "confidentiality", "adverse_effect",
-    "intrusion", NULL
-  };
   static const char * const known_economic[] = {
     "currency", "eur_rate", "costs", "estimated", NULL
   };
@@ -889,56 +954,13 @@ read_criteria (VigilDoraCriteria  *self,
   if (!check_members (root, "", known, error))
     return FALSE;
 
-  if (!read_group (root, "critical_services", "critical_services", known_critical, &o, error) ||
-      !read_bool (o, "critical_services", "cif", &self->cif_services_affected, error) ||
-      !read_bool (o, "critical_services", "supervised", &self->supervised_services_affected,
-                  error) ||
-      !read_bool (o, "critical_services", "malicious_access", &self->malicious_access, error))
-    return FALSE;
-
-  if (!read_group (root, "clients", "clients", known_clients, &o, error) ||
-      !read_count (o, "clients", "affected", &self->clients_affected, error) ||
-      !read_count (o, "clients", "total", &self->clients_total, error) ||
-      !read_bool (o, "clients", "estimated", &self->clients_estimated, error) ||
-      !read_bool (o, "clients", "relevant_affected", &self->relevant_affected, error))
-    return FALSE;
-
-  if (!read_group (root, "counterparts", "counterparts", known_counterparts, &o, error) ||
-      !read_count (o, "counterparts", "affected", &self->counterparts_affected, error) ||
-      !read_count (o, "counterparts", "total", &self->counterparts_total, error) ||
-      !read_bool (o, "counterparts", "estimated", &self->counterparts_estimated, error))
-    return FALSE;
-
-  if (!read_group (root, "transactions", "transactions", known_transactions, &o, error) ||
-      !read_count (o, "transactions", "affected", &self->transactions_affected, error) ||
-      !read_count (o, "transactions", "daily_average", &self->transactions_daily_average,
-                   error) ||
-      !read_amount (o, "transactions", "value_affected", &self->transactions_value_affected,
-                    error) ||
-      !read_amount (o, "transactions", "daily_average_value",
-                    &self->transactions_daily_average_value, error) ||
-      !read_bool (o, "transactions", "estimated", &self->transactions_estimated, error))
-    return FALSE;
-
-  if (!read_group (root, "reputation", "reputation", known_reputation, &o, error) ||
-      !read_bool (o, "reputation", "media", &self->media, error) ||
-      !read_bool (o, "reputation", "complaints", &self->complaints, error) ||
-      !read_bool (o, "reputation", "regulatory_breach", &self->regulatory_breach, error) ||
-      !read_bool (o, "reputation", "client_loss", &self->client_loss, error))
-    return FALSE;
-
-  if (!read_group (root, "duration", "duration", known_duration, &o, error) ||
-      !read_time (o, "duration", "occurred_at", &self->occurred_at, error) ||
-      !read_time (o, "duration", "detected_at", &self->detected_at, error) ||
-      !read_time (o, "duration", "first_log_at", &self->first_log_at, error) ||
-      !read_time (o, "duration", "resolved_at", &self->resolved_at, error) ||
-      !read_bool (o, "duration", "estimated", &self->duration_estimated, error))
-    return FALSE;
-
-  if (!read_group (root, "downtime", "downtime", known_downtime, &o, error) ||
-      !read_time (o, "downtime", "start", &self->downtime_start, error) ||
-      !read_time (o, "downtime", "end", &self->downtime_end, error) ||
-      !read_bool (o, "downtime", "supports_cif", &self->downtime_supports_cif, error))
+  if (!read_fields (self, root, "critical_services", error) ||
+      !read_fields (self, root, "clients", error) ||
+      !read_fields (self, root, "counterparts", error) ||
+      !read_fields (self, root, "transactions", error) ||
+      !read_fields (self, root, "reputation", error) ||
+      !read_fields (self, root, "duration", error) ||
+      !read_fields (self, root, "downtime", error))
     return FALSE;
 
   if (!read_group (root, "geography", "geography", known_geography, &o, error) ||
@@ -954,13 +976,7 @@ read_criteria (VigilDoraCriteria  *self,
       strcpy (self->home_state, home);
     }
 
-  if (!read_group (root, "data_losses", "data_losses", known_data, &o, error) ||
-      !read_bool (o, "data_losses", "availability", &self->data_availability, error) ||
-      !read_bool (o, "data_losses", "authenticity", &self->data_authenticity, error) ||
-      !read_bool (o, "data_losses", "integrity", &self->data_integrity, error) ||
-      !read_bool (o, "data_losses", "confidentiality", &self->data_confidentiality, error) ||
-      !read_bool (o, "data_losses", "adverse_effect", &self->data_adverse_effect, error) ||
-      !read_bool (o, "data_losses", "intrusion", &self->intrusion_data_loss, error))
+  if (!read_fields (self, root, "data_losses", error))
     return FALSE;
 
   if (!read_group (root, "economic", "economic", known_economic, &o, error) ||

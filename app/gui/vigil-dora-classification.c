@@ -9,6 +9,7 @@
 
 #include "vigil-dora-classification.h"
 #include "vigil-field-editor.h"
+#include "vigil-section.h"
 
 typedef enum {
   INPUT_BOOL,
@@ -186,11 +187,8 @@ struct _VigilDoraClassification
 {
   GtkWidget       parent_instance;
 
-  VigilWorkspace *workspace;
-  VigilIncident  *incident;
-  GCancellable   *cancellable;
+  VigilSection    section;
 
-  GtkWidget      *box;
   GHashTable     *inputs;        /* path -> Input */
   GtkWidget      *home_combo;
   GtkWidget      *states_expander;
@@ -202,7 +200,6 @@ struct _VigilDoraClassification
   gboolean        states_editable;
   Input           states_input;
   GtkWidget      *classify_button;
-  GtkLabel       *form_error;
 
   GtkWidget      *result_group;
   GtkLabel       *verdict_label;
@@ -211,18 +208,12 @@ struct _VigilDoraClassification
   GtkBox         *reasons_box;
   GtkWidget      *recurring_group;
   GtkLabel       *recurring_label;
-  GtkListBox     *history_list;
-  GtkLabel       *history_status;
 
   char           *shown_criteria;  /* the stored criteria the inputs show */
   char           *read_only_reason;
   gboolean        synced;
   gboolean        dirty;
   gboolean        syncing;
-  guint           n_applying;
-  guint           n_loading;
-  gint64          history_revision;
-  int             n_history;
 };
 
 G_DEFINE_FINAL_TYPE (VigilDoraClassification, vigil_dora_classification, GTK_TYPE_WIDGET)
@@ -290,24 +281,6 @@ set_path (JsonObject *root,
   json_object_set_member (object, parts[g_strv_length (parts) - 1], value);
 }
 
-static GtkListBox *
-add_group (VigilDoraClassification *self,
-           const char              *title,
-           const char              *description)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *list = gtk_list_box_new ();
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
-  if (description != NULL)
-    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), list);
-  gtk_box_append (GTK_BOX (self->box), group);
-  return GTK_LIST_BOX (list);
-}
-
 static void
 add_error_row (GtkListBox *list,
                Input      *input)
@@ -352,7 +325,7 @@ clear_problems (VigilDoraClassification *self)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &input))
     set_problem (input, NULL);
   set_problem (&self->states_input, NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->form_error), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->section.form_error), FALSE);
 }
 
 static void
@@ -622,7 +595,7 @@ add_input (VigilDoraClassification *self,
 static void
 build_states (VigilDoraClassification *self)
 {
-  GtkListBox *list = add_group (self, _("Member states"),
+  GtkListBox *list = vigil_section_add_group (&self->section, _("Member states"),
                                 _("Where clients or counterparts were affected, or branches, "
                                   "group entities, market infrastructures or providers we rely "
                                   "on."));
@@ -654,58 +627,26 @@ build_states (VigilDoraClassification *self)
   update_states_summary (self);
 }
 
-static GtkWidget *
-make_heading (const char *text,
-              const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
 static void
 build_result (VigilDoraClassification *self)
 {
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkBox *card = vigil_section_add_card (&self->section, _("Result"), &self->result_group);
   GtkWidget *reasons_title;
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Result"));
-  gtk_widget_add_css_class (card, "card");
-  gtk_widget_add_css_class (card, "dora-result");
-
-  self->verdict_label = GTK_LABEL (make_heading (NULL, "title-2"));
+  self->verdict_label = GTK_LABEL (vigil_section_make_label (NULL, "title-2"));
   gtk_widget_set_name (GTK_WIDGET (self->verdict_label), "dora-verdict");
-  self->when_label = GTK_LABEL (make_heading (NULL, "dim-label"));
-  self->criteria_label = GTK_LABEL (make_heading (NULL, "body"));
+  self->when_label = GTK_LABEL (vigil_section_make_label (NULL, "dim-label"));
+  self->criteria_label = GTK_LABEL (vigil_section_make_label (NULL, "body"));
   gtk_widget_set_name (GTK_WIDGET (self->criteria_label), "dora-criteria-met");
-  reasons_title = make_heading (_("Why"), "heading");
+  reasons_title = vigil_section_make_label (_("Why"), "heading");
   self->reasons_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 4));
   gtk_widget_set_name (GTK_WIDGET (self->reasons_box), "dora-reasons");
 
-  gtk_box_append (GTK_BOX (card), GTK_WIDGET (self->verdict_label));
-  gtk_box_append (GTK_BOX (card), GTK_WIDGET (self->when_label));
-  gtk_box_append (GTK_BOX (card), GTK_WIDGET (self->criteria_label));
-  gtk_box_append (GTK_BOX (card), reasons_title);
-  gtk_box_append (GTK_BOX (card), GTK_WIDGET (self->reasons_box));
-  {
-    /* A card has no padding of its own. */
-    GtkWidget *frame = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-
-    gtk_widget_add_css_class (frame, "card");
-    gtk_widget_remove_css_class (card, "card");
-    gtk_widget_set_margin_start (card, 18);
-    gtk_widget_set_margin_end (card, 18);
-    gtk_widget_set_margin_top (card, 12);
-    gtk_widget_set_margin_bottom (card, 14);
-    gtk_box_append (GTK_BOX (frame), card);
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), frame);
-  }
-  gtk_box_append (GTK_BOX (self->box), group);
-  self->result_group = group;
+  gtk_box_append (card, GTK_WIDGET (self->verdict_label));
+  gtk_box_append (card, GTK_WIDGET (self->when_label));
+  gtk_box_append (card, GTK_WIDGET (self->criteria_label));
+  gtk_box_append (card, reasons_title);
+  gtk_box_append (card, GTK_WIDGET (self->reasons_box));
 
   self->recurring_group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->recurring_group),
@@ -714,51 +655,32 @@ build_result (VigilDoraClassification *self)
     ADW_PREFERENCES_GROUP (self->recurring_group),
     _("Incidents that are not major on their own count as one major incident when, with the "
       "same apparent root cause, together they meet the criteria within six months."));
-  self->recurring_label = GTK_LABEL (make_heading (NULL, "body"));
+  self->recurring_label = GTK_LABEL (vigil_section_make_label (NULL, "body"));
   gtk_widget_set_name (GTK_WIDGET (self->recurring_label), "dora-recurring");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->recurring_group),
                              GTK_WIDGET (self->recurring_label));
-  gtk_box_append (GTK_BOX (self->box), self->recurring_group);
-}
-
-static void
-build_history (VigilDoraClassification *self)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *list = gtk_list_box_new ();
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Earlier classifications"));
-  self->history_status = GTK_LABEL (make_heading (NULL, "dim-label"));
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_widget_set_name (list, "dora-history");
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->history_status));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), list);
-  gtk_box_append (GTK_BOX (self->box), group);
-  self->history_list = GTK_LIST_BOX (list);
+  gtk_box_append (GTK_BOX (self->section.box), self->recurring_group);
 }
 
 static void
 build_form (VigilDoraClassification *self)
 {
-  GtkWidget *intro = make_heading (_("Classification under DORA"), "title-4");
-  GtkWidget *help = make_heading (_("Answer with what is known now and classify again as the "
-                                    "figures change. Vigil applies the rules of Delegated "
-                                    "Regulation 2024/1772; the figures and judgements are "
-                                    "yours."), "dim-label");
-  GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-
+  GtkWidget *intro = vigil_section_make_label (_("Classification under DORA"), "title-4");
+  GtkWidget *help = vigil_section_make_label (
+    _("Answer with what is known now and classify again as the figures change. Vigil applies "
+      "the rules of Delegated Regulation 2024/1772; the figures and judgements are yours."),
+    "dim-label");
   {
     GtkWidget *heading = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
 
     gtk_box_append (GTK_BOX (heading), intro);
     gtk_box_append (GTK_BOX (heading), help);
-    gtk_box_append (GTK_BOX (self->box), heading);
+    gtk_box_append (GTK_BOX (self->section.box), heading);
   }
 
   for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
     {
-      GtkListBox *list = add_group (self, _(groups[g].title),
+      GtkListBox *list = vigil_section_add_group (&self->section, _(groups[g].title),
                                     groups[g].description ? _(groups[g].description) : NULL);
 
       for (guint i = 0; i < groups[g].n_inputs; i++)
@@ -767,24 +689,16 @@ build_form (VigilDoraClassification *self)
         build_states (self);
     }
 
-  self->form_error = GTK_LABEL (make_heading (NULL, "error"));
-  gtk_widget_set_visible (GTK_WIDGET (self->form_error), FALSE);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->form_error), TRUE);
   self->classify_button = gtk_button_new_with_mnemonic (_("_Classify"));
   gtk_widget_add_css_class (self->classify_button, "suggested-action");
-  gtk_widget_add_css_class (self->classify_button, "pill");
-  gtk_widget_set_halign (self->classify_button, GTK_ALIGN_END);
-  gtk_widget_set_hexpand (self->classify_button, TRUE);
   gtk_widget_set_name (self->classify_button, "dora-classify");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->classify_button), "dora.classify");
   gtk_widget_set_tooltip_text (self->classify_button,
                                _("Apply the classification rules to these answers (Ctrl+Enter)"));
-  gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->form_error));
-  gtk_box_append (GTK_BOX (actions), self->classify_button);
-  gtk_box_append (GTK_BOX (self->box), actions);
+  vigil_section_add_actions (&self->section, self->classify_button);
 
   build_result (self);
-  build_history (self);
+  vigil_section_add_history (&self->section, _("Earlier classifications"), "dora-history");
 }
 
 /* Inputs and the criteria JSON */
@@ -1042,20 +956,15 @@ on_classified_cb (GObject      *object,
 {
   g_autoptr(VigilDoraClassification) self = user_data;
   g_autoptr(GError) error = NULL;
-  VigilIncident *incident;
 
-  self->n_applying--;
-  incident = vigil_workspace_apply_finish (VIGIL_WORKSPACE (object), result, &error);
-  if (self->incident == NULL)
+  if (!vigil_section_apply_finish (&self->section, result, &error))
     return;
-  if (incident == NULL)
+  if (error != NULL)
     {
       g_autofree char *field = vigil_op_error_dup_field (error);
       Input *input = find_input_for_field (self, field);
       g_autofree char *message = NULL;
 
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
       if (input != NULL)
         {
           /* The core names the field by its path; the form by its words. */
@@ -1068,8 +977,7 @@ on_classified_cb (GObject      *object,
         }
       else
         message = g_strdup_printf (_("Not classified: %s"), vigil_op_error_get_reason (error));
-      gtk_label_set_label (self->form_error, message);
-      gtk_widget_set_visible (GTK_WIDGET (self->form_error), TRUE);
+      vigil_section_show_error (&self->section, message);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "dora.classify",
                                      self->read_only_reason == NULL);
       return;
@@ -1087,31 +995,25 @@ classify_action (GtkWidget  *widget,
 {
   VigilDoraClassification *self = VIGIL_DORA_CLASSIFICATION (widget);
   g_autoptr(JsonObject) criteria = NULL;
-  g_autoptr(VigilOp) op = NULL;
   JsonObject *payload;
 
-  if (self->incident == NULL || self->workspace == NULL || self->read_only_reason != NULL)
+  if (self->section.incident == NULL || self->section.workspace == NULL
+      || self->read_only_reason != NULL)
     return;
 
   clear_problems (self);
   criteria = build_criteria (self);
   if (criteria == NULL)
     {
-      gtk_label_set_label (self->form_error, _("Not classified: correct the answer marked in "
-                                               "red."));
-      gtk_widget_set_visible (GTK_WIDGET (self->form_error), TRUE);
+      vigil_section_show_error (&self->section,
+                                _("Not classified: correct the answer marked in red."));
       return;
     }
 
   payload = json_object_new ();
   json_object_set_object_member (payload, "criteria", g_steal_pointer (&criteria));
-  op = vigil_op_new (VIGIL_OP_DORA_CLASSIFY, vigil_incident_get_id (self->incident),
-                     vigil_workspace_get_actor (self->workspace),
-                     vigil_incident_get_revision (self->incident), payload);
-  self->n_applying++;
-  gtk_widget_action_set_enabled (widget, "dora.classify", FALSE);
-  vigil_workspace_apply_async (self->workspace, op, self->cancellable, on_classified_cb,
-                               g_object_ref (self));
+  vigil_section_apply (&self->section, VIGIL_OP_DORA_CLASSIFY, payload, "dora.classify",
+                       on_classified_cb);
 }
 
 /* The result */
@@ -1119,7 +1021,7 @@ classify_action (GtkWidget  *widget,
 static void
 show_result (VigilDoraClassification *self)
 {
-  JsonObject *dora = vigil_incident_get_dora (self->incident);
+  JsonObject *dora = vigil_incident_get_dora (self->section.incident);
   JsonObject *result = NULL;
   GtkWidget *child;
 
@@ -1145,7 +1047,8 @@ show_result (VigilDoraClassification *self)
     gboolean major = json_object_get_boolean_member_with_default (result, "major", FALSE);
     g_autoptr(GDateTime) computed = vigil_time_from_iso (
       json_object_get_string_member_with_default (result, "computed_at", ""));
-    g_autoptr(GDateTime) classified_at = vigil_incident_dup_dora_classified_at (self->incident);
+    g_autoptr(GDateTime) classified_at =
+      vigil_incident_dup_dora_classified_at (self->section.incident);
     g_autofree char *computed_text = computed ? vigil_format_local_time (computed)
                                               : g_strdup ("—");
     g_autofree char *when = NULL;
@@ -1198,7 +1101,7 @@ show_result (VigilDoraClassification *self)
       {
         g_autofree char *text = g_strdup_printf ("• %s",
                                                  json_array_get_string_element (reasons, i));
-        GtkWidget *label = make_heading (text, "body");
+        GtkWidget *label = vigil_section_make_label (text, "body");
 
         gtk_label_set_selectable (GTK_LABEL (label), TRUE);
         gtk_box_append (self->reasons_box, label);
@@ -1289,9 +1192,9 @@ on_recurring_ready_cb (GObject      *object,
   g_autoptr(VigilDoraRecurrence) recurrence = NULL;
   g_autofree char *text = NULL;
 
-  self->n_loading--;
+  self->section.n_loading--;
   recurrence = g_task_propagate_pointer (G_TASK (result), NULL);
-  if (self->incident == NULL || g_cancellable_is_cancelled (self->cancellable))
+  if (self->section.incident == NULL || g_cancellable_is_cancelled (self->section.cancellable))
     return;
   if (recurrence == NULL)
     text = g_strdup (_("No other incident that is not major shares this root cause within six "
@@ -1323,8 +1226,8 @@ on_recurring_ready_cb (GObject      *object,
 static void
 check_recurring (VigilDoraClassification *self)
 {
-  const char *cause = get_root_cause (self->incident);
-  GListModel *incidents = vigil_workspace_get_incidents (self->workspace);
+  const char *cause = get_root_cause (self->section.incident);
+  GListModel *incidents = vigil_workspace_get_incidents (self->section.workspace);
   g_autoptr(GTask) task = NULL;
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
   RecurringJob *job;
@@ -1334,8 +1237,8 @@ check_recurring (VigilDoraClassification *self)
                             vigil_incident_get_default_dora_entity ()));
   if (!gtk_widget_get_visible (self->recurring_group))
     return;
-  if (cause == NULL || vigil_incident_get_dora (self->incident) == NULL ||
-      !json_object_has_member (vigil_incident_get_dora (self->incident), "criteria"))
+  if (cause == NULL || vigil_incident_get_dora (self->section.incident) == NULL ||
+      !json_object_has_member (vigil_incident_get_dora (self->section.incident), "criteria"))
     {
       gtk_label_set_label (self->recurring_label,
                            cause == NULL
@@ -1363,7 +1266,7 @@ check_recurring (VigilDoraClassification *self)
   job->causes = g_new0 (char *, found->len);
   job->criteria = g_new0 (VigilDoraCriteria *, found->len);
   job->major = g_new0 (gboolean, found->len);
-  job->own_id = g_strdup (vigil_incident_get_id (self->incident));
+  job->own_id = g_strdup (vigil_incident_get_id (self->section.incident));
   job->now = g_date_time_new_now_utc ();
   for (guint i = 0; i < found->len; i++)
     {
@@ -1381,29 +1284,14 @@ check_recurring (VigilDoraClassification *self)
     }
 
   gtk_label_set_label (self->recurring_label, _("Looking for incidents with this root cause…"));
-  self->n_loading++;
-  task = g_task_new (NULL, self->cancellable, on_recurring_ready_cb, g_object_ref (self));
+  self->section.n_loading++;
+  task = g_task_new (NULL, self->section.cancellable, on_recurring_ready_cb, g_object_ref (self));
   g_task_set_source_tag (task, check_recurring);
   g_task_set_task_data (task, job, (GDestroyNotify) recurring_job_free);
   g_task_run_in_thread (task, recurring_thread);
 }
 
 /* History: every dora.classify of the operation log. */
-
-static void
-list_log_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GPtrArray *entries = vigil_store_list_log (source_object, task_data, &error);
-
-  if (entries == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
-}
 
 static JsonNode *
 find_change (JsonArray  *changes,
@@ -1427,26 +1315,13 @@ on_history_ready_cb (GObject      *object,
 {
   g_autoptr(VigilDoraClassification) self = user_data;
   g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autofree char *status = NULL;
   gboolean major = FALSE;
-  GtkWidget *child;
 
-  self->n_loading--;
-  entries = g_task_propagate_pointer (G_TASK (result), &error);
-  if (self->incident == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  entries = vigil_section_history_begin (&self->section, result);
   if (entries == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The history could not be read: %s"),
-                                                  error->message);
-
-      gtk_label_set_label (self->history_status, message);
-      return;
-    }
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
-    gtk_list_box_remove (self->history_list, child);
+    return;
 
   /* The log records the result only when it changed: follow it from the start. */
   for (guint i = 0; i < entries->len; i++)
@@ -1475,54 +1350,23 @@ on_history_ready_cb (GObject      *object,
     }
 
   for (guint i = rows->len; i > 0; i--)
-    gtk_list_box_append (self->history_list, rows->pdata[i - 1]);
-  self->n_history = rows->len;
-  gtk_widget_set_visible (GTK_WIDGET (self->history_list), rows->len > 0);
-  if (rows->len == 0)
-    gtk_label_set_label (self->history_status, _("None yet."));
-  else
-    {
-      g_autofree char *status = g_strdup_printf (
-        g_dngettext (GETTEXT_PACKAGE, "%u classification, newest first",
-                     "%u classifications, newest first", rows->len), rows->len);
-
-      gtk_label_set_label (self->history_status, status);
-    }
-}
-
-static void
-load_history (VigilDoraClassification *self)
-{
-  g_autoptr(GTask) task = NULL;
-
-  self->history_revision = vigil_incident_get_revision (self->incident);
-  self->n_history = -1;
-  self->n_loading++;
-  gtk_label_set_label (self->history_status, _("Reading the history…"));
-  task = g_task_new (vigil_workspace_get_store (self->workspace), self->cancellable,
-                     on_history_ready_cb, g_object_ref (self));
-  g_task_set_source_tag (task, load_history);
-  g_task_set_task_data (task, g_strdup (vigil_incident_get_id (self->incident)), g_free);
-  g_task_run_in_thread (task, list_log_thread);
+    gtk_list_box_append (self->section.history_list, rows->pdata[i - 1]);
+  status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u classification, newest first",
+                                         "%u classifications, newest first", rows->len),
+                            rows->len);
+  vigil_section_history_end (&self->section, rows->len, status);
 }
 
 /* Read-only: the core decides, on a copy, as for the step's other forms. */
 static char *
 dup_read_only_reason (VigilDoraClassification *self)
 {
-  g_autoptr(JsonObject) payload = json_object_new ();
-  g_autoptr(VigilOp) op = NULL;
-  g_autoptr(VigilIncident) result = NULL;
+  JsonObject *payload = json_object_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *sentence = NULL;
 
   json_object_set_object_member (payload, "criteria", json_object_new ());
-  op = vigil_op_new (VIGIL_OP_DORA_CLASSIFY, vigil_incident_get_id (self->incident),
-                     vigil_workspace_get_actor (self->workspace),
-                     vigil_incident_get_revision (self->incident), g_steal_pointer (&payload));
-  result = vigil_op_apply (op, self->incident, vigil_workspace_get_role (self->workspace),
-                           NULL, &error);
-  if (result != NULL || g_error_matches (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID))
+  if (vigil_section_may_apply (self->section.workspace, self->section.incident,
+                               VIGIL_OP_DORA_CLASSIFY, payload, &error))
     return NULL;
   return g_strdup (vigil_op_error_get_reason (error));
 }
@@ -1551,9 +1395,7 @@ vigil_dora_classification_unroot (GtkWidget *widget)
 {
   VigilDoraClassification *self = VIGIL_DORA_CLASSIFICATION (widget);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->incident);
-  g_clear_object (&self->workspace);
+  vigil_section_unroot (&self->section);
 
   GTK_WIDGET_CLASS (vigil_dora_classification_parent_class)->unroot (widget);
 }
@@ -1563,11 +1405,7 @@ vigil_dora_classification_dispose (GObject *object)
 {
   VigilDoraClassification *self = VIGIL_DORA_CLASSIFICATION (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_pointer (&self->box, gtk_widget_unparent);
-  g_clear_object (&self->incident);
-  g_clear_object (&self->workspace);
-  g_clear_object (&self->cancellable);
+  vigil_section_dispose (&self->section);
 
   G_OBJECT_CLASS (vigil_dora_classification_parent_class)->dispose (object);
 }
@@ -1607,10 +1445,7 @@ static void
 vigil_dora_classification_init (VigilDoraClassification *self)
 {
   self->inputs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  self->cancellable = g_cancellable_new ();
-  self->n_history = -1;
-  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+  vigil_section_init (&self->section, GTK_WIDGET (self));
   build_form (self);
 }
 
@@ -1626,8 +1461,7 @@ vigil_dora_classification_new (VigilWorkspace *workspace,
   g_return_val_if_fail (VIGIL_IS_INCIDENT (incident), NULL);
 
   self = g_object_new (VIGIL_TYPE_DORA_CLASSIFICATION, NULL);
-  self->workspace = g_object_ref (workspace);
-  self->incident = g_object_ref (incident);
+  vigil_section_set_incident (&self->section, workspace, incident);
   vigil_dora_classification_refresh (self);
   return GTK_WIDGET (self);
 }
@@ -1641,10 +1475,10 @@ vigil_dora_classification_refresh (VigilDoraClassification *self)
 
   g_return_if_fail (VIGIL_IS_DORA_CLASSIFICATION (self));
 
-  if (self->incident == NULL)
+  if (self->section.incident == NULL)
     return;
 
-  dora = vigil_incident_get_dora (self->incident);
+  dora = vigil_incident_get_dora (self->section.incident);
   if (dora != NULL && json_object_has_member (dora, "criteria"))
     {
       g_autoptr(JsonNode) node = json_node_copy (json_object_get_member (dora, "criteria"));
@@ -1668,14 +1502,11 @@ vigil_dora_classification_refresh (VigilDoraClassification *self)
   self->read_only_reason = g_steal_pointer (&reason);
   set_inputs_sensitive (self, self->read_only_reason == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dora.classify",
-                                 self->read_only_reason == NULL && self->n_applying == 0);
+                                 self->read_only_reason == NULL && self->section.n_applying == 0);
 
   show_result (self);
-  if (self->history_revision != vigil_incident_get_revision (self->incident))
-    {
-      load_history (self);
-      check_recurring (self);
-    }
+  if (vigil_section_load_history (&self->section, on_history_ready_cb))
+    check_recurring (self);
 }
 
 gboolean
@@ -1683,7 +1514,7 @@ vigil_dora_classification_get_busy (VigilDoraClassification *self)
 {
   g_return_val_if_fail (VIGIL_IS_DORA_CLASSIFICATION (self), FALSE);
 
-  return self->n_applying > 0 || self->n_loading > 0;
+  return vigil_section_get_busy (&self->section);
 }
 
 const char *
@@ -1699,5 +1530,5 @@ vigil_dora_classification_get_n_history (VigilDoraClassification *self)
 {
   g_return_val_if_fail (VIGIL_IS_DORA_CLASSIFICATION (self), -1);
 
-  return self->n_history;
+  return self->section.n_history;
 }

@@ -673,28 +673,6 @@ build_field_row (FormPage                 *page,
   return row;
 }
 
-static const char *
-section_of (const VigilDoraFieldInfo *field)
-{
-  if (field->forms == VIGIL_DORA_FORM_BIT (VIGIL_DORA_FORM_THREAT))
-    {
-      if (g_str_equal (field->no, "1"))
-        return _("Entity and contacts");
-      if (g_str_equal (field->no, "12"))
-        return _("The cyber threat");
-      return NULL;
-    }
-  if (g_str_equal (field->no, "1.1"))
-    return _("General information");
-  if (g_str_equal (field->no, "2.1"))
-    return _("Initial notification");
-  if (g_str_equal (field->no, "3.1"))
-    return _("Intermediate report");
-  if (g_str_equal (field->no, "4.1"))
-    return _("Final report");
-  return NULL;
-}
-
 static void
 on_clients_clicked_cb (GtkButton *button,
                        gpointer   user_data)
@@ -791,7 +769,8 @@ build_page (VigilDoraReportEditor *self,
 
       if (!vigil_dora_field_in_form (&fields[i], form))
         continue;
-      if ((section = section_of (&fields[i])) != NULL || list == NULL)
+      section = vigil_dora_field_get_section (&fields[i], FALSE);
+      if (section != NULL || list == NULL)
         {
           GtkWidget *group = new_group (section ? section : vigil_dora_form_get_title (form),
                                         NULL);

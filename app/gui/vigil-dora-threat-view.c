@@ -7,6 +7,7 @@
 
 #include "vigil-dora-threat-view.h"
 #include "vigil-field-editor.h"
+#include "vigil-section.h"
 
 #define N_TRIGGERS 7
 
@@ -27,31 +28,21 @@ struct _VigilDoraThreatView
 {
   GtkWidget       parent_instance;
 
-  VigilWorkspace *workspace;
-  VigilIncident  *incident;
-  GCancellable   *cancellable;
+  VigilSection    section;
 
-  GtkWidget      *box;
   GtkWidget      *could_affect;
   GtkWidget      *high_probability;
   GtkWidget      *triggers[N_TRIGGERS];
   GtkWidget      *text_widgets[G_N_ELEMENTS (texts)];
   GtkWidget      *status_combo;
   GtkWidget      *assess_button;
-  GtkLabel       *form_error;
   GtkLabel       *verdict_label;
   GtkLabel       *when_label;
   GtkBox         *reasons_box;
-  GtkListBox     *history_list;
-  GtkLabel       *history_status;
 
   char           *shown_at;      /* assessed_at of the record the inputs show */
   gboolean        dirty;
   gboolean        syncing;
-  guint           n_applying;
-  guint           n_loading;
-  gint64          history_revision;
-  int             n_history;
 };
 
 G_DEFINE_FINAL_TYPE (VigilDoraThreatView, vigil_dora_threat_view, GTK_TYPE_WIDGET)
@@ -63,23 +54,10 @@ on_changed_cb (VigilDoraThreatView *self)
     self->dirty = TRUE;
 }
 
-static GtkWidget *
-make_label (const char *text,
-            const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
 static JsonObject *
 get_threat (VigilDoraThreatView *self)
 {
-  JsonObject *dora = vigil_incident_get_dora (self->incident);
+  JsonObject *dora = vigil_incident_get_dora (self->section.incident);
   JsonNode *node = dora ? json_object_get_member (dora, "threat") : NULL;
 
   return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
@@ -112,24 +90,6 @@ set_text (GtkWidget  *widget,
 
 /* Building */
 
-static GtkListBox *
-add_group (VigilDoraThreatView *self,
-           const char          *title,
-           const char          *description)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *list = gtk_list_box_new ();
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
-  if (description != NULL)
-    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), list);
-  gtk_box_append (GTK_BOX (self->box), group);
-  return GTK_LIST_BOX (list);
-}
-
 static GtkWidget *
 add_switch (VigilDoraThreatView *self,
             GtkListBox          *list,
@@ -158,20 +118,22 @@ static void
 build (VigilDoraThreatView *self)
 {
   GtkListBox *list;
-  GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *group, *card, *reasons_title, *history, *heading;
+  GtkWidget *group, *reasons_title, *heading;
+  GtkBox *card;
   g_autoptr(GtkStringList) statuses = gtk_string_list_new (NULL);
 
   heading = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  gtk_box_append (GTK_BOX (self->box), heading);
-  gtk_box_append (GTK_BOX (heading), make_label (_("Significant cyber threat"), "title-4"));
+  gtk_box_append (GTK_BOX (self->section.box), heading);
   gtk_box_append (GTK_BOX (heading),
-                  make_label (_("A threat that has not caused a major incident may still have "
-                                "to be recorded, and may be notified to the authority. Vigil "
-                                "applies Article 10 of Delegated Regulation 2024/1772 to your "
-                                "answers."), "dim-label"));
+                  vigil_section_make_label (_("Significant cyber threat"), "title-4"));
+  gtk_box_append (GTK_BOX (heading),
+                  vigil_section_make_label (_("A threat that has not caused a major incident may "
+                                              "still have to be recorded, and may be notified to "
+                                              "the authority. Vigil applies Article 10 of "
+                                              "Delegated Regulation 2024/1772 to your answers."),
+                                            "dim-label"));
 
-  list = add_group (self, _("Assessment"), NULL);
+  list = vigil_section_add_group (&self->section, _("Assessment"), NULL);
   self->could_affect = add_switch (self, list, "threat.could_affect",
                                    _("It could affect critical or important functions, other "
                                      "financial entities, providers, clients or counterparts"),
@@ -182,9 +144,11 @@ build (VigilDoraThreatView *self)
                                          "capability and intent, how persistent it is and past "
                                          "incidents"));
 
-  list = add_group (self, _("If it happened, which criteria would it meet?"),
-                    _("Critical services, clients and counterparts, or geographical spread "
-                      "make it significant; the others are recorded for the notification."));
+  list = vigil_section_add_group (&self->section,
+                                 _("If it happened, which criteria would it meet?"),
+                                 _("Critical services, clients and counterparts, or "
+                                   "geographical spread make it significant; the others are "
+                                   "recorded for the notification."));
   for (guint bit = 0; bit < N_TRIGGERS; bit++)
     {
       GtkWidget *row = adw_action_row_new ();
@@ -204,7 +168,7 @@ build (VigilDoraThreatView *self)
       self->triggers[bit] = check;
     }
 
-  list = add_group (self, _("For the notification"), NULL);
+  list = vigil_section_add_group (&self->section, _("For the notification"), NULL);
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     {
       g_autofree char *name = g_strconcat ("threat.", texts[i].id, NULL);
@@ -223,7 +187,7 @@ build (VigilDoraThreatView *self)
           gtk_text_view_set_right_margin (GTK_TEXT_VIEW (widget), 6);
           gtk_widget_set_size_request (widget, -1, 72);
           gtk_widget_add_css_class (widget, "card");
-          gtk_box_append (GTK_BOX (box), make_label (_(texts[i].title), NULL));
+          gtk_box_append (GTK_BOX (box), vigil_section_make_label (_(texts[i].title), NULL));
           gtk_box_append (GTK_BOX (box), widget);
           gtk_widget_set_margin_start (box, 12);
           gtk_widget_set_margin_end (box, 12);
@@ -258,62 +222,26 @@ build (VigilDoraThreatView *self)
                             self);
   gtk_list_box_append (list, self->status_combo);
 
-  self->form_error = GTK_LABEL (make_label (NULL, "error"));
-  gtk_widget_set_hexpand (GTK_WIDGET (self->form_error), TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->form_error), FALSE);
   self->assess_button = gtk_button_new_with_mnemonic (_("_Assess Threat"));
-  gtk_widget_add_css_class (self->assess_button, "pill");
-  gtk_widget_set_halign (self->assess_button, GTK_ALIGN_END);
-  gtk_widget_set_hexpand (self->assess_button, TRUE);
   gtk_widget_set_name (self->assess_button, "threat-assess");
   gtk_widget_set_tooltip_text (self->assess_button,
                                _("Record this assessment and see whether the threat is "
                                  "significant"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->assess_button), "threat.assess");
-  gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->form_error));
-  gtk_box_append (GTK_BOX (actions), self->assess_button);
-  gtk_box_append (GTK_BOX (self->box), actions);
+  vigil_section_add_actions (&self->section, self->assess_button);
 
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Latest assessment"));
-  card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_add_css_class (card, "card");
-  gtk_widget_add_css_class (card, "dora-result");
-  self->verdict_label = GTK_LABEL (make_label (NULL, "title-3"));
+  card = vigil_section_add_card (&self->section, _("Latest assessment"), &group);
+  self->verdict_label = GTK_LABEL (vigil_section_make_label (NULL, "title-3"));
   gtk_widget_set_name (GTK_WIDGET (self->verdict_label), "threat-verdict");
-  self->when_label = GTK_LABEL (make_label (NULL, "dim-label"));
-  reasons_title = make_label (_("Why"), "heading");
+  self->when_label = GTK_LABEL (vigil_section_make_label (NULL, "dim-label"));
+  reasons_title = vigil_section_make_label (_("Why"), "heading");
   self->reasons_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 4));
-  gtk_box_append (GTK_BOX (card), GTK_WIDGET (self->verdict_label));
-  gtk_box_append (GTK_BOX (card), GTK_WIDGET (self->when_label));
-  gtk_box_append (GTK_BOX (card), reasons_title);
-  gtk_box_append (GTK_BOX (card), GTK_WIDGET (self->reasons_box));
-  {
-    /* A card has no padding of its own. */
-    GtkWidget *frame = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (card, GTK_WIDGET (self->verdict_label));
+  gtk_box_append (card, GTK_WIDGET (self->when_label));
+  gtk_box_append (card, reasons_title);
+  gtk_box_append (card, GTK_WIDGET (self->reasons_box));
 
-    gtk_widget_add_css_class (frame, "card");
-    gtk_widget_remove_css_class (card, "card");
-    gtk_widget_set_margin_start (card, 18);
-    gtk_widget_set_margin_end (card, 18);
-    gtk_widget_set_margin_top (card, 12);
-    gtk_widget_set_margin_bottom (card, 14);
-    gtk_box_append (GTK_BOX (frame), card);
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), frame);
-  }
-  gtk_box_append (GTK_BOX (self->box), group);
-
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Earlier assessments"));
-  self->history_status = GTK_LABEL (make_label (NULL, "dim-label"));
-  history = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (history), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (history, "boxed-list");
-  gtk_widget_set_name (history, "threat-history");
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->history_status));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), history);
-  gtk_box_append (GTK_BOX (self->box), group);
-  self->history_list = GTK_LIST_BOX (history);
+  vigil_section_add_history (&self->section, _("Earlier assessments"), "threat-history");
 }
 
 /* Showing the record */
@@ -393,8 +321,9 @@ show_result (VigilDoraThreatView *self)
                           reasons != NULL && json_array_get_length (reasons) > 0);
   for (guint i = 0; reasons != NULL && i < json_array_get_length (reasons); i++)
     {
-      g_autofree char *line = g_strdup_printf ("• %s", json_array_get_string_element (reasons, i));
-      GtkWidget *label = make_label (line, "body");
+      g_autofree char *line = g_strdup_printf ("• %s",
+                                               json_array_get_string_element (reasons, i));
+      GtkWidget *label = vigil_section_make_label (line, "body");
 
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
       gtk_box_append (self->reasons_box, label);
@@ -410,13 +339,10 @@ on_assessed_cb (GObject      *object,
 {
   g_autoptr(VigilDoraThreatView) self = user_data;
   g_autoptr(GError) error = NULL;
-  VigilIncident *incident;
 
-  self->n_applying--;
-  incident = vigil_workspace_apply_finish (VIGIL_WORKSPACE (object), result, &error);
-  if (self->incident == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!vigil_section_apply_finish (&self->section, result, &error))
     return;
-  if (incident == NULL)
+  if (error != NULL)
     {
       g_autofree char *field = vigil_op_error_dup_field (error);
       g_autofree char *message = NULL;
@@ -431,8 +357,7 @@ on_assessed_cb (GObject      *object,
                                    vigil_op_error_get_reason (error));
       else
         message = g_strdup_printf (_("Not assessed: %s"), vigil_op_error_get_reason (error));
-      gtk_label_set_label (self->form_error, message);
-      gtk_widget_set_visible (GTK_WIDGET (self->form_error), TRUE);
+      vigil_section_show_error (&self->section, message);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "threat.assess", TRUE);
       return;
     }
@@ -448,16 +373,15 @@ assess_action (GtkWidget  *widget,
   VigilDoraThreatView *self = VIGIL_DORA_THREAT_VIEW (widget);
   JsonObject *payload = json_object_new ();
   JsonArray *would = json_array_new ();
-  g_autoptr(VigilOp) op = NULL;
 
-  if (self->incident == NULL || self->workspace == NULL)
+  if (self->section.incident == NULL || self->section.workspace == NULL)
     {
       json_object_unref (payload);
       json_array_unref (would);
       return;
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->form_error), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->section.form_error), FALSE);
   json_object_set_boolean_member (payload, "could_affect",
                                   gtk_switch_get_active (GTK_SWITCH (self->could_affect)));
   json_object_set_boolean_member (payload, "high_probability",
@@ -483,31 +407,11 @@ assess_action (GtkWidget  *widget,
                                  adw_combo_row_get_selected (ADW_COMBO_ROW (self->status_combo))
                                  == 1 ? "inactive" : "active");
 
-  op = vigil_op_new (VIGIL_OP_DORA_THREAT_ASSESS, vigil_incident_get_id (self->incident),
-                     vigil_workspace_get_actor (self->workspace),
-                     vigil_incident_get_revision (self->incident), payload);
-  self->n_applying++;
-  gtk_widget_action_set_enabled (widget, "threat.assess", FALSE);
-  vigil_workspace_apply_async (self->workspace, op, self->cancellable, on_assessed_cb,
-                               g_object_ref (self));
+  vigil_section_apply (&self->section, VIGIL_OP_DORA_THREAT_ASSESS, payload, "threat.assess",
+                       on_assessed_cb);
 }
 
 /* History */
-
-static void
-list_log_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GPtrArray *entries = vigil_store_list_log (source_object, task_data, &error);
-
-  if (entries == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
-}
 
 static void
 on_history_ready_cb (GObject      *object,
@@ -516,25 +420,12 @@ on_history_ready_cb (GObject      *object,
 {
   g_autoptr(VigilDoraThreatView) self = user_data;
   g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkWidget *child;
+  g_autofree char *status = NULL;
   guint n = 0;
 
-  self->n_loading--;
-  entries = g_task_propagate_pointer (G_TASK (result), &error);
-  if (self->incident == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  entries = vigil_section_history_begin (&self->section, result);
   if (entries == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The history could not be read: %s"),
-                                                  error->message);
-
-      gtk_label_set_label (self->history_status, message);
-      return;
-    }
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
-    gtk_list_box_remove (self->history_list, child);
+    return;
 
   for (guint i = entries->len; i > 0; i--)
     {
@@ -564,55 +455,21 @@ on_history_ready_cb (GObject      *object,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
-      gtk_list_box_append (self->history_list, row);
+      gtk_list_box_append (self->section.history_list, row);
       n++;
     }
 
-  self->n_history = n;
-  gtk_widget_set_visible (GTK_WIDGET (self->history_list), n > 0);
-  if (n == 0)
-    gtk_label_set_label (self->history_status, _("None yet."));
-  else
-    {
-      g_autofree char *status = g_strdup_printf (
-        g_dngettext (GETTEXT_PACKAGE, "%u assessment, newest first",
-                     "%u assessments, newest first", n), n);
-
-      gtk_label_set_label (self->history_status, status);
-    }
-}
-
-static void
-load_history (VigilDoraThreatView *self)
-{
-  g_autoptr(GTask) task = NULL;
-
-  self->history_revision = vigil_incident_get_revision (self->incident);
-  self->n_history = -1;
-  self->n_loading++;
-  gtk_label_set_label (self->history_status, _("Reading the history…"));
-  task = g_task_new (vigil_workspace_get_store (self->workspace), self->cancellable,
-                     on_history_ready_cb, g_object_ref (self));
-  g_task_set_source_tag (task, load_history);
-  g_task_set_task_data (task, g_strdup (vigil_incident_get_id (self->incident)), g_free);
-  g_task_run_in_thread (task, list_log_thread);
+  status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u assessment, newest first",
+                                         "%u assessments, newest first", n), n);
+  vigil_section_history_end (&self->section, n, status);
 }
 
 /* Whether the role may assess now; the core decides, on a copy. */
 static gboolean
 can_assess (VigilDoraThreatView *self)
 {
-  g_autoptr(JsonObject) payload = json_object_new ();
-  g_autoptr(VigilOp) op = NULL;
-  g_autoptr(VigilIncident) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  op = vigil_op_new (VIGIL_OP_DORA_THREAT_ASSESS, vigil_incident_get_id (self->incident),
-                     vigil_workspace_get_actor (self->workspace),
-                     vigil_incident_get_revision (self->incident), g_steal_pointer (&payload));
-  result = vigil_op_apply (op, self->incident, vigil_workspace_get_role (self->workspace),
-                           NULL, &error);
-  return result != NULL || g_error_matches (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID);
+  return vigil_section_may_apply (self->section.workspace, self->section.incident,
+                                  VIGIL_OP_DORA_THREAT_ASSESS, json_object_new (), NULL);
 }
 
 /* Overrides */
@@ -624,9 +481,7 @@ vigil_dora_threat_view_unroot (GtkWidget *widget)
 {
   VigilDoraThreatView *self = VIGIL_DORA_THREAT_VIEW (widget);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->incident);
-  g_clear_object (&self->workspace);
+  vigil_section_unroot (&self->section);
 
   GTK_WIDGET_CLASS (vigil_dora_threat_view_parent_class)->unroot (widget);
 }
@@ -636,11 +491,7 @@ vigil_dora_threat_view_dispose (GObject *object)
 {
   VigilDoraThreatView *self = VIGIL_DORA_THREAT_VIEW (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_pointer (&self->box, gtk_widget_unparent);
-  g_clear_object (&self->incident);
-  g_clear_object (&self->workspace);
-  g_clear_object (&self->cancellable);
+  vigil_section_dispose (&self->section);
 
   G_OBJECT_CLASS (vigil_dora_threat_view_parent_class)->dispose (object);
 }
@@ -673,10 +524,7 @@ vigil_dora_threat_view_class_init (VigilDoraThreatViewClass *klass)
 static void
 vigil_dora_threat_view_init (VigilDoraThreatView *self)
 {
-  self->cancellable = g_cancellable_new ();
-  self->n_history = -1;
-  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+  vigil_section_init (&self->section, GTK_WIDGET (self));
   build (self);
 }
 
@@ -692,8 +540,7 @@ vigil_dora_threat_view_new (VigilWorkspace *workspace,
   g_return_val_if_fail (VIGIL_IS_INCIDENT (incident), NULL);
 
   self = g_object_new (VIGIL_TYPE_DORA_THREAT_VIEW, NULL);
-  self->workspace = g_object_ref (workspace);
-  self->incident = g_object_ref (incident);
+  vigil_section_set_incident (&self->section, workspace, incident);
   vigil_dora_threat_view_refresh (self);
   return GTK_WIDGET (self);
 }
@@ -707,7 +554,7 @@ vigil_dora_threat_view_refresh (VigilDoraThreatView *self)
 
   g_return_if_fail (VIGIL_IS_DORA_THREAT_VIEW (self));
 
-  if (self->incident == NULL)
+  if (self->section.incident == NULL)
     return;
 
   threat = get_threat (self);
@@ -729,11 +576,10 @@ vigil_dora_threat_view_refresh (VigilDoraThreatView *self)
   gtk_widget_set_sensitive (self->status_combo, editable);
   gtk_widget_set_visible (self->assess_button, editable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "threat.assess",
-                                 editable && self->n_applying == 0);
+                                 editable && self->section.n_applying == 0);
 
   show_result (self);
-  if (self->history_revision != vigil_incident_get_revision (self->incident))
-    load_history (self);
+  vigil_section_load_history (&self->section, on_history_ready_cb);
 }
 
 gboolean
@@ -741,7 +587,7 @@ vigil_dora_threat_view_get_busy (VigilDoraThreatView *self)
 {
   g_return_val_if_fail (VIGIL_IS_DORA_THREAT_VIEW (self), FALSE);
 
-  return self->n_applying > 0 || self->n_loading > 0;
+  return vigil_section_get_busy (&self->section);
 }
 
 int
@@ -749,5 +595,5 @@ vigil_dora_threat_view_get_n_history (VigilDoraThreatView *self)
 {
   g_return_val_if_fail (VIGIL_IS_DORA_THREAT_VIEW (self), -1);
 
-  return self->n_history;
+  return self->section.n_history;
 }

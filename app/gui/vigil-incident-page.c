@@ -11,6 +11,7 @@
 #include "vigil-dora-threat-view.h"
 #include "vigil-field-editor.h"
 #include "vigil-item-dialog.h"
+#include "vigil-section.h"
 #include "vigil-notification-composer.h"
 #include "vigil-dora-report-editor.h"
 #include "vigil-window.h"
@@ -191,9 +192,7 @@ static char *
 dup_read_only_reason (VigilIncidentPage *self,
                       const char        *form_id)
 {
-  g_autoptr(JsonObject) payload = json_object_new ();
-  g_autoptr(VigilOp) op = NULL;
-  g_autoptr(VigilIncident) result = NULL;
+  JsonObject *payload = json_object_new ();
   g_autoptr(GError) error = NULL;
   VigilOpKind kind;
 
@@ -211,13 +210,7 @@ dup_read_only_reason (VigilIncidentPage *self,
       json_object_set_object_member (payload, "fields", json_object_new ());
     }
 
-  op = vigil_op_new (kind, vigil_incident_get_id (self->incident),
-                     vigil_workspace_get_actor (self->workspace),
-                     vigil_incident_get_revision (self->incident),
-                     g_steal_pointer (&payload));
-  result = vigil_op_apply (op, self->incident, vigil_workspace_get_role (self->workspace),
-                           NULL, &error);
-  if (result != NULL || g_error_matches (error, VIGIL_OP_ERROR, VIGIL_OP_ERROR_INVALID))
+  if (vigil_section_may_apply (self->workspace, self->incident, kind, payload, &error))
     return NULL;
   return sentence_from_error (error);
 }
@@ -1933,46 +1926,16 @@ format_change_value (JsonNode *node)
 }
 
 static void
-list_log_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  VigilStore *store = source_object;
-  GError *error = NULL;
-  GPtrArray *entries = vigil_store_list_log (store, task_data, &error);
-
-  if (entries == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
 on_history_ready_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
   g_autoptr(VigilIncidentPage) self = user_data;
   g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkWidget *child;
 
-  entries = g_task_propagate_pointer (G_TASK (result), &error);
+  entries = vigil_section_read_log_finish (result, self->history_status, self->history_list);
   if (entries == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf (_("The history could not be read: %s"),
-                                                      error->message);
-
-          gtk_label_set_label (self->history_status, message);
-        }
-      return;
-    }
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
-    gtk_list_box_remove (self->history_list, child);
+    return;
 
   {
     g_autofree char *status = g_strdup_printf (
@@ -2034,8 +1997,6 @@ on_history_ready_cb (GObject      *object,
 static void
 vigil_incident_page_load_history (VigilIncidentPage *self)
 {
-  g_autoptr(GTask) task = NULL;
-
   if (self->incident == NULL || self->workspace == NULL)
     return;
 
@@ -2043,12 +2004,9 @@ vigil_incident_page_load_history (VigilIncidentPage *self)
   g_clear_object (&self->history_cancellable);
   self->history_cancellable = g_cancellable_new ();
 
-  gtk_label_set_label (self->history_status, _("Reading the history…"));
-  task = g_task_new (vigil_workspace_get_store (self->workspace), self->history_cancellable,
-                     on_history_ready_cb, g_object_ref (self));
-  g_task_set_source_tag (task, vigil_incident_page_load_history);
-  g_task_set_task_data (task, g_strdup (vigil_incident_get_id (self->incident)), g_free);
-  g_task_run_in_thread (task, list_log_thread);
+  vigil_section_read_log_async (self->workspace, self->incident, self->history_status,
+                                self->history_cancellable, on_history_ready_cb,
+                                g_object_ref (self));
 }
 
 static void

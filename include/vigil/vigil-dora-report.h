@@ -176,6 +176,18 @@ const char               *vigil_dora_field_get_label      (const VigilDoraFieldI
 const char               *vigil_dora_field_get_rule_text  (const VigilDoraFieldInfo  *field);
 gboolean                  vigil_dora_field_in_form        (const VigilDoraFieldInfo  *field,
                                                            VigilDoraReportForm        form);
+/**
+ * vigil_dora_field_get_section:
+ * @field: a field
+ * @numbered: whether the title carries the section's number of the
+ *   incident templates ("1. General information"); the threat
+ *   notification's sections have none
+ *
+ * Returns: (transfer none) (nullable): the translated title of the
+ *   section that @field opens, %NULL when it opens none
+ */
+const char               *vigil_dora_field_get_section    (const VigilDoraFieldInfo  *field,
+                                                           gboolean                   numbered);
 /* Returns: (transfer none) (nullable): the choice with @code */
 const VigilDoraChoice    *vigil_dora_field_find_choice    (const VigilDoraFieldInfo  *field,
                                                            const char                *code);
