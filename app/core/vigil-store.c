@@ -776,13 +776,16 @@ vigil_store_list_incidents_finish (VigilStore    *self,
 /* The board's first frame: a few incidents per step and the counts. The
  * window function numbers each step's incidents in the listing's order
  * without reading their documents (the last column of the row); only the
- * documents kept are joined back and decoded, outside the lock. */
+ * documents kept are joined back by rowid and decoded, outside the lock.
+ * Through the index on step SQLite would read every row in step order, one
+ * lookup each: reading the table in its own order and sorting is twice as
+ * fast (40 against 75-120 ms for 10,000 incidents). */
 #define PREVIEW_COUNTS_SQL \
   "SELECT step, count(*) FROM incidents GROUP BY step"
 #define PREVIEW_ROWS_SQL \
   "SELECT i.step, i.doc FROM incidents AS i JOIN (" \
-  "  SELECT id, row_number() OVER (PARTITION BY step ORDER BY reference, id) AS n" \
-  "  FROM incidents) AS r ON r.id = i.id " \
+  "  SELECT rowid AS row, row_number () OVER (PARTITION BY step ORDER BY reference, id) AS n" \
+  "  FROM incidents NOT INDEXED) AS r ON r.row = i.rowid " \
   "WHERE r.n <= ?1 ORDER BY i.step, r.n"
 
 void

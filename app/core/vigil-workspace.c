@@ -307,6 +307,17 @@ on_list_ready_cb (GObject      *object,
 }
 
 static gboolean
+start_full_load_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  VigilWorkspace *self = g_task_get_source_object (task);
+
+  vigil_store_list_incidents_async (self->store, g_task_get_cancellable (task),
+                                    on_list_ready_cb, task);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 preview_is_partial (const VigilStorePreview *preview)
 {
   for (guint i = 0; i < VIGIL_N_STEPS; i++)
@@ -343,10 +354,15 @@ on_preview_ready_cb (GObject      *object,
       self->preview = g_steal_pointer (&preview);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_PREVIEW]);
       g_signal_emit (self, signals[PREVIEW_READY], 0);
+
+      /* Reading all incidents takes both cores for a while: let whoever
+       * shows the preview lay it out and paint it first (GTK's frames run
+       * at a higher priority). */
+      g_idle_add_full (G_PRIORITY_LOW, start_full_load_cb, task, NULL);
+      return;
     }
 
-  vigil_store_list_incidents_async (self->store, g_task_get_cancellable (task),
-                                    on_list_ready_cb, task);
+  start_full_load_cb (task);
 }
 
 void
