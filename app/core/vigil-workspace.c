@@ -280,6 +280,9 @@ on_list_ready_cb (GObject      *object,
   incidents = vigil_store_list_incidents_finish (VIGIL_STORE (object), result, &error);
   if (incidents == NULL)
     {
+      /* No board goes on showing a part of the incidents as if it were
+       * all of them. */
+      vigil_workspace_drop_preview (self);
       g_task_return_error (task, error);
       return;
     }
