@@ -1037,6 +1037,11 @@ on_preview_ready_cb (VigilWorkspace *workspace,
     g_assert_cmpuint (failed.calls, ==, 1);
     g_assert_true (failed.incident == first);
     g_assert_nonnull (strstr (failed.message, "still loading"));
+
+    /* Opening its card waits for the load too: the board stays. */
+    gtk_widget_activate_action (GTK_WIDGET (vigil_board_get_column (fixture->board, 1)),
+                                "win.open-incident", "s", vigil_incident_get_id (first));
+    g_assert_cmpstr (window_page (fixture->window), ==, "board");
   }
   g_signal_handler_disconnect (fixture->board, handler);
   move_failed_clear (&failed);
