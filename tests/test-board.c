@@ -305,7 +305,9 @@ open_window_sized (Fixture *fixture,
   if (width > 0)
     gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 900);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to load");
+  /* A large store shows the board's preview before it is loaded. */
+  WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board") &&
+              vigil_workspace_get_loaded (fixture->workspace), "the board to load");
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fixture->board)), "the board to show");
 }
 
@@ -718,7 +720,8 @@ test_board_filters (Fixture       *fixture,
   g_clear_object (&fixture->workspace);
   fixture->workspace = vigil_workspace_new (fixture->store, "carol", VIGIL_ROLE_ANALYST);
   vigil_window_set_workspace (fixture->window, fixture->workspace);
-  WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board"), "the board to reload");
+  WAIT_UNTIL (g_str_equal (window_page (fixture->window), "board") &&
+              vigil_workspace_get_loaded (fixture->workspace), "the board to reload");
 
   assert_columns (fixture->board, NULL, NULL);
   g_assert_false (filters_shown (fixture));
@@ -994,6 +997,158 @@ test_board_load_sample (Fixture       *fixture,
   }
 }
 
+/* What the board showed when the workspace had its preview and no more. */
+typedef struct {
+  Fixture   *fixture;
+  guint      calls;
+  GPtrArray *stored;                      /* all incidents, in order */
+  GtkWidget *first_rows[VIGIL_N_STEPS + 1];
+  char      *first_ids[VIGIL_N_STEPS + 1];
+} PreviewSeen;
+
+static void
+on_preview_ready_cb (VigilWorkspace *workspace,
+                     PreviewSeen    *seen)
+{
+  Fixture *fixture = seen->fixture;
+  const VigilStorePreview *preview = vigil_workspace_get_preview (workspace);
+  GtkWidget *search_button = test_gui_find_by_id (GTK_WIDGET (fixture->window), "search_button");
+  guint expected[VIGIL_N_STEPS + 1] = { 0 };
+  MoveFailed failed = { 0, };
+  gulong handler;
+
+  seen->calls++;
+
+  /* Not loaded, and the model holds nothing: only the board shows more. */
+  g_assert_nonnull (preview);
+  g_assert_false (vigil_workspace_get_loaded (workspace));
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_workspace_get_incidents (workspace)), ==, 0);
+  g_assert_true (vigil_board_get_previewing (fixture->board));
+  g_assert_cmpstr (window_page (fixture->window), ==, "board");
+
+  /* A frame of the preview is painted: the full load is only asked for
+   * after this signal, so what shows now is the preview alone. */
+  test_gui_wait_painted (GTK_WIDGET (fixture->window));
+  g_assert_false (vigil_workspace_get_loaded (workspace));
+
+  for (guint i = 0; i < seen->stored->len; i++)
+    expected[vigil_incident_get_step (g_ptr_array_index (seen->stored, i))]++;
+
+  for (guint step = 1; step <= VIGIL_N_STEPS; step++)
+    {
+      g_autofree char *text = g_strdup_printf ("%u", expected[step]);
+      GListModel *column = vigil_board_get_column_model (fixture->board, step);
+      g_autoptr(VigilIncident) first = NULL;
+      guint n = 0;
+
+      /* The true count, and the first incidents of the step in order. */
+      g_assert_cmpuint (expected[step], >, VIGIL_WORKSPACE_PREVIEW_PER_STEP);
+      g_assert_cmpstr (column_count_label (fixture->board, step), ==, text);
+      g_assert_cmpuint (g_list_model_get_n_items (column), ==, VIGIL_WORKSPACE_PREVIEW_PER_STEP);
+      for (guint i = 0; i < seen->stored->len && n < VIGIL_WORKSPACE_PREVIEW_PER_STEP; i++)
+        {
+          VigilIncident *incident = g_ptr_array_index (seen->stored, i);
+          g_autoptr(VigilIncident) shown = NULL;
+
+          if (vigil_incident_get_step (incident) != step)
+            continue;
+          shown = g_list_model_get_item (column, n++);
+          g_assert_cmpstr (vigil_incident_get_id (shown), ==, vigil_incident_get_id (incident));
+        }
+
+      /* Its first card is on screen. */
+      first = g_list_model_get_item (column, 0);
+      if (!vigil_board_column_get_away (VIGIL_BOARD_COLUMN (vigil_board_get_column (fixture->board,
+                                                                                   step))))
+        {
+          seen->first_rows[step] = find_row (fixture->board, step, first);
+          g_assert_nonnull (seen->first_rows[step]);
+          seen->first_ids[step] = g_strdup (vigil_incident_get_id (first));
+        }
+    }
+  g_assert_nonnull (seen->first_rows[1]);
+
+  /* No search on a part of the incidents, nor moves of copies. */
+  g_assert_false (gtk_widget_get_sensitive (search_button));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (search_button), ==, "Loading all incidents…");
+  vigil_board_start_search (fixture->board);
+  g_assert_false (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (test_gui_find_by_id (GTK_WIDGET (fixture->board),
+                                                                                          "search_bar"))));
+  handler = g_signal_connect (fixture->board, "move-failed", G_CALLBACK (on_move_failed_cb), &failed);
+  {
+    g_autoptr(VigilIncident) first = g_list_model_get_item (vigil_board_get_column_model (fixture->board, 1), 0);
+
+    /* As a drop does it: through the action, with the id. */
+    gtk_widget_activate_action (GTK_WIDGET (fixture->board), "board.move", "(su)",
+                                vigil_incident_get_id (first), 2);
+    g_assert_cmpuint (failed.calls, ==, 1);
+    g_assert_true (failed.incident == first);
+    g_assert_nonnull (strstr (failed.message, "still loading"));
+
+    /* Opening its card waits for the load too: the board stays. */
+    gtk_widget_activate_action (GTK_WIDGET (vigil_board_get_column (fixture->board, 1)),
+                                "win.open-incident", "s", vigil_incident_get_id (first));
+    g_assert_cmpstr (window_page (fixture->window), ==, "board");
+  }
+  g_signal_handler_disconnect (fixture->board, handler);
+  move_failed_clear (&failed);
+}
+
+static void
+test_board_preview (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  PreviewSeen seen = { fixture, 0, NULL, { NULL, }, { NULL, } };
+  GtkWidget *search_button;
+  guint expected[VIGIL_N_STEPS + 1] = { 0 };
+
+  seen.stored = vigil_store_list_incidents (fixture->store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < seen.stored->len; i++)
+    expected[vigil_incident_get_step (g_ptr_array_index (seen.stored, i))]++;
+
+  fixture->workspace = vigil_workspace_new (fixture->store, "analyst1", VIGIL_ROLE_ANALYST);
+  fixture->window = g_object_ref_sink (vigil_window_new (NULL, fixture->workspace));
+  /* After the board's and the window's handlers, which show the preview. */
+  g_signal_connect (fixture->workspace, "preview-ready", G_CALLBACK (on_preview_ready_cb), &seen);
+  fixture->board = vigil_window_get_board (fixture->window);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  WAIT_UNTIL (vigil_workspace_get_loaded (fixture->workspace), "the board to load");
+  g_signal_handlers_disconnect_by_func (fixture->workspace, on_preview_ready_cb, &seen);
+  g_assert_cmpuint (seen.calls, ==, 1);
+
+  /* Then the whole board: the model's incidents, every count right. */
+  g_assert_null (vigil_workspace_get_preview (fixture->workspace));
+  g_assert_false (vigil_board_get_previewing (fixture->board));
+  g_assert_cmpstr (window_page (fixture->window), ==, "board");
+  assert_columns (fixture->board, NULL, NULL);
+  for (guint step = 1; step <= VIGIL_N_STEPS; step++)
+    g_assert_cmpuint (column_count (fixture->board, step), ==, expected[step]);
+
+  /* The rows of the preview stay and show the model's incidents. */
+  test_gui_wait_painted (GTK_WIDGET (fixture->window));
+  for (guint step = 1; step <= VIGIL_N_STEPS; step++)
+    {
+      g_autoptr(VigilIncident) first = NULL;
+
+      if (seen.first_rows[step] == NULL)
+        continue;
+      first = g_list_model_get_item (vigil_board_get_column_model (fixture->board, step), 0);
+      g_assert_cmpstr (vigil_incident_get_id (first), ==, seen.first_ids[step]);
+      g_assert_true (vigil_workspace_lookup (fixture->workspace, seen.first_ids[step]) == first);
+      g_assert_true (find_row (fixture->board, step, first) == seen.first_rows[step]);
+      g_free (seen.first_ids[step]);
+    }
+
+  search_button = test_gui_find_by_id (GTK_WIDGET (fixture->window), "search_button");
+  g_assert_true (gtk_widget_get_sensitive (search_button));
+  vigil_board_start_search (fixture->board);
+  g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (test_gui_find_by_id (GTK_WIDGET (fixture->board),
+                                                                                         "search_bar"))));
+  g_ptr_array_unref (seen.stored);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1022,6 +1177,8 @@ main (int   argc,
               fixture_setup, test_board_filters, fixture_teardown);
   g_test_add ("/vigil/board/load-sample", Fixture, GUINT_TO_POINTER (N_SAMPLE),
               fixture_setup, test_board_load_sample, fixture_teardown);
+  g_test_add ("/vigil/board/preview", Fixture, GUINT_TO_POINTER (N_SAMPLE),
+              fixture_setup, test_board_preview, fixture_teardown);
 
   return g_test_run ();
 }

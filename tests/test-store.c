@@ -1434,6 +1434,109 @@ test_async (Fixture       *f,
   assert_same_state (g_ptr_array_index (incidents, 0), incident);
 }
 
+/* preview */
+
+/* The first @per_step incidents of each step in the full listing's order,
+ * and the counts, as the preview must have them. */
+static void
+assert_preview_matches (VigilStore              *store,
+                        const VigilStorePreview *preview,
+                        guint                    per_step)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = vigil_store_list_incidents (store, &error);
+  GPtrArray *expected[VIGIL_N_STEPS];
+  guint total = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (preview->per_step, ==, per_step);
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    expected[i] = g_ptr_array_new ();
+  for (guint i = 0; i < all->len; i++)
+    {
+      VigilIncident *incident = g_ptr_array_index (all, i);
+
+      g_ptr_array_add (expected[vigil_incident_get_step (incident) - 1], incident);
+    }
+
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    {
+      g_assert_cmpuint (preview->counts[i], ==, expected[i]->len);
+      g_assert_cmpuint (preview->incidents[i]->len, ==, MIN (expected[i]->len, per_step));
+      for (guint j = 0; j < preview->incidents[i]->len; j++)
+        assert_same_state (g_ptr_array_index (preview->incidents[i], j),
+                           g_ptr_array_index (expected[i], j));
+      total += preview->counts[i];
+      g_ptr_array_unref (expected[i]);
+    }
+  g_assert_cmpuint (total, ==, all->len);
+}
+
+static void
+test_preview (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(VigilStorePreview) empty = NULL;
+  g_autoptr(VigilStorePreview) preview = NULL;
+  g_autoptr(VigilStorePreview) all = NULL;
+  g_autoptr(VigilStorePreview) async_preview = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  empty = vigil_store_list_preview (f->store, 4, &error);
+  g_assert_no_error (error);
+  assert_preview_matches (f->store, empty, 4);
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    {
+      g_assert_cmpuint (empty->counts[i], ==, 0);
+      g_assert_cmpuint (empty->incidents[i]->len, ==, 0);
+    }
+
+  /* 30 incidents: references of 2025, then of 2024, which sort first
+   * though they were written later; a third moved to step 3, a sixth to
+   * step 4, the rest in step 1. */
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Incident %u", i);
+      g_autoptr(VigilIncident) incident = store_create (f->store, title,
+                                                        i < 15 ? T0 : "2024-06-01T10:00:00Z");
+
+      if (i % 3 == 1 || i % 6 == 2)
+        {
+          g_autoptr(VigilOp) move = make_op_for ("incident.move", incident, ANALYST, T0,
+                                                 i % 3 == 1 ? "{'to':3}" : "{'to':4}");
+          g_autoptr(VigilIncident) moved = store_apply_ok (f->store, move, VIGIL_ROLE_ANALYST);
+        }
+    }
+
+  preview = vigil_store_list_preview (f->store, 4, &error);
+  g_assert_no_error (error);
+  assert_preview_matches (f->store, preview, 4);
+  g_assert_cmpuint (preview->counts[0], ==, 15);
+  g_assert_cmpuint (preview->counts[2], ==, 10);
+  g_assert_cmpuint (preview->counts[3], ==, 5);
+  g_assert_cmpuint (preview->incidents[0]->len, ==, 4);
+  g_assert_cmpstr (vigil_incident_get_reference (g_ptr_array_index (preview->incidents[0], 0)),
+                   ==, "INC-2024-0001");
+
+  /* More per step than there are: every incident. */
+  all = vigil_store_list_preview (f->store, 100, &error);
+  g_assert_no_error (error);
+  assert_preview_matches (f->store, all, 100);
+  g_assert_cmpuint (all->incidents[0]->len, ==, 15);
+
+  vigil_store_list_preview_async (f->store, 4, NULL, on_result_cb, &result);
+  wait_for_result (&result);
+  async_preview = vigil_store_list_preview_finish (f->store, result, &error);
+  g_assert_no_error (error);
+  assert_preview_matches (f->store, async_preview, 4);
+
+  /* A closed store says so. */
+  vigil_store_close (f->store);
+  g_assert_null (vigil_store_list_preview (f->store, 4, &error));
+  g_assert_error (error, VIGIL_STORE_ERROR, VIGIL_STORE_ERROR_FAILED);
+}
+
 /* threads */
 
 #define N_THREADS 4
@@ -1622,6 +1725,7 @@ main (int   argc,
   ADD ("kept-statements", test_kept_statements);
 
   ADD ("async/apply", test_async);
+  ADD ("preview", test_preview);
   ADD ("policy", test_policy);
 
   ADD ("threads", test_threads);

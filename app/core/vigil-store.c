@@ -773,6 +773,162 @@ vigil_store_list_incidents_finish (VigilStore    *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The board's first frame: a few incidents per step and the counts. The
+ * window function numbers each step's incidents in the listing's order
+ * without reading their documents (the last column of the row); only the
+ * documents kept are joined back by rowid and decoded, outside the lock.
+ * Through the index on step SQLite would read every row in step order, one
+ * lookup each: reading the table in its own order and sorting is twice as
+ * fast (40 against 75-120 ms for 10,000 incidents). */
+#define PREVIEW_COUNTS_SQL \
+  "SELECT step, count(*) FROM incidents GROUP BY step"
+#define PREVIEW_ROWS_SQL \
+  "SELECT i.step, i.doc FROM incidents AS i JOIN (" \
+  "  SELECT rowid AS row, row_number () OVER (PARTITION BY step ORDER BY reference, id) AS n" \
+  "  FROM incidents NOT INDEXED) AS r ON r.row = i.rowid " \
+  "WHERE r.n <= ?1 ORDER BY i.step, r.n"
+
+void
+vigil_store_preview_free (VigilStorePreview *preview)
+{
+  if (preview == NULL)
+    return;
+
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    g_clear_pointer (&preview->incidents[i], g_ptr_array_unref);
+  g_free (preview);
+}
+
+static gboolean
+read_preview (VigilStore         *self,
+              guint               per_step,
+              VigilStorePreview  *preview,
+              GPtrArray          *docs[VIGIL_N_STEPS],
+              GError            **error)
+{
+  g_auto(Lease) lease = { NULL, };
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = lease_statement (self, &lease, PREVIEW_COUNTS_SQL, error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int step = sqlite3_column_int (stmt, 0);
+
+      if (step >= 1 && step <= VIGIL_N_STEPS)
+        preview->counts[step - 1] = sqlite3_column_int (stmt, 1);
+    }
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("count the incidents"));
+  lease_clear (&lease);
+
+  if (!(stmt = lease_statement (self, &lease, PREVIEW_ROWS_SQL, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, per_step);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int step = sqlite3_column_int (stmt, 0);
+      const char *doc = (const char *) sqlite3_column_text (stmt, 1);
+
+      if (step >= 1 && step <= VIGIL_N_STEPS)
+        g_ptr_array_add (docs[step - 1], g_strdup (doc != NULL ? doc : ""));
+    }
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("list the incidents"));
+  return TRUE;
+}
+
+VigilStorePreview *
+vigil_store_list_preview (VigilStore  *self,
+                          guint        per_step,
+                          GError     **error)
+{
+  g_autoptr(VigilStorePreview) preview = g_new0 (VigilStorePreview, 1);
+  GPtrArray *docs[VIGIL_N_STEPS];
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  preview->per_step = per_step;
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    {
+      docs[i] = g_ptr_array_new_with_free_func (g_free);
+      preview->incidents[i] = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+
+  g_mutex_lock (&self->lock);
+  if (check_open (self, error) && run_statement (self, "BEGIN", error))
+    {
+      ok = read_preview (self, per_step, preview, docs, error);
+      if (ok)
+        ok = run_statement (self, "COMMIT", error);
+      if (!ok)
+        rollback (self);
+    }
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; ok && i < VIGIL_N_STEPS; i++)
+    {
+      DecodeRange range = { self, docs[i], 0, docs[i]->len, preview->incidents[i], NULL };
+
+      g_ptr_array_set_size (preview->incidents[i], docs[i]->len);
+      decode_range (&range);
+      if (range.error != NULL)
+        {
+          g_propagate_error (error, range.error);
+          ok = FALSE;
+        }
+    }
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    g_ptr_array_unref (docs[i]);
+
+  return ok ? g_steal_pointer (&preview) : NULL;
+}
+
+static void
+preview_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  VigilStorePreview *preview;
+
+  preview = vigil_store_list_preview (source_object, GPOINTER_TO_UINT (task_data), &error);
+  if (preview == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, preview, (GDestroyNotify) vigil_store_preview_free);
+}
+
+void
+vigil_store_list_preview_async (VigilStore          *self,
+                                guint                per_step,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VIGIL_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigil_store_list_preview_async);
+  g_task_set_task_data (task, GUINT_TO_POINTER (per_step), NULL);
+  g_task_run_in_thread (task, preview_thread);
+}
+
+VigilStorePreview *
+vigil_store_list_preview_finish (VigilStore    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 guint
 vigil_store_count_incidents (VigilStore *self)
 {

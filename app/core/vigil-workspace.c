@@ -17,6 +17,9 @@ struct _VigilWorkspace
   GListStore  *incidents;
   GHashTable  *by_id;      /* id -> VigilIncident (borrowed from the list) */
   gboolean     loaded;
+  /* The first incidents of each step, read before all of them; only
+   * until the full load is in the model. */
+  VigilStorePreview *preview;
   VigilSync   *sync;
   guint        n_applying;
 };
@@ -26,12 +29,20 @@ G_DEFINE_TYPE (VigilWorkspace, vigil_workspace, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_LOADED,
+  PROP_HAS_PREVIEW,
   PROP_ROLE,
   PROP_SYNC,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  PREVIEW_READY,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 vigil_workspace_dispose (GObject *object)
@@ -40,6 +51,7 @@ vigil_workspace_dispose (GObject *object)
 
   vigil_workspace_set_sync (self, NULL);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->preview, vigil_store_preview_free);
   g_clear_object (&self->incidents);
   g_clear_object (&self->store);
 
@@ -69,6 +81,9 @@ vigil_workspace_get_property (GObject    *object,
     case PROP_LOADED:
       g_value_set_boolean (value, self->loaded);
       break;
+    case PROP_HAS_PREVIEW:
+      g_value_set_boolean (value, self->preview != NULL);
+      break;
     case PROP_ROLE:
       g_value_set_string (value, vigil_role_to_string (self->role));
       break;
@@ -92,6 +107,9 @@ vigil_workspace_class_init (VigilWorkspaceClass *klass)
   properties[PROP_LOADED] =
     g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HAS_PREVIEW] =
+    g_param_spec_boolean ("has-preview", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ROLE] =
     g_param_spec_string ("role", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -100,6 +118,21 @@ vigil_workspace_class_init (VigilWorkspaceClass *klass)
     g_param_spec_object ("sync", NULL, NULL, VIGIL_TYPE_SYNC,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VigilWorkspace::preview-ready:
+   *
+   * During the first load, once the first incidents of each step and the
+   * counts are read (vigil_workspace_get_preview()), before all incidents
+   * are. Not emitted when the preview would hold every incident, nor
+   * when the full load comes first.
+   */
+  signals[PREVIEW_READY] =
+    g_signal_new ("preview-ready",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -189,6 +222,24 @@ vigil_workspace_get_loaded (VigilWorkspace *self)
   return self->loaded;
 }
 
+const VigilStorePreview *
+vigil_workspace_get_preview (VigilWorkspace *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WORKSPACE (self), NULL);
+
+  return self->preview;
+}
+
+static void
+vigil_workspace_drop_preview (VigilWorkspace *self)
+{
+  if (self->preview == NULL)
+    return;
+
+  g_clear_pointer (&self->preview, vigil_store_preview_free);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_PREVIEW]);
+}
+
 /* Puts @incident's state into the model: a new item, or the existing object
  * updated in place and re-announced so that filtered views re-check it. */
 static VigilIncident *
@@ -229,6 +280,9 @@ on_list_ready_cb (GObject      *object,
   incidents = vigil_store_list_incidents_finish (VIGIL_STORE (object), result, &error);
   if (incidents == NULL)
     {
+      /* No board goes on showing a part of the incidents as if it were
+       * all of them. */
+      vigil_workspace_drop_preview (self);
       g_task_return_error (task, error);
       return;
     }
@@ -249,8 +303,69 @@ on_list_ready_cb (GObject      *object,
       self->loaded = TRUE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
     }
+  /* After "loaded": whoever shows the preview swaps it for the model then. */
+  vigil_workspace_drop_preview (self);
 
   g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+start_full_load_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  VigilWorkspace *self = g_task_get_source_object (task);
+
+  vigil_store_list_incidents_async (self->store, g_task_get_cancellable (task),
+                                    on_list_ready_cb, task);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+preview_is_partial (const VigilStorePreview *preview)
+{
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    if (preview->counts[i] > preview->incidents[i]->len)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+on_preview_ready_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  VigilWorkspace *self = g_task_get_source_object (task);
+  g_autoptr(VigilStorePreview) preview = NULL;
+  g_autoptr(GError) error = NULL;
+
+  preview = vigil_store_list_preview_finish (VIGIL_STORE (object), result, &error);
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  /* A preview that could not be read is only a slower start: the full
+   * load says what went wrong, if anything still does. One that holds
+   * every incident is of no use: reading them all costs no more. */
+  if (preview == NULL)
+    g_debug ("No preview of the incidents: %s", error->message);
+  else if (!self->loaded && preview_is_partial (preview))
+    {
+      g_clear_pointer (&self->preview, vigil_store_preview_free);
+      self->preview = g_steal_pointer (&preview);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_PREVIEW]);
+      g_signal_emit (self, signals[PREVIEW_READY], 0);
+
+      /* Reading all incidents takes both cores for a while: let whoever
+       * shows the preview lay it out and paint it first (GTK's frames run
+       * at a higher priority). */
+      g_idle_add_full (G_PRIORITY_LOW, start_full_load_cb, task, NULL);
+      return;
+    }
+
+  start_full_load_cb (task);
 }
 
 void
@@ -265,7 +380,13 @@ vigil_workspace_load_async (VigilWorkspace      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vigil_workspace_load_async);
-  vigil_store_list_incidents_async (self->store, cancellable, on_list_ready_cb, task);
+  /* The first load reads a preview first: a board can show it long before
+   * every incident is decoded. */
+  if (self->loaded)
+    vigil_store_list_incidents_async (self->store, cancellable, on_list_ready_cb, task);
+  else
+    vigil_store_list_preview_async (self->store, VIGIL_WORKSPACE_PREVIEW_PER_STEP, cancellable,
+                                    on_preview_ready_cb, task);
 }
 
 gboolean

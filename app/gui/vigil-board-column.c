@@ -373,6 +373,7 @@ struct _VigilBoardColumn
   GtkListView        *list_view;
 
   gboolean            filtering;
+  int                 total;       /* the count to show, or -1: the incidents' */
 
   /* Cards the list let go of, for the next rows it makes */
   GPtrArray          *spare_cards;
@@ -427,6 +428,16 @@ dup_count_text (guint n_items)
                           n_items);
 }
 
+/* The number in the header: that of all the column's incidents, also when
+ * it holds only the first of them (a preview). */
+static guint
+vigil_board_column_get_count (VigilBoardColumn *self)
+{
+  if (self->total >= 0)
+    return self->total;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->incidents));
+}
+
 static gboolean
 on_count_query_tooltip_cb (GtkWidget        *widget,
                            int               x,
@@ -435,7 +446,7 @@ on_count_query_tooltip_cb (GtkWidget        *widget,
                            GtkTooltip       *tooltip,
                            VigilBoardColumn *self)
 {
-  g_autofree char *text = dup_count_text (g_list_model_get_n_items (G_LIST_MODEL (self->incidents)));
+  g_autofree char *text = dup_count_text (vigil_board_column_get_count (self));
 
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
@@ -444,14 +455,16 @@ on_count_query_tooltip_cb (GtkWidget        *widget,
 static void
 vigil_board_column_update_count (VigilBoardColumn *self)
 {
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->incidents));
+  guint n_items = vigil_board_column_get_count (self);
   g_autofree char *count = g_strdup_printf ("%u", n_items);
   g_autofree char *description = dup_count_text (n_items);
 
   /* No gtk_widget_set_tooltip_text() here: it costs a round trip to the
    * display, on every keystroke of a search. */
   gtk_label_set_label (self->count_label, count);
-  gtk_stack_set_visible_child_name (self->content_stack, n_items > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->content_stack,
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->incidents)) > 0
+                                    ? "list" : "empty");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
                                   -1);
@@ -935,6 +948,7 @@ vigil_board_column_init (VigilBoardColumn *self)
   GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->total = -1;
 
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->count_label), TRUE);
   g_signal_connect_object (self->count_label, "query-tooltip",
@@ -1028,6 +1042,26 @@ vigil_board_column_set_step_incidents (VigilBoardColumn *self,
   g_return_if_fail (incidents != NULL);
 
   vigil_step_incidents_replace (self->in_step, incidents, touched);
+}
+
+/**
+ * vigil_board_column_set_total:
+ * @total: the number of incidents the step has, or -1 to count those the
+ *   column holds
+ *
+ * For a column given only the first incidents of its step.
+ */
+void
+vigil_board_column_set_total (VigilBoardColumn *self,
+                              int               total)
+{
+  g_return_if_fail (VIGIL_IS_BOARD_COLUMN (self));
+
+  total = MAX (total, -1);
+  if (self->total == total)
+    return;
+  self->total = total;
+  vigil_board_column_update_count (self);
 }
 
 /* The column shows the incidents of its step that @filter lets through.

@@ -17,6 +17,8 @@ guint              vigil_board_column_get_step            (VigilBoardColumn *sel
 void               vigil_board_column_set_step_incidents (VigilBoardColumn *self,
                                                           GPtrArray        *incidents,
                                                           GHashTable       *touched);
+void               vigil_board_column_set_total           (VigilBoardColumn *self,
+                                                           int               total);
 void               vigil_board_column_set_board_filter    (VigilBoardColumn *self,
                                                            GtkFilter        *filter);
 GListModel        *vigil_board_column_get_incidents       (VigilBoardColumn *self);

@@ -36,6 +36,9 @@ struct _VigilBoard
   guint               age_timeout_id;
   guint               away_idle_id;
   gboolean            compact;
+  /* Showing the workspace's preview while it loads all incidents */
+  gboolean            previewing;
+  gboolean            columns_hold_preview;
 
   /* What the filter lets through */
   char               *search_folded;   /* the query, folded, words joined by one space */
@@ -78,6 +81,7 @@ enum {
   PROP_WORKSPACE,
   PROP_COMPACT,
   PROP_SEARCH_MODE,
+  PROP_PREVIEWING,
   N_PROPS
 };
 
@@ -98,6 +102,7 @@ static void on_model_items_changed_cb  (VigilBoard       *self,
                                         guint             removed,
                                         guint             added,
                                         GListModel       *model);
+static void vigil_board_end_preview    (VigilBoard       *self);
 
 /* Filtering */
 
@@ -558,6 +563,16 @@ vigil_board_request_move (VigilBoard    *self,
   if (self->workspace == NULL)
     return;
 
+  /* The cards of the preview are copies, and a move made now could be
+   * overtaken by the incidents being read: refuse it, and say why. */
+  if (self->previewing)
+    {
+      g_signal_emit (self, signals[MOVE_FAILED], 0, incident,
+                     _("Not moved: the board is still loading all incidents. "
+                       "Try again in a moment."));
+      return;
+    }
+
   payload = json_object_new ();
   json_object_set_int_member (payload, "to", to);
   op = vigil_op_new (VIGIL_OP_INCIDENT_MOVE, vigil_incident_get_id (incident),
@@ -570,6 +585,24 @@ vigil_board_request_move (VigilBoard    *self,
   data->to = to;
   data->follow_focus = follow_focus;
   vigil_workspace_apply_async (self->workspace, op, self->cancellable, on_move_ready_cb, data);
+}
+
+/* While the preview shows, its cards hold incidents the model does not. */
+static VigilIncident *
+vigil_board_find_preview_incident (VigilBoard *self,
+                                   const char *id)
+{
+  const VigilStorePreview *preview = vigil_workspace_get_preview (self->workspace);
+
+  for (guint i = 0; preview != NULL && i < VIGIL_N_STEPS; i++)
+    for (guint j = 0; j < preview->incidents[i]->len; j++)
+      {
+        VigilIncident *incident = g_ptr_array_index (preview->incidents[i], j);
+
+        if (g_strcmp0 (vigil_incident_get_id (incident), id) == 0)
+          return incident;
+      }
+  return NULL;
 }
 
 static void
@@ -587,6 +620,8 @@ vigil_board_move_action (GtkWidget  *widget,
     return;
 
   incident = vigil_workspace_lookup (self->workspace, id);
+  if (incident == NULL && self->previewing)
+    incident = vigil_board_find_preview_incident (self, id);
   if (incident != NULL)
     vigil_board_request_move (self, incident, to, FALSE);
 }
@@ -762,9 +797,11 @@ vigil_board_root (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (vigil_board_parent_class)->root (widget);
 
-  /* Typing anywhere in the window starts a search. */
-  gtk_search_bar_set_key_capture_widget (self->search_bar,
-                                         GTK_WIDGET (gtk_widget_get_root (widget)));
+  /* Typing anywhere in the window starts a search, once there is all to
+   * search. */
+  if (!self->previewing)
+    gtk_search_bar_set_key_capture_widget (self->search_bar,
+                                           GTK_WIDGET (gtk_widget_get_root (widget)));
 }
 
 static void
@@ -795,6 +832,8 @@ vigil_board_dispose (GObject *object)
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_func (self->model, on_model_items_changed_cb, self);
   g_clear_object (&self->model);
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_data (self->workspace, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_BOARD);
   /* The rows of the template are not bound; they go too. */
@@ -849,6 +888,9 @@ vigil_board_get_property (GObject    *object,
 
     case PROP_SEARCH_MODE:
       g_value_set_boolean (value, gtk_search_bar_get_search_mode (self->search_bar));
+      break;
+    case PROP_PREVIEWING:
+      g_value_set_boolean (value, self->previewing);
       break;
 
     default:
@@ -923,6 +965,11 @@ vigil_board_class_init (VigilBoardClass *klass)
   properties[PROP_SEARCH_MODE] =
     g_param_spec_boolean ("search-mode", NULL, NULL, FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* Whether the columns show the workspace's preview, all incidents not
+   * being loaded yet: search, filters and moves wait until then. */
+  properties[PROP_PREVIEWING] =
+    g_param_spec_boolean ("previewing", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1079,7 +1126,12 @@ on_model_items_changed_cb (VigilBoard *self,
     }
 
   for (guint i = 0; i < VIGIL_N_STEPS; i++)
-    vigil_board_column_set_step_incidents (self->columns[i], steps[i], touched);
+    {
+      vigil_board_column_set_step_incidents (self->columns[i], steps[i], touched);
+      if (self->columns_hold_preview)
+        vigil_board_column_set_total (self->columns[i], -1);
+    }
+  self->columns_hold_preview = FALSE;
 
   vigil_board_update_summary (self);
   /* Columns may have become wider or narrower. */
@@ -1132,6 +1184,78 @@ vigil_board_get_workspace (VigilBoard *self)
   return self->workspace;
 }
 
+/* The first frame of a large board: while the workspace reads all its
+ * incidents, the columns show the preview's first incidents of their step
+ * and the true counts. Search and filters would find only what the preview
+ * holds: they wait for the full load (a filter set before keeps the loading
+ * page instead). When the model is filled the columns take its incidents in
+ * the same rows, whose cards are bound again. */
+static void
+vigil_board_set_previewing (VigilBoard *self,
+                            gboolean    previewing)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->previewing == previewing)
+    return;
+
+  self->previewing = previewing;
+  if (previewing)
+    gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_bar), !previewing);
+  gtk_search_bar_set_key_capture_widget (self->search_bar,
+                                         !previewing && root != NULL ? GTK_WIDGET (root) : NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREVIEWING]);
+}
+
+static void
+on_preview_ready_cb (VigilBoard     *self,
+                     VigilWorkspace *workspace)
+{
+  const VigilStorePreview *preview = vigil_workspace_get_preview (workspace);
+
+  if (preview == NULL || vigil_workspace_get_loaded (workspace) ||
+      vigil_board_get_filtering (self))
+    return;
+
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    {
+      vigil_board_column_set_step_incidents (self->columns[i],
+                                             g_ptr_array_ref (preview->incidents[i]), NULL);
+      vigil_board_column_set_total (self->columns[i], (int) preview->counts[i]);
+    }
+  self->columns_hold_preview = TRUE;
+  vigil_board_set_previewing (self, TRUE);
+  queue_update_away_columns (self);
+}
+
+static void
+vigil_board_end_preview (VigilBoard *self)
+{
+  /* The model was filled before the preview was dropped, so the columns
+   * hold it already, unless the load changed nothing in it. */
+  if (self->columns_hold_preview)
+    on_model_items_changed_cb (self, 0, 0, 0, self->model);
+  vigil_board_set_previewing (self, FALSE);
+}
+
+static void
+on_has_preview_notify_cb (VigilBoard     *self,
+                          GParamSpec     *pspec,
+                          VigilWorkspace *workspace)
+{
+  if (vigil_workspace_get_preview (workspace) == NULL)
+    vigil_board_end_preview (self);
+}
+
+gboolean
+vigil_board_get_previewing (VigilBoard *self)
+{
+  g_return_val_if_fail (VIGIL_IS_BOARD (self), FALSE);
+
+  return self->previewing;
+}
+
 /* The workspace gives the board its incidents, the user for "mine", and
  * the place to apply moves. */
 void
@@ -1149,10 +1273,23 @@ vigil_board_set_workspace (VigilBoard     *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_data (self->workspace, self);
   g_set_object (&self->workspace, workspace);
   vigil_board_set_model (self, workspace != NULL ? vigil_workspace_get_incidents (workspace) : NULL);
   if (self->mine)
     vigil_board_filter_changed (self, GTK_FILTER_CHANGE_DIFFERENT);
+  if (workspace != NULL)
+    {
+      g_signal_connect_object (workspace, "preview-ready",
+                               G_CALLBACK (on_preview_ready_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (workspace, "notify::has-preview",
+                               G_CALLBACK (on_has_preview_notify_cb), self, G_CONNECT_SWAPPED);
+    }
+  if (workspace != NULL && vigil_workspace_get_preview (workspace) != NULL)
+    on_preview_ready_cb (self, workspace);
+  else
+    vigil_board_end_preview (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);
 }
@@ -1225,6 +1362,8 @@ vigil_board_start_search (VigilBoard *self)
 {
   g_return_if_fail (VIGIL_IS_BOARD (self));
 
+  if (self->previewing)
+    return;
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }

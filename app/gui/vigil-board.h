@@ -44,6 +44,7 @@ void            vigil_board_set_phase_filter    (VigilBoard     *self,
                                                  int             phase);
 void            vigil_board_clear_filters       (VigilBoard     *self);
 gboolean        vigil_board_get_filtering       (VigilBoard     *self);
+gboolean        vigil_board_get_previewing      (VigilBoard     *self);
 
 void            vigil_board_move_incident       (VigilBoard     *self,
                                                  VigilIncident  *incident,

@@ -64,17 +64,28 @@ vigil_window_show_page (VigilWindow *self,
 {
   gboolean board = g_str_equal (name, "board");
   gboolean incident = g_str_equal (name, "incident");
+  /* The board's preview, shown while all incidents load: no search, no new
+   * incident, and no other view, which would show the empty model. */
+  gboolean previewing = board && vigil_board_get_previewing (self->board);
 
   if (!incident)
     vigil_incident_page_set_incident (self->incident_page, NULL);
 
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_spinner_set_spinning (self->spinner, g_str_equal (name, "loading"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident", board);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", board);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident", board && !previewing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", board && !previewing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-incident", board || incident);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", incident);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), board);
+  if (previewing)
+    adw_view_stack_set_visible_child_name (self->view_stack, "board");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->window_title), !previewing);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title),
+                               previewing ? _("Loading all incidents…") : NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->search_button),
+                               previewing ? _("Loading all incidents…")
+                                          : _("Search and Filter (Ctrl+F)"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), board && !previewing);
   gtk_widget_set_visible (GTK_WIDGET (self->search_button), !incident);
   gtk_widget_set_visible (self->new_incident_button, !incident);
   gtk_widget_set_visible (self->back_button, incident);
@@ -106,6 +117,25 @@ on_workspace_loaded_cb (GObject      *object,
     }
 
   if (workspace == self->workspace)
+    vigil_window_show_page (self, "board");
+}
+
+/* The board shows the preview: leave the loading page for it. */
+static void
+on_workspace_preview_ready_cb (VigilWindow    *self,
+                               VigilWorkspace *workspace)
+{
+  if (workspace == self->workspace && vigil_board_get_previewing (self->board) &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "loading") == 0)
+    vigil_window_show_page (self, "board");
+}
+
+static void
+on_board_previewing_notify_cb (VigilWindow *self,
+                               GParamSpec  *pspec,
+                               VigilBoard  *board)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "board") == 0)
     vigil_window_show_page (self, "board");
 }
 
@@ -167,6 +197,13 @@ vigil_window_open_incident_action (GtkWidget  *widget,
     return;
 
   incident = vigil_workspace_lookup (self->workspace, id);
+  if (incident == NULL && vigil_board_get_previewing (self->board))
+    {
+      /* A card of the preview: its incident is not in the model yet. */
+      vigil_window_add_toast (self, adw_toast_new (_("All incidents are still loading. "
+                                                     "Open it again in a moment.")));
+      return;
+    }
   if (incident == NULL)
     {
       g_debug ("No incident %s to open", id);
@@ -553,6 +590,9 @@ vigil_window_init (VigilWindow *self)
                            G_CALLBACK (on_board_move_failed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect (self, "open-incident", G_CALLBACK (on_open_incident_cb), NULL);
+  g_signal_connect_object (self->board, "notify::previewing",
+                           G_CALLBACK (on_board_previewing_notify_cb), self,
+                           G_CONNECT_SWAPPED);
 
   vigil_window_show_page (self, "loading");
 }
@@ -619,8 +659,16 @@ vigil_window_set_workspace (VigilWindow    *self,
   self->cancellable = g_cancellable_new ();
 
   vigil_incident_page_set_incident (self->incident_page, NULL);
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_func (self->workspace, on_workspace_preview_ready_cb, self);
   g_set_object (&self->workspace, workspace);
+  /* The board connects first: it shows the preview before the window
+   * leaves the loading page for it. */
   vigil_board_set_workspace (self->board, workspace);
+  if (workspace != NULL)
+    g_signal_connect_object (workspace, "preview-ready",
+                             G_CALLBACK (on_workspace_preview_ready_cb), self,
+                             G_CONNECT_SWAPPED);
   vigil_incident_page_set_workspace (self->incident_page, workspace);
   vigil_sync_button_set_workspace (self->sync_button, workspace);
   vigil_approvals_view_set_workspace (self->approvals, workspace);

@@ -5,6 +5,7 @@
 
 #include "vigil-incident.h"
 #include "vigil-op.h"
+#include "vigil-process.h"
 
 G_BEGIN_DECLS
 
@@ -158,6 +159,40 @@ GPtrArray      *vigil_store_list_incidents_finish (VigilStore    *self,
                                                    GAsyncResult  *result,
                                                    GError       **error);
 guint           vigil_store_count_incidents     (VigilStore    *self);
+
+/**
+ * VigilStorePreview:
+ * @incidents: for each step (index 0 is step 1), its first incidents in the
+ *   order of vigil_store_list_incidents(), a #GPtrArray of #VigilIncident
+ * @counts: for each step, how many incidents it has in all
+ * @per_step: at most how many incidents each step was given
+ *
+ * What a board needs to show before all incidents are read: the first cards
+ * of every column and the true number of each. Read in one transaction, so
+ * that the counts and the incidents agree.
+ */
+typedef struct {
+  GPtrArray *incidents[VIGIL_N_STEPS];
+  guint      counts[VIGIL_N_STEPS];
+  guint      per_step;
+} VigilStorePreview;
+
+void               vigil_store_preview_free          (VigilStorePreview *preview);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilStorePreview, vigil_store_preview_free)
+
+/* Returns: (transfer full): the first @per_step incidents of each step and
+ * the number of incidents per step. */
+VigilStorePreview *vigil_store_list_preview          (VigilStore    *self,
+                                                      guint          per_step,
+                                                      GError       **error);
+void               vigil_store_list_preview_async    (VigilStore    *self,
+                                                      guint          per_step,
+                                                      GCancellable  *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer       user_data);
+VigilStorePreview *vigil_store_list_preview_finish   (VigilStore    *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
 
 /* Returns: (transfer full) (element-type VigilLogEntry): the log entries of
  * one incident (or of all, when @incident_id is %NULL) in order. */

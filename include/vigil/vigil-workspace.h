@@ -38,7 +38,27 @@ VigilIncident  *vigil_workspace_lookup        (VigilWorkspace *self,
                                                const char     *incident_id);
 gboolean        vigil_workspace_get_loaded    (VigilWorkspace *self);
 
-/* Reads every incident from the store in a worker thread and fills the model. */
+/* How many incidents of each step a preview holds: enough to fill the
+ * tallest column of a large screen. */
+#define VIGIL_WORKSPACE_PREVIEW_PER_STEP 16
+
+/**
+ * vigil_workspace_get_preview:
+ *
+ * During the first load, between #VigilWorkspace::preview-ready and the
+ * model being filled: the first incidents of each step and the counts. There
+ * is none when no step has more incidents than the preview holds. The
+ * incidents are copies, not the model's objects; the model stays empty
+ * until the full load, so that no view works on a part of the incidents.
+ * The #VigilWorkspace:has-preview property says when this changes.
+ *
+ * Returns: (transfer none) (nullable): the preview, or %NULL outside that
+ *   time
+ */
+const VigilStorePreview *vigil_workspace_get_preview (VigilWorkspace *self);
+
+/* Reads every incident from the store in worker threads and fills the model;
+ * the first time, reads a preview before (see vigil_workspace_get_preview()). */
 void            vigil_workspace_load_async    (VigilWorkspace *self,
                                                GCancellable   *cancellable,
                                                GAsyncReadyCallback callback,
