@@ -327,6 +327,8 @@ test_dora_profile (Fixture       *f,
   GtkWidget *credit = test_gui_find_by_name (GTK_WIDGET (prefs), "entity-type-credit_institution");
   GtkWidget *payment = test_gui_find_by_name (GTK_WIDGET (prefs),
                                               "entity-type-payment_institution");
+  GtkWidget *investment = test_gui_find_by_name (GTK_WIDGET (prefs),
+                                                 "entity-type-investment_firm");
   VigilStore *local = vigil_workspace_get_store (workspace (f));
   g_autofree char *holidays_path = g_build_filename (f->dir, "holidays.json", NULL);
   g_autoptr(GFile) holidays = g_file_new_for_path (holidays_path);
@@ -338,6 +340,7 @@ test_dora_profile (Fixture       *f,
   g_assert_nonnull (import);
   g_assert_nonnull (credit);
   g_assert_nonnull (payment);
+  g_assert_nonnull (investment);
 
   /* The default: a credit institution in Germany, built-in holidays. */
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (credit)));
@@ -354,7 +357,13 @@ test_dora_profile (Fixture       *f,
   WAIT_UNTIL (profile_is (local, "DE", VIGIL_DORA_ENTITY_CREDIT_INSTITUTION |
                                        VIGIL_DORA_ENTITY_PAYMENT_INSTITUTION),
               "the entity types saved");
+  /* Two changes in a row, the second before the first is saved: both hold. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (investment), TRUE);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (credit), FALSE);
+  WAIT_UNTIL (profile_is (local, "DE", VIGIL_DORA_ENTITY_PAYMENT_INSTITUTION |
+                                       VIGIL_DORA_ENTITY_INVESTMENT_FIRM),
+              "the entity types saved");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (investment), FALSE);
   WAIT_UNTIL (profile_is (local, "DE", VIGIL_DORA_ENTITY_PAYMENT_INSTITUTION),
               "the entity types saved");
   /* The last type cannot go. */

@@ -33,6 +33,8 @@ struct _VigilPreferencesWindow
   GtkWidget            *holidays_import_button;
   AdwActionRow         *next_holidays_row;
   gboolean              showing_profile;
+  VigilDoraProfile     *saving_profile;  /* on its way to the store */
+  VigilDoraProfile     *queued_profile;  /* the next to save, once that one is */
   GtkNativeDialog      *import_chooser;
 
   VigilApplication     *application;
@@ -222,11 +224,16 @@ describe_next_holidays (VigilCalendar *calendar,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* The newest: a change asked for counts before it reaches the store. */
 static VigilDoraProfile *
 dup_shown_profile (VigilPreferencesWindow *self)
 {
   VigilWorkspace *workspace = vigil_application_get_workspace (self->application);
 
+  if (self->queued_profile != NULL)
+    return g_object_ref (self->queued_profile);
+  if (self->saving_profile != NULL)
+    return g_object_ref (self->saving_profile);
   if (workspace == NULL)
     return vigil_dora_profile_dup_default ();
   return vigil_store_dup_dora_profile (vigil_workspace_get_store (workspace));
@@ -311,21 +318,30 @@ set_profile_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
+static void save_profile (VigilPreferencesWindow *self,
+                          VigilDoraProfile       *profile);
+
 static void
 on_profile_set_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autoptr(VigilDoraProfile) queued = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_clear_object (&self->saving_profile);
+  queued = g_steal_pointer (&self->queued_profile);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       show_error (self, error->message);
     }
-  update_profile (self);
+  if (queued != NULL)
+    save_profile (self, queued);
+  else
+    update_profile (self);
 }
 
 /* Local mode only; a write that may wait for the disk, so not on the main loop. */
@@ -343,14 +359,21 @@ save_profile (VigilPreferencesWindow *self,
       update_profile (self);
       return;
     }
+  /* One save at a time, in the order asked. */
+  if (self->saving_profile != NULL)
+    {
+      g_set_object (&self->queued_profile, profile);
+      return;
+    }
+  g_set_object (&self->saving_profile, profile);
   store = vigil_workspace_get_store (workspace);
   task = g_task_new (store, self->cancellable, on_profile_set_cb, g_object_ref (self));
   g_task_set_task_data (task, g_object_ref (profile), g_object_unref);
   g_task_run_in_thread (task, set_profile_thread);
 }
 
-/* One type at a time, on the saved profile: the boxes may still show an
- * older one while a save is on its way. */
+/* One type at a time, on the newest profile: the boxes may lag behind a
+ * save on its way. */
 static void
 on_entity_type_toggled_cb (GtkCheckButton         *check,
                            VigilPreferencesWindow *self)
@@ -907,6 +930,8 @@ vigil_preferences_window_finalize (GObject *object)
   g_free (self->pending_user);
   g_free (self->pending_password);
   g_clear_object (&self->pending_certificate);
+  g_clear_object (&self->queued_profile);
+  g_clear_object (&self->saving_profile);
 
   G_OBJECT_CLASS (vigil_preferences_window_parent_class)->finalize (object);
 }
