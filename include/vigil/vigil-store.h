@@ -3,9 +3,9 @@
 
 #include <gio/gio.h>
 
+#include "vigil-dora-profile.h"
 #include "vigil-incident.h"
 #include "vigil-op.h"
-#include "vigil-dora-profile.h"
 
 G_BEGIN_DECLS
 
