@@ -252,6 +252,7 @@ test_help (void)
     { "backup", NULL },
     { "verify", NULL },
     { "policy", NULL },
+    { "profile", NULL },
   };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -774,6 +775,66 @@ test_policy (void)
   test_rm_rf (dir);
 }
 
+/* vigild profile */
+
+static void
+test_profile (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *data_dir = make_data_dir (dir, "data");
+  g_autofree char *store_path = vigild_cli_get_store_path (data_dir);
+  g_autofree char *file = g_build_filename (dir, "profile.json", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.json", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  /* The default until set. */
+  g_assert_cmpint (run_vigild (NULL, &out, NULL, "profile", "show", "--data", data_dir, NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "\"credit_institution\""));
+  g_assert_nonnull (strstr (out, "\"2026-12-25\""));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_true (g_file_set_contents (file,
+                                      "{\"entity_types\": [\"payment_institution\"],"
+                                      " \"member_state\": \"LU\","
+                                      " \"relief_withdrawn_at\": null,"
+                                      " \"holidays\": {\"LU\": [\"2026-06-23\"]}}", -1, NULL));
+  g_assert_cmpint (run_vigild (NULL, &out, NULL, "profile", "set", file, "--data", data_dir,
+                               NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"LU\""));
+  g_clear_pointer (&out, g_free);
+  {
+    g_autoptr(VigilStore) store = vigil_store_open (store_path, NULL);
+    g_autoptr(VigilDoraProfile) profile = vigil_store_dup_dora_profile (store);
+
+    g_assert_cmpstr (vigil_dora_profile_get_member_state (profile), ==, "LU");
+    g_assert_cmpuint (vigil_dora_profile_get_types (profile), ==,
+                      VIGIL_DORA_ENTITY_PAYMENT_INSTITUTION);
+  }
+
+  /* A wrong file changes nothing and says which member is wrong. */
+  g_assert_true (g_file_set_contents (bad,
+                                      "{\"entity_types\": [\"payment_institution\"],"
+                                      " \"member_state\": \"XX\", \"holidays\": {}}", -1,
+                                      NULL));
+  g_assert_cmpint (run_vigild (NULL, NULL, &err, "profile", "set", bad, "--data", data_dir,
+                               NULL), ==, VIGILD_EXIT_FAILURE);
+  g_assert_nonnull (strstr (err, "member_state"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_vigild (NULL, &out, NULL, "profile", "show", "--data", data_dir, NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "\"LU\""));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_vigild (NULL, NULL, &err, "profile", "set", "--data", data_dir, NULL),
+                   ==, VIGILD_EXIT_USAGE);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_vigild (NULL, NULL, &err, "profile", "show", NULL), ==,
+                   VIGILD_EXIT_USAGE);
+  test_rm_rf (dir);
+}
+
 /* verify */
 
 static void
@@ -968,6 +1029,7 @@ main (int    argc,
   g_test_add_func ("/vigil/server-cli/crash", test_crash);
   g_test_add_func ("/vigil/server-cli/verify", test_verify);
   g_test_add_func ("/vigil/server-cli/policy", test_policy);
+  g_test_add_func ("/vigil/server-cli/profile", test_profile);
   g_test_add_func ("/vigil/server-cli/backup", test_backup);
   g_test_add_func ("/vigil/server-cli/systemd-unit", test_systemd_unit);
 

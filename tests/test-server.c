@@ -1803,6 +1803,70 @@ test_dora_threat_assess (Fixture       *f,
                      "code"), ==, "forbidden");
 }
 
+/* The workspace's DORA profile: in the changes feed, and the deadlines of
+ * every answer follow it as soon as the administrator sets it. */
+static gboolean
+initial_relief_applies (Fixture    *f,
+                        const char *path)
+{
+  g_autoptr(TestReply) get = test_request (f->ts, "GET", path, f->manager, NULL);
+  JsonObject *dora;
+  JsonObject *deadline;
+
+  g_assert_cmpuint (get->status, ==, 200);
+  dora = json_object_get_object_member (test_reply_object (get), "dora");
+  deadline = json_array_get_object_element (json_object_get_array_member (dora, "deadlines"), 0);
+  g_assert_cmpstr (json_object_get_string_member (deadline, "report"), ==, "initial");
+  return json_object_get_boolean_member (deadline, "relief_applies");
+}
+
+static void
+test_dora_profile (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *aware_text = vigil_time_to_iso (now);
+  g_autofree char *payload = g_strdup_printf ("{'title': 'Card payments down', 'type': 'ddos', "
+                                              "'detected_at': '%s', 'aware_at': '%s'}",
+                                              aware_text, aware_text);
+  g_autofree char *create = test_op ("incident.create", id, 0, payload);
+  g_autofree char *path = g_strconcat (API "incidents/", id, NULL);
+  g_autoptr(TestReply) created = test_post_op (f->ts, f->analyst, create);
+  g_autoptr(TestReply) changes = NULL;
+  g_autoptr(VigilDoraProfile) payments = NULL;
+  g_autoptr(VigilDoraProfile) heard = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *profile;
+
+  g_assert_cmpuint (created->status, ==, 200);
+
+  /* The default: a credit institution in Germany, no relief for the
+   * initial report; the built-in holidays ride along. */
+  changes = test_request (f->ts, "GET", API "changes?since=0", f->analyst, NULL);
+  profile = json_object_get_object_member (test_reply_object (changes), "dora_profile");
+  g_assert_nonnull (profile);
+  g_assert_cmpstr (json_object_get_string_member (profile, "member_state"), ==, "DE");
+  g_assert_true (json_object_has_member (json_object_get_object_member (profile, "holidays"),
+                                         "DE"));
+  g_assert_false (initial_relief_applies (f, path));
+  g_clear_pointer (&changes, test_reply_free);
+
+  /* Set beside the running server, as `vigild profile set` does. */
+  payments = vigil_dora_profile_new (VIGIL_DORA_ENTITY_PAYMENT_INSTITUTION, "FR", NULL, NULL);
+  g_assert_true (vigil_store_set_dora_profile (f->ts->store, payments, &error));
+  g_assert_no_error (error);
+  g_assert_true (initial_relief_applies (f, path));
+
+  changes = test_request (f->ts, "GET", API "changes?since=0", f->analyst, NULL);
+  profile = json_object_get_object_member (test_reply_object (changes), "dora_profile");
+  heard = vigil_dora_profile_new_from_json (json_object_get_member (test_reply_object (changes),
+                                                                    "dora_profile"), &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_dora_profile_equal (heard, payments));
+  g_assert_cmpstr (json_object_get_string_member (profile, "member_state"), ==, "FR");
+}
+
 /* DORA: the incident answers carry the classification and the deadlines */
 
 static void
@@ -1970,6 +2034,7 @@ main (int    argc,
   ADD ("/vigil/server/bad/raw", test_bad_raw);
   ADD ("/vigil/server/live", test_live);
   ADD ("/vigil/server/incidents/dora-deadlines", test_incident_dora_deadlines);
+  ADD ("/vigil/server/incidents/dora-profile", test_dora_profile);
   ADD ("/vigil/server/ops/dora-threat", test_dora_threat_assess);
   g_test_add_func ("/vigil/server/tls", test_tls);
   g_test_add_func ("/vigil/server/openapi", test_openapi);

@@ -4,6 +4,7 @@
  * incidents of local mode, and signing out. */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
@@ -292,6 +293,147 @@ test_policy (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+static gboolean
+profile_is (VigilStore *store,
+            const char *member_state,
+            guint       types)
+{
+  g_autoptr(VigilDoraProfile) profile = vigil_store_dup_dora_profile (store);
+
+  return g_strcmp0 (vigil_dora_profile_get_member_state (profile), member_state) == 0 &&
+         vigil_dora_profile_get_types (profile) == types;
+}
+
+static const char *
+row_subtitle (VigilPreferencesWindow *prefs,
+              const char             *id)
+{
+  GtkWidget *row = test_gui_find_by_id (GTK_WIDGET (prefs), id);
+
+  g_assert_nonnull (row);
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+/* The DORA profile in Preferences: editable in local mode, where it drives
+ * the deadlines at once; the server's, read-only, once signed in. */
+static void
+test_dora_profile (Fixture       *f,
+                   gconstpointer  data)
+{
+  VigilPreferencesWindow *prefs = vigil_preferences_window_new (f->app);
+  GtkWidget *state_row = test_gui_find_by_id (GTK_WIDGET (prefs), "member_state_row");
+  GtkWidget *import = test_gui_find_by_id (GTK_WIDGET (prefs), "holidays_import_button");
+  GtkWidget *group = test_gui_find_by_id (GTK_WIDGET (prefs), "profile_group");
+  GtkWidget *credit = test_gui_find_by_name (GTK_WIDGET (prefs), "entity-type-credit_institution");
+  GtkWidget *payment = test_gui_find_by_name (GTK_WIDGET (prefs),
+                                              "entity-type-payment_institution");
+  GtkWidget *investment = test_gui_find_by_name (GTK_WIDGET (prefs),
+                                                 "entity-type-investment_firm");
+  VigilStore *local = vigil_workspace_get_store (workspace (f));
+  g_autofree char *holidays_path = g_build_filename (f->dir, "holidays.json", NULL);
+  g_autoptr(GFile) holidays = g_file_new_for_path (holidays_path);
+  g_autoptr(GFile) broken = NULL;
+  g_autofree char *broken_path = g_build_filename (f->dir, "broken.json", NULL);
+  g_autoptr(VigilDoraProfile) team = NULL;
+
+  g_assert_nonnull (state_row);
+  g_assert_nonnull (import);
+  g_assert_nonnull (credit);
+  g_assert_nonnull (payment);
+  g_assert_nonnull (investment);
+
+  /* The default: a credit institution in Germany, built-in holidays. */
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (credit)));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (payment)));
+  g_assert_cmpstr (vigil_dora_eea_states ()[adw_combo_row_get_selected (ADW_COMBO_ROW (state_row))],
+                   ==, "DE");
+  g_assert_nonnull (strstr (row_subtitle (prefs, "holidays_row"), "DE: 27"));
+  g_assert_nonnull (strstr (row_subtitle (prefs, "holidays_row"), "FR: 33"));
+  g_assert_true (gtk_widget_get_sensitive (state_row));
+  g_assert_true (gtk_widget_get_sensitive (import));
+
+  /* Editable in local mode, and the process's deadlines follow. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (payment), TRUE);
+  WAIT_UNTIL (profile_is (local, "DE", VIGIL_DORA_ENTITY_CREDIT_INSTITUTION |
+                                       VIGIL_DORA_ENTITY_PAYMENT_INSTITUTION),
+              "the entity types saved");
+  /* Two changes in a row, the second before the first is saved: both hold. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (investment), TRUE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (credit), FALSE);
+  WAIT_UNTIL (profile_is (local, "DE", VIGIL_DORA_ENTITY_PAYMENT_INSTITUTION |
+                                       VIGIL_DORA_ENTITY_INVESTMENT_FIRM),
+              "the entity types saved");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (investment), FALSE);
+  WAIT_UNTIL (profile_is (local, "DE", VIGIL_DORA_ENTITY_PAYMENT_INSTITUTION),
+              "the entity types saved");
+  /* The last type cannot go. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (payment), FALSE);
+  WAIT_UNTIL (gtk_check_button_get_active (GTK_CHECK_BUTTON (payment)), "the last type back");
+  g_assert_true (profile_is (local, "DE", VIGIL_DORA_ENTITY_PAYMENT_INSTITUTION));
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (state_row), vigil_dora_eea_state_index ("LU"));
+  WAIT_UNTIL (profile_is (local, "LU", VIGIL_DORA_ENTITY_PAYMENT_INSTITUTION),
+              "the member state saved");
+  {
+    g_autoptr(VigilDoraProfile) process = vigil_dora_profile_dup_default ();
+
+    g_assert_cmpstr (vigil_dora_profile_get_member_state (process), ==, "LU");
+  }
+  /* The window shows it once saved. */
+  WAIT_UNTIL (strstr (adw_preferences_row_get_title (
+                        ADW_PREFERENCES_ROW (test_gui_find_by_id (GTK_WIDGET (prefs),
+                                                                  "next_holidays_row"))),
+                      "LU") != NULL,
+              "the next holidays of LU");
+
+  /* Importing replaces the states in the file and keeps the others. */
+  g_assert_true (g_file_set_contents (holidays_path,
+                                      "{\"LU\": [\"2099-06-23\", \"2099-12-25\"]}", -1, NULL));
+  vigil_preferences_window_import_holidays (prefs, holidays);
+  WAIT_UNTIL (strstr (row_subtitle (prefs, "holidays_row"), "LU: 2, NL") != NULL,
+              "the imported holidays");
+  g_assert_nonnull (strstr (row_subtitle (prefs, "holidays_row"), "DE: 27"));
+  g_assert_nonnull (strstr (row_subtitle (prefs, "next_holidays_row"), "2099"));
+  {
+    g_autoptr(VigilDoraProfile) saved = vigil_store_dup_dora_profile (local);
+    g_autoptr(GPtrArray) days = vigil_calendar_dup_holidays (vigil_dora_profile_get_calendar (saved),
+                                                             "LU");
+
+    g_assert_cmpuint (days->len, ==, 2);
+  }
+
+  /* A wrong file is refused, saying why, and changes nothing. */
+  g_assert_true (g_file_set_contents (broken_path, "{\"LU\": [\"23 June\"]}", -1, NULL));
+  broken = g_file_new_for_path (broken_path);
+  vigil_preferences_window_import_holidays (prefs, broken);
+  WAIT_UNTIL (vigil_preferences_window_get_error (prefs) != NULL, "the import error");
+  g_assert_nonnull (strstr (vigil_preferences_window_get_error (prefs), "broken.json"));
+  g_assert_nonnull (strstr (row_subtitle (prefs, "holidays_row"), "LU: 2, NL"));
+
+  /* Signed in: the server's profile, read-only. */
+  team = vigil_dora_profile_new (VIGIL_DORA_ENTITY_INVESTMENT_FIRM, "IE", NULL, NULL);
+  g_assert_true (vigil_store_set_dora_profile (f->ts->store, team, NULL));
+  vigil_preferences_window_sign_in (prefs, f->ts->url, "alice", TEST_PASSWORD);
+  WAIT_UNTIL (vigil_application_get_session (f->app) != NULL, "the sign-in");
+  WAIT_UNTIL (is_online (f), "the first sync");
+  WAIT_UNTIL (vigil_dora_eea_states ()[adw_combo_row_get_selected (ADW_COMBO_ROW (state_row))] ==
+              vigil_dora_eea_states ()[vigil_dora_eea_state_index ("IE")],
+              "the server's profile");
+  g_assert_false (gtk_widget_get_sensitive (state_row));
+  g_assert_false (gtk_widget_get_sensitive (import));
+  g_assert_false (gtk_widget_get_sensitive (payment));
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)),
+                            "administrator"));
+  g_assert_true (profile_is (vigil_workspace_get_store (workspace (f)), "IE",
+                             VIGIL_DORA_ENTITY_INVESTMENT_FIRM));
+  {
+    g_autoptr(VigilDoraProfile) process = vigil_dora_profile_dup_default ();
+
+    g_assert_true (vigil_dora_profile_equal (process, team));
+  }
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -315,6 +457,8 @@ main (int   argc,
               fixture_set_up, test_upload_local, fixture_tear_down);
   g_test_add ("/vigil/sync-window/policy", Fixture, NULL,
               fixture_set_up, test_policy, fixture_tear_down);
+  g_test_add ("/vigil/sync-window/dora-profile", Fixture, NULL,
+              fixture_set_up, test_dora_profile, fixture_tear_down);
 
   {
     int status = g_test_run ();

@@ -843,6 +843,8 @@ test_bootstrap (void)
   TestServer *ts = test_server_start (NULL, NULL);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(VigilIncident) updated = NULL;
+  g_autoptr(VigilDoraProfile) payments = NULL;
+  g_autoptr(VigilDoraProfile) investment = NULL;
   Client *a, *c;
   TitleCheck check;
 
@@ -861,6 +863,9 @@ test_bootstrap (void)
   /* The administrator switched a rule off: replicas follow the server's
    * policy, not their own default. */
   g_assert_true (vigil_store_set_policy (ts->store, VIGIL_POLICY_NONE, NULL));
+  /* So is the DORA profile: the server's counts. */
+  payments = vigil_dora_profile_new (VIGIL_DORA_ENTITY_PAYMENT_INSTITUTION, "LU", NULL, NULL);
+  g_assert_true (vigil_store_set_dora_profile (ts->store, payments, NULL));
 
   /* A new workstation takes the incidents as they stand... */
   c = client_new (ts, "carl", VIGIL_ROLE_MANAGER);
@@ -869,13 +874,26 @@ test_bootstrap (void)
   g_assert_true (wait_until (is_settled, c, 5000));
   g_assert_cmpuint (vigil_store_count_incidents (c->store), ==, 3);
   g_assert_cmpint (vigil_store_get_policy (c->store), ==, VIGIL_POLICY_NONE);
+  {
+    g_autoptr(VigilDoraProfile) replica = vigil_store_dup_dora_profile (c->store);
+
+    g_assert_true (vigil_dora_profile_equal (replica, payments));
+    g_assert_true (vigil_dora_profile_equal (vigil_sync_get_dora_profile (c->sync), payments));
+  }
   g_assert_cmpint (vigil_store_get_sync_seq (c->store), ==, vigil_store_get_last_seq (ts->store));
 
-  /* ...and then follows the changes. */
+  /* ...and then follows the changes, the profile's too. */
+  investment = vigil_dora_profile_new (VIGIL_DORA_ENTITY_INVESTMENT_FIRM, "IE", NULL, NULL);
+  g_assert_true (vigil_store_set_dora_profile (ts->store, investment, NULL));
   updated = client_apply (a, VIGIL_OP_INCIDENT_UPDATE, g_ptr_array_index (ids, 1),
                           "{\"title\": \"Renamed later\"}");
   check = (TitleCheck) { c, g_ptr_array_index (ids, 1), "Renamed later" };
   g_assert_true (wait_until (has_title, &check, 5000));
+  {
+    g_autoptr(VigilDoraProfile) replica = vigil_store_dup_dora_profile (c->store);
+
+    g_assert_true (vigil_dora_profile_equal (replica, investment));
+  }
 
   client_free (a);
   client_free (c);

@@ -9,6 +9,7 @@
 
 #include "vigil-figures.h"
 #include "vigil-op.h"
+#include "vigil-dora-profile.h"
 
 /* First step that counts as remediated: the post-incident review begins
  * once the response (steps 9 to 11) is over. */
@@ -1111,7 +1112,7 @@ vigil_figures_list_report_deadlines (VigilIncident         *incident,
                                      GDateTime             *now)
 {
   GArray *result = g_array_new (FALSE, TRUE, sizeof (VigilReportDeadline));
-  g_autoptr(VigilCalendar) no_holidays = NULL;
+  g_autoptr(VigilDoraProfile) profile = NULL;
   g_autoptr(GDateTime) classified_at = NULL;
   g_autoptr(GDateTime) last_intermediate = NULL;
   g_autoptr(GPtrArray) running = NULL;
@@ -1129,10 +1130,7 @@ vigil_figures_list_report_deadlines (VigilIncident         *incident,
   if (dora == NULL || classified_at == NULL || vigil_incident_get_aware_at (incident) == NULL)
     return result;
 
-  if (entity == NULL)
-    entity = vigil_incident_get_default_dora_entity ();
-  if (calendar == NULL)
-    calendar = no_holidays = vigil_calendar_new ();
+  profile = vigil_dora_profile_resolve (&entity, &calendar);
   read_report_times (dora, first, &last_intermediate);
   running = vigil_incident_compute_dora_deadlines (incident, entity, calendar);
 

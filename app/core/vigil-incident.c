@@ -11,6 +11,7 @@
 #include "vigil-incident.h"
 #include "vigil-forms-private.h"
 #include "vigil-process.h"
+#include "vigil-dora-profile.h"
 
 struct _VigilIncident
 {
@@ -964,16 +965,13 @@ vigil_incident_compute_dora_deadlines (VigilIncident         *self,
   g_autoptr(GPtrArray) deadlines = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_dora_deadline_free);
   g_autoptr(GDateTime) classified_at = NULL;
   g_autoptr(GDateTime) computed_at = NULL;
-  g_autoptr(VigilCalendar) no_holidays = NULL;
+  g_autoptr(VigilDoraProfile) profile = NULL;
   GDateTime *submitted[G_N_ELEMENTS (report_kinds)];
   VigilDoraReportTimes times = { 0 };
 
   g_return_val_if_fail (VIGIL_IS_INCIDENT (self), NULL);
 
-  if (entity == NULL)
-    entity = vigil_incident_get_default_dora_entity ();
-  if (calendar == NULL)
-    calendar = no_holidays = vigil_calendar_new ();
+  profile = vigil_dora_profile_resolve (&entity, &calendar);
 
   classified_at = vigil_incident_dup_dora_classified_at (self);
   get_report_times (self, submitted);

@@ -12,6 +12,7 @@
 
 #include "vigil-store.h"
 #include "vigil-forms.h"
+#include "vigil-dora-profile.h"
 
 /* The only module that speaks SQL. One connection, serialised by a mutex so
  * that every public method can be called from any thread (the app calls them
@@ -2999,4 +3000,78 @@ vigil_store_merge_remote (VigilStore          *self,
   if (ok && removed != NULL)
     *removed = g_steal_pointer (&removed_list);
   return ok;
+}
+
+/* The workspace's DORA profile, as JSON in one meta row. */
+#define DORA_PROFILE_KEY "dora.profile"
+
+/* The store whose profile is the process's (vigil_store_publish_dora_profile()). */
+static GWeakRef published_store;
+
+static VigilDoraProfile *
+read_dora_profile (VigilStore *self)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  VigilDoraProfile *profile = NULL;
+
+  if (self->db != NULL && meta_get (self, DORA_PROFILE_KEY, &text, &error) && text != NULL &&
+      !(profile = vigil_dora_profile_new_from_data (text, -1, &error)))
+    g_warning ("The saved DORA profile cannot be read, the default one counts: %s",
+               error->message);
+  else if (error != NULL)
+    g_warning ("The DORA profile cannot be read, the default one counts: %s", error->message);
+
+  return profile != NULL ? profile : vigil_dora_profile_new_default ();
+}
+
+VigilDoraProfile *
+vigil_store_dup_dora_profile (VigilStore *self)
+{
+  VigilDoraProfile *profile;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  profile = read_dora_profile (self);
+  g_mutex_unlock (&self->lock);
+
+  return profile;
+}
+
+gboolean
+vigil_store_set_dora_profile (VigilStore        *self,
+                              VigilDoraProfile  *profile,
+                              GError           **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(VigilStore) published = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (VIGIL_IS_DORA_PROFILE (profile), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  text = vigil_dora_profile_to_data (profile);
+  g_mutex_lock (&self->lock);
+  ok = check_open (self, error) && meta_set (self, DORA_PROFILE_KEY, text, error);
+  g_mutex_unlock (&self->lock);
+
+  published = g_weak_ref_get (&published_store);
+  if (ok && published == self)
+    vigil_dora_profile_set_default (profile);
+
+  return ok;
+}
+
+void
+vigil_store_publish_dora_profile (VigilStore *self)
+{
+  g_autoptr(VigilDoraProfile) profile = NULL;
+
+  g_return_if_fail (VIGIL_IS_STORE (self));
+
+  g_weak_ref_set (&published_store, self);
+  profile = vigil_store_dup_dora_profile (self);
+  vigil_dora_profile_set_default (profile);
 }

@@ -52,6 +52,8 @@ struct _VigilSync
   gint64                   boot_seq;
   /* The store's policy as this sync last saw or set it. */
   VigilPolicyFlags         policy;
+  /* The store's DORA profile, likewise. */
+  VigilDoraProfile        *dora_profile;
   guint                    boot_offset;
 
   SoupWebsocketConnection *live;
@@ -70,6 +72,7 @@ enum {
   PROP_N_PROBLEMS,
   PROP_LAST_ERROR,
   PROP_POLICY,
+  PROP_DORA_PROFILE,
   N_PROPS
 };
 
@@ -391,6 +394,8 @@ typedef struct {
   /* The server's workspace policy, when its reply says it. */
   gboolean            has_policy;
   VigilPolicyFlags    policy;
+  /* The server's DORA profile, when its reply says it. */
+  VigilDoraProfile   *dora_profile;
 } Merge;
 
 static void
@@ -400,6 +405,7 @@ merge_free (Merge *merge)
   g_clear_pointer (&merge->touched, g_ptr_array_unref);
   g_clear_pointer (&merge->removed, g_ptr_array_unref);
   g_clear_pointer (&merge->problems, g_ptr_array_unref);
+  g_clear_object (&merge->dora_profile);
   g_free (merge);
 }
 
@@ -412,6 +418,18 @@ merge_thread (GTask        *task,
   VigilSync *self = source_object;
   Merge *merge = task_data;
   GError *error = NULL;
+
+  if (merge->dora_profile != NULL)
+    {
+      g_autoptr(VigilDoraProfile) current = vigil_store_dup_dora_profile (self->store);
+
+      if (!vigil_dora_profile_equal (current, merge->dora_profile) &&
+          !vigil_store_set_dora_profile (self->store, merge->dora_profile, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
 
   /* The policy first: the outbox is replayed on the server's states with
    * the server's rules. */
@@ -449,6 +467,12 @@ on_merged_cb (GObject      *source,
     {
       self->policy = merge->policy;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLICY]);
+    }
+  if (merge->dora_profile != NULL &&
+      !vigil_dora_profile_equal (merge->dora_profile, self->dora_profile))
+    {
+      g_set_object (&self->dora_profile, merge->dora_profile);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DORA_PROFILE]);
     }
 
   for (guint i = 0; merge->problems != NULL && i < merge->problems->len; i++)
@@ -794,6 +818,7 @@ read_changes (JsonNode   *root,
   JsonNode *incidents = json_object_get_member (object, "incidents");
   JsonNode *last_seq = json_object_get_member (object, "last_seq");
   JsonNode *policy;
+  JsonNode *dora_profile;
 
   if (entries == NULL || !JSON_NODE_HOLDS_ARRAY (entries) ||
       incidents == NULL || !JSON_NODE_HOLDS_ARRAY (incidents) ||
@@ -862,6 +887,19 @@ bad_entry:
         merge->policy |= VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL;
     }
 
+  /* A profile this version cannot read keeps the one it has: the incidents
+   * still sync. */
+  dora_profile = json_object_get_member (object, "dora_profile");
+  if (dora_profile != NULL && JSON_NODE_HOLDS_OBJECT (dora_profile))
+    {
+      g_autoptr(GError) profile_error = NULL;
+
+      merge->dora_profile = vigil_dora_profile_new_from_json (dora_profile, &profile_error);
+      if (merge->dora_profile == NULL)
+        g_warning ("The server’s DORA profile cannot be read, the local one stays: %s",
+                   profile_error->message);
+    }
+
   merge->changes.seq = json_node_get_int (last_seq);
   /* A full page may be followed by more, whatever the server thinks its
    * newest number is. */
@@ -922,7 +960,9 @@ on_pull_reply_cb (GObject      *source,
   /* Nothing after what was asked for: nothing to merge (and no reason to
    * wait for the store's lock on this thread). */
   if (merge->changes.entries->len == 0 && merge->changes.incidents->len == 0 &&
-      (!merge->has_policy || merge->policy == self->policy))
+      (!merge->has_policy || merge->policy == self->policy) &&
+      (merge->dora_profile == NULL ||
+       vigil_dora_profile_equal (merge->dora_profile, self->dora_profile)))
     {
       merge_free (merge);
       finish_cycle (self, NULL);
@@ -1305,6 +1345,7 @@ vigil_sync_finalize (GObject *object)
   g_free (self->token);
   g_free (self->last_error);
   g_clear_pointer (&self->offline_since, g_date_time_unref);
+  g_clear_object (&self->dora_profile);
 
   G_OBJECT_CLASS (vigil_sync_parent_class)->finalize (object);
 }
@@ -1334,6 +1375,9 @@ vigil_sync_get_property (GObject    *object,
     case PROP_POLICY:
       g_value_set_uint (value, self->policy);
       break;
+    case PROP_DORA_PROFILE:
+      g_value_set_object (value, self->dora_profile);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1359,6 +1403,8 @@ vigil_sync_class_init (VigilSyncClass *klass)
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, flags);
   properties[PROP_POLICY] = g_param_spec_uint ("policy", NULL, NULL, 0, G_MAXUINT,
                                                VIGIL_POLICY_DEFAULT, flags);
+  properties[PROP_DORA_PROFILE] = g_param_spec_object ("dora-profile", NULL, NULL,
+                                                       VIGIL_TYPE_DORA_PROFILE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[INCIDENTS_CHANGED] =
@@ -1392,6 +1438,7 @@ vigil_sync_new (VigilStore *store,
   self = g_object_new (VIGIL_TYPE_SYNC, NULL);
   self->store = g_object_ref (store);
   self->policy = vigil_store_get_policy (store);
+  self->dora_profile = vigil_store_dup_dora_profile (store);
   self->api = api_base (server_url);
   self->token = g_strdup (token);
   self->session = make_session ();
@@ -1692,4 +1739,12 @@ vigil_certificate_dup_fingerprint (GTlsCertificate *certificate)
       g_string_append_c (text, g_ascii_toupper (hex[i + 1]));
     }
   return g_string_free (text, FALSE);
+}
+
+VigilDoraProfile *
+vigil_sync_get_dora_profile (VigilSync *self)
+{
+  g_return_val_if_fail (VIGIL_IS_SYNC (self), NULL);
+
+  return self->dora_profile;
 }

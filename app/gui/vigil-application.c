@@ -207,6 +207,8 @@ open_thread (GTask        *task,
         }
     }
 
+  /* Deadlines everywhere count for this workspace's DORA profile. */
+  vigil_store_publish_dora_profile (store);
   g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
 }
 

@@ -25,6 +25,17 @@ struct _VigilPreferencesWindow
   GtkSwitch            *external_approval_switch;
   gboolean              showing_policy;
   VigilSync            *watched_sync;   /* weak: tells when the server's policy changes */
+  AdwPreferencesGroup  *profile_group;
+  AdwExpanderRow       *entity_types_row;
+  GtkCheckButton       *entity_type_checks[VIGIL_DORA_N_ENTITY_TYPES];
+  AdwComboRow          *member_state_row;
+  AdwActionRow         *holidays_row;
+  GtkWidget            *holidays_import_button;
+  AdwActionRow         *next_holidays_row;
+  gboolean              showing_profile;
+  VigilDoraProfile     *saving_profile;  /* on its way to the store */
+  VigilDoraProfile     *queued_profile;  /* the next to save, once that one is */
+  GtkNativeDialog      *import_chooser;
 
   VigilApplication     *application;
   GSettings            *settings;
@@ -57,6 +68,8 @@ set_busy (VigilPreferencesWindow *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
 }
 
+static void update_profile (VigilPreferencesWindow *self);
+
 /* The policy is the workspace's: the store's own in local mode, the
  * server's (as last heard) when signed in, where only the administrator
  * changes it. */
@@ -74,7 +87,11 @@ update_policy (VigilPreferencesWindow *self)
         g_signal_handlers_disconnect_by_data (self->watched_sync, self);
       g_set_weak_pointer (&self->watched_sync, sync);
       if (sync != NULL)
-        g_signal_connect_swapped (sync, "notify::policy", G_CALLBACK (update_policy), self);
+        {
+          g_signal_connect_swapped (sync, "notify::policy", G_CALLBACK (update_policy), self);
+          g_signal_connect_swapped (sync, "notify::dora-profile", G_CALLBACK (update_profile),
+                                    self);
+        }
     }
 
   if (workspace != NULL)
@@ -150,6 +167,375 @@ on_external_approval_active_cb (VigilPreferencesWindow *self)
   g_task_run_in_thread (task, set_policy_thread);
 }
 
+/* The DORA profile, shared like the policy: the store's own in local mode,
+ * the server's when signed in, where only the administrator changes it. */
+
+static char *
+describe_holidays (VigilCalendar *calendar)
+{
+  g_auto(GStrv) states = vigil_calendar_dup_states (calendar);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (states[0] == NULL)
+    return g_strdup (_("None: weekends only. Import your member state’s bank holidays."));
+
+  for (guint i = 0; states[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) days = vigil_calendar_dup_holidays (calendar, states[i]);
+
+      if (i > 0)
+        g_string_append (text, ", ");
+      /* Translators: a member state and how many bank holidays it has, "DE: 27" */
+      g_string_append_printf (text, _("%s: %u"), states[i], days->len);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+#define N_NEXT_HOLIDAYS 3
+
+static char *
+describe_next_holidays (VigilCalendar *calendar,
+                        const char    *state)
+{
+  g_autoptr(GPtrArray) days = vigil_calendar_dup_holidays (calendar, state);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) today = g_date_time_new_utc (g_date_time_get_year (now),
+                                                    g_date_time_get_month (now),
+                                                    g_date_time_get_day_of_month (now), 0, 0, 0);
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint shown = 0;
+
+  for (guint i = 0; i < days->len && shown < N_NEXT_HOLIDAYS; i++)
+    {
+      GDateTime *day = g_ptr_array_index (days, i);
+      g_autofree char *label = NULL;
+
+      if (g_date_time_compare (day, today) < 0)
+        continue;
+      /* Translators: a date as strftime() writes it, "Fri 25 Dec 2026" */
+      label = g_date_time_format (day, _("%a %-d %b %Y"));
+      if (shown++ > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, label);
+    }
+  if (shown == 0)
+    /* Translators: %s is a member state code such as "DE" */
+    return g_strdup_printf (_("None ahead for %s: import the coming years’ dates"), state);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* The newest: a change asked for counts before it reaches the store. */
+static VigilDoraProfile *
+dup_shown_profile (VigilPreferencesWindow *self)
+{
+  VigilWorkspace *workspace = vigil_application_get_workspace (self->application);
+
+  if (self->queued_profile != NULL)
+    return g_object_ref (self->queued_profile);
+  if (self->saving_profile != NULL)
+    return g_object_ref (self->saving_profile);
+  if (workspace == NULL)
+    return vigil_dora_profile_dup_default ();
+  return vigil_store_dup_dora_profile (vigil_workspace_get_store (workspace));
+}
+
+static void
+update_profile (VigilPreferencesWindow *self)
+{
+  VigilWorkspace *workspace = vigil_application_get_workspace (self->application);
+  gboolean signed_in = vigil_application_get_session (self->application) != NULL;
+  gboolean editable = workspace != NULL && !signed_in;
+  g_autoptr(VigilDoraProfile) profile = dup_shown_profile (self);
+  VigilCalendar *calendar = vigil_dora_profile_get_calendar (profile);
+  const char *state = vigil_dora_profile_get_member_state (profile);
+  GDateTime *withdrawn = vigil_dora_profile_get_relief_withdrawn_at (profile);
+  guint types = vigil_dora_profile_get_types (profile);
+  g_autoptr(GString) labels = g_string_new (NULL);
+  g_autofree char *holidays = describe_holidays (calendar);
+  g_autofree char *next = describe_next_holidays (calendar, state);
+  g_autofree char *next_title = NULL;
+  g_autofree char *description = NULL;
+
+  self->showing_profile = TRUE;
+  for (guint i = 0; i < VIGIL_DORA_N_ENTITY_TYPES; i++)
+    {
+      gboolean on = (types & (1u << i)) != 0;
+
+      gtk_check_button_set_active (self->entity_type_checks[i], on);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->entity_type_checks[i]), editable);
+      if (on)
+        {
+          if (labels->len > 0)
+            g_string_append (labels, ", ");
+          g_string_append (labels, vigil_dora_entity_type_get_label (1u << i));
+        }
+    }
+  adw_expander_row_set_subtitle (self->entity_types_row, labels->str);
+  adw_combo_row_set_selected (self->member_state_row, vigil_dora_eea_state_index (state));
+  self->showing_profile = FALSE;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->member_state_row), editable);
+  gtk_widget_set_sensitive (self->holidays_import_button, editable);
+  adw_action_row_set_subtitle (self->holidays_row, holidays);
+  /* Translators: %s is a member state code such as "DE" */
+  next_title = g_strdup_printf (_("Next bank holidays in %s"), state);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->next_holidays_row), next_title);
+  adw_action_row_set_subtitle (self->next_holidays_row, next);
+
+  if (signed_in)
+    description = g_strdup (_("Set for the whole team by the server’s administrator "
+                              "(vigild profile). Every reporting deadline is computed for it."));
+  else
+    description = g_strdup (_("Every reporting deadline is computed for this profile. Check "
+                              "the bank holidays against your authority’s calendar: the "
+                              "built-in ones are national public holidays only."));
+  if (withdrawn != NULL)
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (withdrawn);
+      g_autofree char *when = g_date_time_format (local, "%x");
+      g_autofree char *full = NULL;
+
+      /* Translators: %s is the description above, %s the date the relief was withdrawn */
+      full = g_strdup_printf (_("%s The authority withdrew the weekend relief on %s."),
+                              description, when);
+      g_free (description);
+      description = g_steal_pointer (&full);
+    }
+  adw_preferences_group_set_description (self->profile_group, description);
+}
+
+static void
+set_profile_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (vigil_store_set_dora_profile (VIGIL_STORE (source), task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void save_profile (VigilPreferencesWindow *self,
+                          VigilDoraProfile       *profile);
+
+static void
+on_profile_set_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autoptr(VigilDoraProfile) queued = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&self->saving_profile);
+  queued = g_steal_pointer (&self->queued_profile);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      show_error (self, error->message);
+    }
+  if (queued != NULL)
+    save_profile (self, queued);
+  else
+    update_profile (self);
+}
+
+/* Local mode only; a write that may wait for the disk, so not on the main loop. */
+static void
+save_profile (VigilPreferencesWindow *self,
+              VigilDoraProfile       *profile)
+{
+  VigilWorkspace *workspace = vigil_application_get_workspace (self->application);
+  g_autoptr(GTask) task = NULL;
+  VigilStore *store;
+
+  if (workspace == NULL || vigil_application_get_session (self->application) != NULL ||
+      profile == NULL)
+    {
+      update_profile (self);
+      return;
+    }
+  /* One save at a time, in the order asked. */
+  if (self->saving_profile != NULL)
+    {
+      g_set_object (&self->queued_profile, profile);
+      return;
+    }
+  g_set_object (&self->saving_profile, profile);
+  store = vigil_workspace_get_store (workspace);
+  task = g_task_new (store, self->cancellable, on_profile_set_cb, g_object_ref (self));
+  g_task_set_task_data (task, g_object_ref (profile), g_object_unref);
+  g_task_run_in_thread (task, set_profile_thread);
+}
+
+/* One type at a time, on the newest profile: the boxes may lag behind a
+ * save on its way. */
+static void
+on_entity_type_toggled_cb (GtkCheckButton         *check,
+                           VigilPreferencesWindow *self)
+{
+  g_autoptr(VigilDoraProfile) current = NULL;
+  g_autoptr(VigilDoraProfile) changed = NULL;
+  guint types;
+
+  if (self->showing_profile)
+    return;
+
+  current = dup_shown_profile (self);
+  types = vigil_dora_profile_get_types (current);
+  for (guint i = 0; i < VIGIL_DORA_N_ENTITY_TYPES; i++)
+    {
+      if (self->entity_type_checks[i] != check)
+        continue;
+      if (gtk_check_button_get_active (check))
+        types |= 1u << i;
+      else
+        types &= ~(1u << i);
+    }
+
+  /* At least one type: unticking the last one is undone. */
+  changed = vigil_dora_profile_new (types, vigil_dora_profile_get_member_state (current),
+                                    vigil_dora_profile_get_relief_withdrawn_at (current),
+                                    vigil_dora_profile_get_calendar (current));
+  save_profile (self, changed);
+}
+
+static void
+on_member_state_selected_cb (VigilPreferencesWindow *self)
+{
+  g_autoptr(VigilDoraProfile) current = NULL;
+  g_autoptr(VigilDoraProfile) changed = NULL;
+  guint selected = adw_combo_row_get_selected (self->member_state_row);
+
+  if (self->showing_profile || self->application == NULL ||
+      selected >= VIGIL_DORA_N_EEA_STATES)
+    return;
+
+  current = dup_shown_profile (self);
+  changed = vigil_dora_profile_new (vigil_dora_profile_get_types (current),
+                                    vigil_dora_eea_states ()[selected],
+                                    vigil_dora_profile_get_relief_withdrawn_at (current),
+                                    vigil_dora_profile_get_calendar (current));
+  save_profile (self, changed);
+}
+
+static void
+on_holidays_loaded_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(VigilDoraProfile) current = NULL;
+  g_autoptr(VigilDoraProfile) changed = NULL;
+  g_autoptr(VigilCalendar) calendar = NULL;
+  g_autoptr(JsonNode) old_holidays = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *name = NULL;
+  gsize length;
+
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
+      return;
+    }
+
+  /* The states in the file replace those of the profile; the others stay. */
+  current = dup_shown_profile (self);
+  calendar = vigil_calendar_new ();
+  old_holidays = vigil_calendar_to_json (vigil_dora_profile_get_calendar (current));
+  if (!vigil_calendar_load_json (calendar, old_holidays, &error) ||
+      !json_parser_load_from_data (parser, contents, length, &error) ||
+      !vigil_calendar_load_json (calendar, json_parser_get_root (parser), &error))
+    {
+      g_autofree char *message = NULL;
+
+      name = g_file_get_basename (G_FILE (source));
+      /* Translators: the first %s is a file name, the second what is wrong with it */
+      message = g_strdup_printf (_("The bank holidays in %s were not imported: %s. The file "
+                                   "must look like {\"DE\": [\"2026-12-25\", …]}."),
+                                 name, error->message);
+      show_error (self, message);
+      return;
+    }
+  show_error (self, NULL);
+  changed = vigil_dora_profile_new (vigil_dora_profile_get_types (current),
+                                    vigil_dora_profile_get_member_state (current),
+                                    vigil_dora_profile_get_relief_withdrawn_at (current),
+                                    calendar);
+  save_profile (self, changed);
+}
+
+static void
+on_import_response_cb (GtkNativeDialog        *chooser,
+                       int                     response,
+                       VigilPreferencesWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_clear_object (&self->import_chooser);
+  if (file != NULL)
+    vigil_preferences_window_import_holidays (self, file);
+}
+
+static void
+on_holidays_import_clicked_cb (VigilPreferencesWindow *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->import_chooser != NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Import Bank Holidays"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"),
+                                         _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("JSON files"));
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_import_response_cb), self);
+  self->import_chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->import_chooser);
+}
+
+static void
+setup_profile (VigilPreferencesWindow *self)
+{
+  const char * const *states = vigil_dora_eea_states ();
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < VIGIL_DORA_N_EEA_STATES; i++)
+    gtk_string_list_append (model, states[i]);
+  adw_combo_row_set_model (self->member_state_row, G_LIST_MODEL (model));
+
+  for (guint i = 0; i < VIGIL_DORA_N_ENTITY_TYPES; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+      g_autofree char *name = g_strconcat ("entity-type-",
+                                           vigil_dora_entity_type_to_string (1u << i), NULL);
+
+      gtk_widget_set_name (check, name);
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     vigil_dora_entity_type_get_label (1u << i));
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      g_signal_connect (check, "toggled", G_CALLBACK (on_entity_type_toggled_cb), self);
+      adw_expander_row_add_row (self->entity_types_row, row);
+      self->entity_type_checks[i] = GTK_CHECK_BUTTON (check);
+    }
+}
+
 /* Signed in: who and where, and a way out; otherwise the sign-in form. */
 static void
 update (VigilPreferencesWindow *self)
@@ -180,6 +566,7 @@ update (VigilPreferencesWindow *self)
                                "Signing out removes it."), path);
   gtk_label_set_label (self->storage_label, storage);
   update_policy (self);
+  update_profile (self);
 }
 
 static void
@@ -518,6 +905,9 @@ vigil_preferences_window_dispose (GObject *object)
   VigilPreferencesWindow *self = (VigilPreferencesWindow *) object;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->import_chooser != NULL)
+    gtk_native_dialog_destroy (self->import_chooser);
+  g_clear_object (&self->import_chooser);
   if (self->watched_sync != NULL)
     g_signal_handlers_disconnect_by_data (self->watched_sync, self);
   g_clear_weak_pointer (&self->watched_sync);
@@ -540,6 +930,8 @@ vigil_preferences_window_finalize (GObject *object)
   g_free (self->pending_user);
   g_free (self->pending_password);
   g_clear_object (&self->pending_certificate);
+  g_clear_object (&self->queued_profile);
+  g_clear_object (&self->saving_profile);
 
   G_OBJECT_CLASS (vigil_preferences_window_parent_class)->finalize (object);
 }
@@ -569,7 +961,16 @@ vigil_preferences_window_class_init (VigilPreferencesWindowClass *klass)
                                         external_approval_row);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow,
                                         external_approval_switch);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, profile_group);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, entity_types_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, member_state_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, holidays_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow,
+                                        holidays_import_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, next_holidays_row);
   gtk_widget_class_bind_template_callback (widget_class, on_external_approval_active_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_member_state_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_holidays_import_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_out_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);
@@ -584,6 +985,9 @@ vigil_preferences_window_init (VigilPreferencesWindow *self)
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
   setup_roles (self);
+  self->showing_profile = TRUE;
+  setup_profile (self);
+  self->showing_profile = FALSE;
 }
 
 VigilPreferencesWindow *
@@ -623,4 +1027,16 @@ vigil_preferences_window_get_error (VigilPreferencesWindow *self)
 
   return gtk_widget_get_visible (GTK_WIDGET (self->error_label))
          ? gtk_label_get_label (self->error_label) : NULL;
+}
+
+/* For tests, and the file chooser: imports the bank holidays of @file. */
+void
+vigil_preferences_window_import_holidays (VigilPreferencesWindow *self,
+                                          GFile                  *file)
+{
+  g_return_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  g_file_load_contents_async (file, self->cancellable, on_holidays_loaded_cb,
+                              g_object_ref (self));
 }

@@ -17,6 +17,10 @@ void                    vigil_preferences_window_sign_in   (VigilPreferencesWind
                                                             const char             *url,
                                                             const char             *user,
                                                             const char             *password);
+/* Replaces the bank holidays of the states in @file (local mode), as the
+ * Import button does once a file is chosen. */
+void                    vigil_preferences_window_import_holidays (VigilPreferencesWindow *self,
+                                                                  GFile                  *file);
 /* Returns: (nullable): the error shown, if any */
 const char             *vigil_preferences_window_get_error (VigilPreferencesWindow *self);
 

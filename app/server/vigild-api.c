@@ -33,18 +33,23 @@ append_node (GString  *out,
 }
 
 /* The incident as stored, plus what the core computes from it for other
- * tools: the DORA reporting deadlines, for the default entity profile and
- * no bank holidays, measured against @now. */
+ * tools: the DORA reporting deadlines, for the workspace's profile (read
+ * afresh, as `vigild profile set` may change it while the server runs),
+ * measured against @now. */
 static JsonNode *
-incident_answer (VigilIncident *incident,
-                 GDateTime     *now)
+incident_answer (VigilIncident    *incident,
+                 VigilDoraProfile *profile,
+                 GDateTime        *now)
 {
   JsonNode *node = vigil_incident_to_json (incident);
   JsonObject *object = json_node_get_object (node);
   g_autoptr(JsonNode) deadlines = NULL;
   JsonObject *dora;
 
-  deadlines = vigil_incident_dora_deadlines_to_json (incident, NULL, NULL, now);
+  deadlines = vigil_incident_dora_deadlines_to_json (incident,
+                                                     vigil_dora_profile_get_entity (profile),
+                                                     vigil_dora_profile_get_calendar (profile),
+                                                     now);
   if (json_array_get_length (json_node_get_array (deadlines)) == 0 &&
       !json_object_has_member (object, "dora"))
     return node;
@@ -57,17 +62,19 @@ incident_answer (VigilIncident *incident,
 }
 
 static void
-append_incidents (GString   *out,
-                  GPtrArray *incidents)
+append_incidents (GString    *out,
+                  VigilStore *store,
+                  GPtrArray  *incidents)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VigilDoraProfile) profile = vigil_store_dup_dora_profile (store);
 
   g_string_append_c (out, '[');
   for (guint i = 0; i < incidents->len; i++)
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      append_node (out, incident_answer (g_ptr_array_index (incidents, i), now));
+      append_node (out, incident_answer (g_ptr_array_index (incidents, i), profile, now));
     }
   g_string_append_c (out, ']');
 }
@@ -415,6 +422,8 @@ vigild_api_list_changes (VigilStore *store,
   g_autoptr(GPtrArray) incident_ids = NULL;
   g_autoptr(GString) out = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VigilDoraProfile) profile = vigil_store_dup_dora_profile (store);
+  g_autofree char *profile_text = NULL;
   guint64 since, limit;
   gint64 newest, cursor;
   guint remaining, n_entries = 0, n_incidents = 0;
@@ -478,19 +487,22 @@ vigild_api_list_changes (VigilStore *store,
         continue;
       if (n_incidents++ > 0)
         g_string_append_c (out, ',');
-      append_node (out, incident_answer (incident, now));
+      append_node (out, incident_answer (incident, profile, now));
     }
 
   /* The writer's counter can trail a commit that readers see already. */
   last_seq = MAX (last_seq, newest);
 
-  /* The workspace policy rides along, so that replicas apply the rules the
-   * server does. */
+  /* The workspace policy and DORA profile ride along, so that replicas
+   * apply the rules the server does and count the same deadlines. */
+  profile_text = vigil_dora_profile_to_data (profile);
   g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"more\":%s,"
-                          "\"policy\":{\"external_notifications_need_approval\":%s}}",
+                          "\"policy\":{\"external_notifications_need_approval\":%s},"
+                          "\"dora_profile\":%s}",
                           last_seq, newest < last_seq ? "true" : "false",
                           (vigil_store_get_policy (store) &
-                           VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL) ? "true" : "false");
+                           VIGIL_POLICY_EXTERNAL_NOTIFICATIONS_NEED_APPROVAL) ? "true" : "false",
+                          profile_text);
   return vigild_response_new_text (SOUP_STATUS_OK, g_steal_pointer (&out));
 }
 
@@ -533,7 +545,7 @@ vigild_api_list_incidents (VigilStore *store,
 
   out = g_string_sized_new (16 * 1024);
   g_string_append (out, "{\"incidents\":");
-  append_incidents (out, incidents);
+  append_incidents (out, store, incidents);
   g_string_append_printf (out, ",\"total\":%u,\"offset\":%u,\"limit\":%u}", total, q.offset,
                           q.limit);
   return vigild_response_new_text (SOUP_STATUS_OK, g_steal_pointer (&out));
@@ -546,11 +558,13 @@ vigild_api_get_incident (VigilStore *store,
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilIncident) incident = vigil_store_get_incident (store, id, &error);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(VigilDoraProfile) profile = NULL;
 
   if (incident == NULL)
     return vigild_response_new_from_error (error);
 
-  return vigild_response_new (SOUP_STATUS_OK, incident_answer (incident, now));
+  profile = vigil_store_dup_dora_profile (store);
+  return vigild_response_new (SOUP_STATUS_OK, incident_answer (incident, profile, now));
 }
 
 VigildResponse *
@@ -590,7 +604,7 @@ vigild_api_list_pending (VigilStore *store)
 
   out = g_string_sized_new (4096);
   g_string_append (out, "{\"incidents\":");
-  append_incidents (out, incidents);
+  append_incidents (out, store, incidents);
   g_string_append_c (out, '}');
   return vigild_response_new_text (SOUP_STATUS_OK, g_steal_pointer (&out));
 }

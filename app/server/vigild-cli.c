@@ -971,12 +971,88 @@ command_policy (int    argc,
   return VIGILD_EXIT_OK;
 }
 
+/* vigild profile */
+
+static void
+print_profile (VigilDoraProfile *profile)
+{
+  g_autoptr(JsonNode) node = vigil_dora_profile_to_json (profile);
+  g_autofree char *text = json_to_string (node, TRUE);
+
+  printf ("%s\n", text);
+}
+
+static int
+command_profile (int    argc,
+                 char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  GOptionEntry entries[] = {
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("The data directory"), N_("DIR") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    new_context (N_("show | set FILE"),
+                 N_("Shows the workspace’s DORA profile as JSON, or replaces it with the one "
+                    "in FILE: the entity types, the home member state, when the authority "
+                    "withdrew the weekend relief, and the bank holidays per member state. "
+                    "Every deadline is computed for it; desktops take it at their next "
+                    "sync.\n\n"
+                    "Example:\n  {\"entity_types\": [\"payment_institution\"], "
+                    "\"member_state\": \"FR\",\n   \"relief_withdrawn_at\": null, "
+                    "\"holidays\": {\"FR\": [\"2026-12-25\"]}}"));
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilDoraProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, "profile", &argc, &argv))
+    return VIGILD_EXIT_USAGE;
+  if (!((argc == 2 && g_str_equal (argv[1], "show")) ||
+        (argc == 3 && g_str_equal (argv[1], "set"))))
+    return usage_error ("profile", _("Say “show”, or “set” and a JSON file"));
+  if (data_dir == NULL)
+    return usage_error ("profile", _("Say where with --data DIR"));
+
+  if (argc == 3)
+    {
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (!g_file_get_contents (argv[2], &contents, &length, &error))
+        {
+          print_error ("%s", error->message);
+          return VIGILD_EXIT_FAILURE;
+        }
+      if (!(profile = vigil_dora_profile_new_from_data (contents, length, &error)))
+        {
+          print_error ("%s: %s", argv[2], error->message);
+          return VIGILD_EXIT_FAILURE;
+        }
+      if (!(store = open_data_store (data_dir, NULL)))
+        return VIGILD_EXIT_FAILURE;
+      if (!vigil_store_set_dora_profile (store, profile, &error))
+        {
+          print_error ("%s", error->message);
+          return VIGILD_EXIT_FAILURE;
+        }
+      g_clear_object (&profile);
+    }
+  else if (!(store = open_data_store (data_dir, NULL)))
+    return VIGILD_EXIT_FAILURE;
+
+  profile = vigil_store_dup_dora_profile (store);
+  print_profile (profile);
+  return VIGILD_EXIT_OK;
+}
+
 /* Entry point */
 
 static const Command commands[] = {
   { "init", command_init, N_("Create a data directory with an empty store") },
   { "user", command_user, N_("Add, change, disable and list users") },
   { "policy", command_policy, N_("Show or switch the rules of the workspace") },
+  { "profile", command_profile, N_("Show or replace the workspace’s DORA profile") },
   { "serve", command_serve, N_("Run the server") },
   { "backup", command_backup, N_("Copy the store while the server runs") },
   { "verify", command_verify, N_("Check the audit chain") },

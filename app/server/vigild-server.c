@@ -775,6 +775,9 @@ vigild_server_new (const char  *store_path,
       !(self->reader_store = vigil_store_open (store_path, error)) ||
       !(self->auth_store = vigil_store_open (store_path, error)))
     return NULL;
+  /* What the core computes without a profile of its own counts for this
+   * workspace's; the answers read it afresh, see vigild-api.c. */
+  vigil_store_publish_dora_profile (self->writer_store);
 
   self->writer = vigild_writer_new (self->writer_store);
   self->auth = vigild_auth_new (self->auth_store, self->writer_store);

@@ -396,8 +396,9 @@ gboolean            vigil_figures_report_is_late    (const VigilFiguresReport *r
 /**
  * vigil_figures_list_report_deadlines:
  * @incident: the incident
- * @entity: (nullable): the entity, %NULL for the default profile
- * @calendar: (nullable): bank holidays, %NULL for none
+ * @entity: (nullable): the entity, %NULL for the workspace's profile
+ *   (vigil_dora_profile_dup_default())
+ * @calendar: (nullable): bank holidays, %NULL for the workspace's profile's
  * @now: the present
  *
  * The deadlines of the incident's DORA reports, submitted or not, in the

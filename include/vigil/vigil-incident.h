@@ -174,8 +174,8 @@ GDateTime          *vigil_incident_dup_dora_classified_at (VigilIncident *self);
 /**
  * vigil_incident_get_default_dora_entity:
  *
- * The entity profile the deadlines are computed for until the workspace
- * has its own: a credit institution in Germany (time zone Europe/Berlin),
+ * The entity of vigil_dora_profile_new_default(), the profile of a
+ * workspace that has not set its own: a credit institution in Germany (time zone Europe/Berlin),
  * not known as an essential or important entity under NIS2. As a credit
  * institution it has no weekend relief for the initial and intermediate
  * reports (TR 2025/301 Art. 5(5)), which is also the strictest reading for
@@ -187,8 +187,9 @@ const VigilDoraEntity *vigil_incident_get_default_dora_entity (void);
 
 /**
  * vigil_incident_compute_dora_deadlines:
- * @entity: (nullable): the entity, %NULL for the default profile
- * @calendar: (nullable): bank holidays, %NULL for none
+ * @entity: (nullable): the entity, %NULL for the workspace's profile
+ *   (vigil_dora_profile_dup_default())
+ * @calendar: (nullable): bank holidays, %NULL for the workspace's profile's
  *
  * The reporting deadlines of the incident (TR 2025/301 Art. 5) from its
  * awareness time, dora.classified_at and the reports submitted. While the
@@ -211,7 +212,7 @@ GPtrArray          *vigil_incident_compute_dora_deadlines (VigilIncident        
  * @now: the time to compare against
  *
  * Whether a report to the authority is overdue: a running deadline of
- * vigil_incident_compute_dora_deadlines() (default entity, no holidays)
+ * vigil_incident_compute_dora_deadlines() (the workspace's profile)
  * whose relieved limit has passed. The pending 24-hour reminder of an
  * incident not classified yet does not count: no report is owed until the
  * incident is found major.

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "vigil-dora-profile.h"
 #include "vigil-incident.h"
 #include "vigil-op.h"
 #include "vigil-process.h"
@@ -508,5 +509,29 @@ VigilPolicyFlags vigil_store_get_policy          (VigilStore        *self);
 gboolean         vigil_store_set_policy          (VigilStore        *self,
                                                   VigilPolicyFlags   policy,
                                                   GError           **error);
+
+/**
+ * vigil_store_dup_dora_profile:
+ *
+ * The workspace's DORA profile (#VigilDoraProfile). A replica keeps the
+ * server's, as last heard from it.
+ *
+ * Returns: (transfer full): the profile; vigil_dora_profile_new_default()
+ *   until set, or when the saved one cannot be read
+ */
+VigilDoraProfile *vigil_store_dup_dora_profile     (VigilStore        *self);
+/* Saved at once; when the store is the published one, the process's
+ * deadlines follow it from then on. */
+gboolean          vigil_store_set_dora_profile     (VigilStore        *self,
+                                                    VigilDoraProfile  *profile,
+                                                    GError           **error);
+/**
+ * vigil_store_publish_dora_profile:
+ *
+ * Makes the store's profile the process's (vigil_dora_profile_set_default()),
+ * now and whenever vigil_store_set_dora_profile() changes it. The
+ * application and the server call it on the store they work on.
+ */
+void              vigil_store_publish_dora_profile (VigilStore        *self);
 
 G_END_DECLS

@@ -98,6 +98,9 @@ VigilStore     *vigil_sync_get_store           (VigilSync           *self);
 /* The server's workspace policy as last heard (the "policy" property, also
  * saved in the replica's store for the operations applied there). */
 VigilPolicyFlags vigil_sync_get_policy         (VigilSync           *self);
+/* Returns: (transfer none): the server's DORA profile as last heard (the
+ * "dora-profile" property, also saved in the replica's store) */
+VigilDoraProfile *vigil_sync_get_dora_profile  (VigilSync           *self);
 
 /**
  * vigil_sync_sign_in_async:

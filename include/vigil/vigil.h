@@ -19,6 +19,7 @@
 #include "vigil-archive.h"
 #include "vigil-figures.h"
 #include "vigil-dora-report.h"
+#include "vigil-dora-profile.h"
 #include "vigil-reminders.h"
 
 #undef VIGIL_INSIDE
