@@ -1230,11 +1230,12 @@ check_recurring (VigilDoraClassification *self)
   GListModel *incidents = vigil_workspace_get_incidents (self->section.workspace);
   g_autoptr(GTask) task = NULL;
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(VigilDoraProfile) profile = vigil_dora_profile_dup_default ();
   RecurringJob *job;
 
   gtk_widget_set_visible (self->recurring_group,
                           vigil_dora_entity_needs_recurring_check (
-                            vigil_incident_get_default_dora_entity ()));
+                            vigil_dora_profile_get_entity (profile)));
   if (!gtk_widget_get_visible (self->recurring_group))
     return;
   if (cause == NULL || vigil_incident_get_dora (self->section.incident) == NULL ||
