@@ -14,6 +14,9 @@
 
 #define AGE_REFRESH_SECONDS 60
 #define FOCUS_FOLLOW_FRAMES 30
+/* The columns' min-width in style.css, normal and compact */
+#define COLUMN_LEAST_WIDTH         272
+#define COLUMN_LEAST_WIDTH_COMPACT 208
 
 /* The board: one column per step of the process table, grouped by phase
  * under a coloured band, all in one horizontal scroller. Above it a search
@@ -761,6 +764,51 @@ update_away_columns_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Before the board's first layout nothing says which columns are out of
+ * view, and every column would lay out its first rows for the first frame.
+ * The window's size and the columns' least width give a safe guess: a
+ * column that starts beyond the window's width cannot show in the first
+ * frame (the view starts at the left), so it takes only its first rows;
+ * update_away_columns_cb() applies the exact rule right after that frame,
+ * before anyone can scroll. A wrong guess costs a frame of a short
+ * column, never a missing one: the least width only ever guesses too few. */
+static void
+guess_away_columns (VigilBoard *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  int width = 0;
+  int pitch = self->compact ? COLUMN_LEAST_WIDTH_COMPACT : COLUMN_LEAST_WIDTH;
+
+  if (gtk_widget_get_width (GTK_WIDGET (self)) > 0 || !GTK_IS_WINDOW (root))
+    return;
+  if (gtk_window_is_maximized (GTK_WINDOW (root)) || gtk_window_is_fullscreen (GTK_WINDOW (root)))
+    {
+      GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (root));
+      GdkMonitor *monitor = surface != NULL
+                            ? gdk_display_get_monitor_at_surface (gdk_surface_get_display (surface),
+                                                                  surface)
+                            : NULL;
+      GdkRectangle geometry;
+
+      if (monitor == NULL)
+        return;
+      gdk_monitor_get_geometry (monitor, &geometry);
+      width = geometry.width;
+    }
+  else
+    {
+      int height;
+
+      /* GTK 4.8 writes both, whatever the annotations say. */
+      gtk_window_get_default_size (GTK_WINDOW (root), &width, &height);
+    }
+  if (width <= 0)
+    return;
+
+  for (guint i = 0; i < VIGIL_N_STEPS; i++)
+    vigil_board_column_set_away (self->columns[i], (int) i * pitch > width);
+}
+
 static void
 queue_update_away_columns (VigilBoard *self)
 {
@@ -1125,6 +1173,7 @@ on_model_items_changed_cb (VigilBoard *self,
         g_object_unref (incident);
     }
 
+  guess_away_columns (self);
   for (guint i = 0; i < VIGIL_N_STEPS; i++)
     {
       vigil_board_column_set_step_incidents (self->columns[i], steps[i], touched);
@@ -1218,6 +1267,7 @@ on_preview_ready_cb (VigilBoard     *self,
       vigil_board_get_filtering (self))
     return;
 
+  guess_away_columns (self);
   for (guint i = 0; i < VIGIL_N_STEPS; i++)
     {
       vigil_board_column_set_step_incidents (self->columns[i],
