@@ -1114,110 +1114,70 @@ show_error (VigilDashboard *self,
     g_warning ("%s", message);
 }
 
-static void
-on_csv_folder_cb (GtkNativeDialog *dialog,
-                  int              response,
-                  gpointer         user_data)
-{
-  VigilDashboard *self = user_data;
+/* The three exports differ only in their dialog and their writer. */
+typedef gboolean (*ExportFunc) (VigilDashboard *self,
+                                GFile          *file,
+                                GError        **error);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GError) error = NULL;
+typedef struct {
+  const char           *action;
+  const char           *title;
+  GtkFileChooserAction  chooser_action;
+  const char           *file_name;     /* NULL: a folder is chosen */
+  ExportFunc            export;
+} ExportKind;
 
-      if (!vigil_dashboard_export_csv (self, folder, &error))
-        show_error (self, error->message);
-    }
-  g_object_unref (dialog);
-}
-
-static void
-on_png_file_cb (GtkNativeDialog *dialog,
-                int              response,
-                gpointer         user_data)
-{
-  VigilDashboard *self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GError) error = NULL;
-
-      if (!vigil_dashboard_export_png (self, file, &error))
-        show_error (self, error->message);
-    }
-  g_object_unref (dialog);
-}
+static const ExportKind export_kinds[] = {
+  { "dashboard.export-csv", N_("Export Figures as CSV"), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+    NULL, vigil_dashboard_export_csv },
+  { "dashboard.export-png", N_("Export Dashboard as Image"), GTK_FILE_CHOOSER_ACTION_SAVE,
+    "vigil-dashboard.png", vigil_dashboard_export_png },
+  { "dashboard.export-pdf", N_("Export Dashboard as PDF"), GTK_FILE_CHOOSER_ACTION_SAVE,
+    "vigil-dashboard.pdf", vigil_dashboard_export_pdf },
+};
 
 static void
-on_pdf_file_cb (GtkNativeDialog *dialog,
-                int              response,
-                gpointer         user_data)
+on_export_response_cb (GtkNativeDialog *dialog,
+                       int              response,
+                       gpointer         user_data)
 {
   VigilDashboard *self = user_data;
+  const ExportKind *kind = g_object_get_data (G_OBJECT (dialog), "vigil-export");
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autoptr(GError) error = NULL;
 
-      if (!vigil_dashboard_export_pdf (self, file, &error))
+      if (!kind->export (self, file, &error))
         show_error (self, error->message);
     }
   g_object_unref (dialog);
 }
 
 static void
-export_pdf_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  GtkFileChooserNative *dialog;
-  GtkRoot *root = gtk_widget_get_root (widget);
-
-  dialog = gtk_file_chooser_native_new (_("Export Dashboard as PDF"),
-                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "vigil-dashboard.pdf");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_pdf_file_cb), widget, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-export_csv_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
   GtkRoot *root = gtk_widget_get_root (widget);
+  const ExportKind *kind = NULL;
   GtkFileChooserNative *dialog;
 
-  dialog = gtk_file_chooser_native_new (_("Export Figures as CSV"),
+  for (guint i = 0; i < G_N_ELEMENTS (export_kinds); i++)
+    if (g_str_equal (export_kinds[i].action, action_name))
+      kind = &export_kinds[i];
+  g_return_if_fail (kind != NULL);
+
+  dialog = gtk_file_chooser_native_new (_(kind->title),
                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                        kind->chooser_action,
                                         _("_Export"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_csv_folder_cb), widget, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-export_png_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkFileChooserNative *dialog;
-
-  dialog = gtk_file_chooser_native_new (_("Export Dashboard as Image"),
-                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "vigil-dashboard.png");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_png_file_cb), widget, 0);
+  if (kind->file_name != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), kind->file_name);
+  g_object_set_data (G_OBJECT (dialog), "vigil-export", (gpointer) kind);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_export_response_cb), widget, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
@@ -1287,9 +1247,8 @@ vigil_dashboard_class_init (VigilDashboardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilDashboard, content);
   gtk_widget_class_bind_template_child (widget_class, VigilDashboard, charts);
 
-  gtk_widget_class_install_action (widget_class, "dashboard.export-csv", NULL, export_csv_action);
-  gtk_widget_class_install_action (widget_class, "dashboard.export-png", NULL, export_png_action);
-  gtk_widget_class_install_action (widget_class, "dashboard.export-pdf", NULL, export_pdf_action);
+  for (guint i = 0; i < G_N_ELEMENTS (export_kinds); i++)
+    gtk_widget_class_install_action (widget_class, export_kinds[i].action, NULL, export_action);
 }
 
 static void
