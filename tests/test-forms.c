@@ -2014,6 +2014,13 @@ test_notify_approval (void)
   apply_fail (incident, "notification.decide", LEAD, VIGIL_ROLE_LEAD,
               "{'id':'nope','decision':'approve','sha256':'" SHA_ABC "'}",
               VIGIL_OP_ERROR_NOT_FOUND, "id");
+  /* Members of the wrong type are refused, not read as missing. */
+  apply_fail (incident, "notification.decide", LEAD, VIGIL_ROLE_LEAD,
+              "{'id':{'x':1},'decision':'approve','sha256':'" SHA_ABC "'}",
+              VIGIL_OP_ERROR_INVALID, "id");
+  apply_fail (incident, "notification.decide", LEAD, VIGIL_ROLE_LEAD,
+              "{'id':'n1','decision':'approve','sha256':['" SHA_ABC "']}",
+              VIGIL_OP_ERROR_INVALID, "sha256");
 
   /* A lead who wrote some of the text does not decide on it (four eyes). */
   chain (&incident, "item.update", LEAD,

@@ -1060,13 +1060,19 @@ apply_notification_decide (Apply      *apply,
   const char *id, *sha256;
   JsonObject *item;
   JsonNode *sent, *authors;
+  JsonNode *id_node = json_object_get_member (payload, "id");
+  JsonNode *sha256_node = json_object_get_member (payload, "sha256");
 
   if (!read_decision (payload, known, role, &approve, &comment, error))
     return FALSE;
-  id = json_object_get_string_member_with_default (payload, "id", NULL);
+  /* Either member may be of any JSON type; only text is read. */
+  id = id_node != NULL && JSON_NODE_HOLDS_VALUE (id_node) &&
+       json_node_get_value_type (id_node) == G_TYPE_STRING ? json_node_get_string (id_node) : NULL;
   if (id == NULL || *id == '\0')
     return invalid (error, "id", _("must name a notification of the incident"));
-  sha256 = json_object_get_string_member_with_default (payload, "sha256", NULL);
+  sha256 = sha256_node != NULL && JSON_NODE_HOLDS_VALUE (sha256_node) &&
+           json_node_get_value_type (sha256_node) == G_TYPE_STRING
+           ? json_node_get_string (sha256_node) : NULL;
   if (sha256 == NULL)
     return invalid (error, "sha256", _("must be the SHA-256 of the text decided on"));
 
