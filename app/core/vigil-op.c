@@ -1580,6 +1580,8 @@ apply_dora_report (Apply   *apply,
         }
       break;
     case VIGIL_DORA_FORM_RECLASSIFIED:
+      if (n_final > 0)
+        return invalid (error, "report", _("the final report was submitted already"));
       if (vigil_incident_get_dora_major (apply->result))
         return invalid (error, "report",
                         _("the latest classification still finds the incident major; "
