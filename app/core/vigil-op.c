@@ -958,6 +958,11 @@ read_decision (JsonObject          *payload,
         *comment = g_strstrip (g_strdup (json_node_get_string (comment_node)));
       if (*comment != NULL && **comment == '\0')
         g_clear_pointer (comment, g_free);
+      if (*comment != NULL && g_utf8_strlen (*comment, -1) > MAX_TEXT_LENGTH)
+        {
+          g_clear_pointer (comment, g_free);
+          return invalid (error, "comment", _("is too long; shorten it to 20,000 characters"));
+        }
     }
   return TRUE;
 }
