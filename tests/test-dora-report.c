@@ -731,6 +731,32 @@ test_drafts_and_versions (Fixture       *f,
   }
 }
 
+/* After the final report nothing but the final report is recorded, a
+ * reclassification included. */
+static void
+test_nothing_after_final (Fixture       *f,
+                          gconstpointer  data)
+{
+  step (f, "dora.report_submitted",
+        "{'report':'initial','at':'2025-03-01T12:00:00Z','authority':'BaFin'}");
+  step (f, "dora.report_submitted",
+        "{'report':'intermediate','at':'2025-03-02T12:00:00Z','authority':'BaFin'}");
+  step (f, "dora.report_submitted",
+        "{'report':'final','at':'2025-03-20T12:00:00Z','authority':'BaFin'}");
+  step (f, "dora.classify", "{'criteria':{'critical_services':{'cif':true}}}");
+  g_assert_false (vigil_incident_get_dora_major (f->incident));
+
+  step_fail (f, "dora.report_submitted",
+             "{'report':'intermediate','at':'2025-03-21T12:00:00Z','authority':'BaFin'}",
+             "report");
+  step_fail (f, "dora.report_submitted",
+             "{'report':'reclassified','at':'2025-03-21T12:00:00Z','authority':'BaFin'}",
+             "report");
+  /* The final report itself may still be sent again. */
+  step (f, "dora.report_submitted",
+        "{'report':'final','at':'2025-03-21T12:00:00Z','authority':'BaFin'}");
+}
+
 static void
 test_export (Fixture       *f,
              gconstpointer  data)
@@ -811,6 +837,8 @@ main (int   argc,
               test_threat_prefill, fixture_teardown);
   g_test_add ("/vigil/dora-report/drafts-and-versions", Fixture, NULL, fixture_setup,
               test_drafts_and_versions, fixture_teardown);
+  g_test_add ("/vigil/dora-report/nothing-after-final", Fixture, NULL, fixture_setup,
+              test_nothing_after_final, fixture_teardown);
   g_test_add ("/vigil/dora-report/export", Fixture, NULL, fixture_setup, test_export,
               fixture_teardown);
 

@@ -2014,6 +2014,13 @@ test_notify_approval (void)
   apply_fail (incident, "notification.decide", LEAD, VIGIL_ROLE_LEAD,
               "{'id':'nope','decision':'approve','sha256':'" SHA_ABC "'}",
               VIGIL_OP_ERROR_NOT_FOUND, "id");
+  /* Members of the wrong type are refused, not read as missing. */
+  apply_fail (incident, "notification.decide", LEAD, VIGIL_ROLE_LEAD,
+              "{'id':{'x':1},'decision':'approve','sha256':'" SHA_ABC "'}",
+              VIGIL_OP_ERROR_INVALID, "id");
+  apply_fail (incident, "notification.decide", LEAD, VIGIL_ROLE_LEAD,
+              "{'id':'n1','decision':'approve','sha256':['" SHA_ABC "']}",
+              VIGIL_OP_ERROR_INVALID, "sha256");
 
   /* A lead who wrote some of the text does not decide on it (four eyes). */
   chain (&incident, "item.update", LEAD,
@@ -2035,6 +2042,14 @@ test_notify_approval (void)
   bare_reject = decide_payload (incident, "reject", NULL);
   apply_fail (incident, "notification.decide", LEAD2, VIGIL_ROLE_LEAD, bare_reject,
               VIGIL_OP_ERROR_INVALID, "comment");
+  /* The comment is kept in a long-text field, so it is held to its limit. */
+  {
+    g_autofree char *long_comment = g_strnfill (20001, 'x');
+    g_autofree char *long_reject = decide_payload (incident, "reject", long_comment);
+
+    apply_fail (incident, "notification.decide", LEAD2, VIGIL_ROLE_LEAD, long_reject,
+                VIGIL_OP_ERROR_INVALID, "comment");
+  }
   reject = decide_payload (incident, "reject", "Too vague");
   chain (&incident, "notification.decide", LEAD2, reject);
   g_assert_cmpint (vigil_notification_get_approval (notification (incident),

@@ -958,6 +958,11 @@ read_decision (JsonObject          *payload,
         *comment = g_strstrip (g_strdup (json_node_get_string (comment_node)));
       if (*comment != NULL && **comment == '\0')
         g_clear_pointer (comment, g_free);
+      if (*comment != NULL && g_utf8_strlen (*comment, -1) > MAX_TEXT_LENGTH)
+        {
+          g_clear_pointer (comment, g_free);
+          return invalid (error, "comment", _("is too long; shorten it to 20,000 characters"));
+        }
     }
   return TRUE;
 }
@@ -1060,13 +1065,19 @@ apply_notification_decide (Apply      *apply,
   const char *id, *sha256;
   JsonObject *item;
   JsonNode *sent, *authors;
+  JsonNode *id_node = json_object_get_member (payload, "id");
+  JsonNode *sha256_node = json_object_get_member (payload, "sha256");
 
   if (!read_decision (payload, known, role, &approve, &comment, error))
     return FALSE;
-  id = json_object_get_string_member_with_default (payload, "id", NULL);
+  /* Either member may be of any JSON type; only text is read. */
+  id = id_node != NULL && JSON_NODE_HOLDS_VALUE (id_node) &&
+       json_node_get_value_type (id_node) == G_TYPE_STRING ? json_node_get_string (id_node) : NULL;
   if (id == NULL || *id == '\0')
     return invalid (error, "id", _("must name a notification of the incident"));
-  sha256 = json_object_get_string_member_with_default (payload, "sha256", NULL);
+  sha256 = sha256_node != NULL && JSON_NODE_HOLDS_VALUE (sha256_node) &&
+           json_node_get_value_type (sha256_node) == G_TYPE_STRING
+           ? json_node_get_string (sha256_node) : NULL;
   if (sha256 == NULL)
     return invalid (error, "sha256", _("must be the SHA-256 of the text decided on"));
 
@@ -1574,6 +1585,8 @@ apply_dora_report (Apply   *apply,
         }
       break;
     case VIGIL_DORA_FORM_RECLASSIFIED:
+      if (n_final > 0)
+        return invalid (error, "report", _("the final report was submitted already"));
       if (vigil_incident_get_dora_major (apply->result))
         return invalid (error, "report",
                         _("the latest classification still finds the incident major; "
