@@ -307,8 +307,8 @@ test_validate (void)
     g_autofree char *dt = vigil_dora_format_dt (when);
     g_autofree char *pct = vigil_dora_format_pct (12.345);
     g_autofree char *dur = vigil_dora_format_dur (26 * G_TIME_SPAN_HOUR + 30 * G_TIME_SPAN_MINUTE);
-    g_autofree char *lei = g_strdup_printf ("529900T8BM49AURSDO%s",
-                                            vigil_dora_lei_check_digits ("529900T8BM49AURSDO"));
+    g_autofree char *check = vigil_dora_lei_check_digits ("529900T8BM49AURSDO");
+    g_autofree char *lei = g_strdup_printf ("529900T8BM49AURSDO%s", check);
     struct { const char *no; const char *text; } mine[] = {
       { "2.2", dt }, { "3.5", pct }, { "3.15", dur }, { "1.14", lei },
     };

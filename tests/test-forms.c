@@ -2085,6 +2085,21 @@ test_notify_approval (void)
   apply_fail (incident, "item.update", ANALYST, VIGIL_ROLE_ANALYST, SEND_N1,
               VIGIL_OP_ERROR_GATE, "sent");
 
+  /* The same text approved for the clients is not approved for the
+   * regulator: the audience is part of what the lead approved. */
+  g_clear_pointer (&approve, g_free);
+  approve = decide_payload (incident, "approve", NULL);
+  chain (&incident, "notification.decide", LEAD2, approve);
+  chain (&incident, "item.update", ANALYST,
+         "{'form':'notify','collection':'notifications','id':'n1','fields':{"
+         "'audience':'regulator'}}");
+  g_assert_cmpint (vigil_notification_get_approval (notification (incident),
+                                                    VIGIL_POLICY_DEFAULT),
+                   ==, VIGIL_NOTIFICATION_APPROVAL_AWAITING);
+  chain (&incident, "item.update", ANALYST,
+         "{'form':'notify','collection':'notifications','id':'n1','fields':{"
+         "'audience':'clients'}}");
+
   g_clear_pointer (&approve, g_free);
   approve = decide_payload (incident, "approve", "Fine");
   chain (&incident, "notification.decide", LEAD2, approve);

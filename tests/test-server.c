@@ -529,6 +529,7 @@ test_ops_notification_policy (Fixture       *f,
   test_reply_free (reply);
 
   /* A lead's approval of this very text lets it go. */
+  json_object_set_string_member (text, "audience", "regulator");
   json_object_set_string_member (text, "subject", "Notice");
   json_object_set_string_member (text, "body", "An incident.");
   hash = vigil_notification_dup_text_hash (text);

@@ -1026,6 +1026,8 @@ vigil_notification_dup_text_hash (JsonObject *item)
 
   g_return_val_if_fail (item != NULL, NULL);
 
+  /* A text approved for clients is not approved for the regulator. */
+  hash_part (checksum, json_object_get_string_member_with_default (item, "audience", NULL));
   hash_part (checksum, json_object_get_string_member_with_default (item, "subject", NULL));
   hash_part (checksum, json_object_get_string_member_with_default (item, "body", NULL));
   recipients = json_object_get_member (item, "recipients");

@@ -198,8 +198,8 @@ gboolean       vigil_notification_audience_is_external (const char *audience);
  * vigil_notification_dup_text_hash:
  * @item: a notification of the "notify" form
  *
- * The SHA-256 of what a lead approves: the subject, the message and the
- * recipients, each one without leading and trailing white space (as the
+ * The SHA-256 of what a lead approves: the audience, the subject, the
+ * message and the recipients, each one without leading and trailing white space (as the
  * core stores them) and length-prefixed so that no two texts share a hash.
  *
  * Returns: (transfer full): 64 lower-case hex digits
