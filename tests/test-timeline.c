@@ -533,6 +533,11 @@ test_keys (Fixture       *f,
   PRESS_UNTIL (GTK_WIDGET (f->window), "ctrl+minus",
                vigil_timeline_get_span (f->view) > span * 1.5, "Ctrl+minus");
 
+  /* Enter opens the selected row: the zoom keys kept it selected. */
+  g_assert_cmpint (vigil_timeline_get_selected (f->view), ==, 1);
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (f->view)));
+  PRESS_UNTIL (GTK_WIDGET (f->window), "shift", gtk_widget_has_focus (GTK_WIDGET (f->view)),
+               "the window to be active again");
   g_signal_connect (f->window, "open-incident", G_CALLBACK (on_open_incident_cb), &opened);
   PRESS_UNTIL (GTK_WIDGET (f->window), "Return", opened != NULL, "Enter");
   g_assert_cmpstr (vigil_incident_get_id (opened), ==, vigil_timeline_get_row_id (f->view, 1));
