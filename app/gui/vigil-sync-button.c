@@ -62,7 +62,7 @@ update_status (VigilSyncButton *self)
           label = g_strdup (_("Signed out"));
           title = g_strdup (_("The server no longer accepts your sign-in"));
           detail = g_strdup_printf (_("Changes wait on this computer until you sign in again "
-                                      "in the server settings. %s"), error ? error : "");
+                                      "in Preferences. %s"), error ? error : "");
           break;
 
         case VIGIL_SYNC_STATE_OFFLINE:
