@@ -129,8 +129,7 @@ close_window (Fixture *f)
   gtk_window_destroy (GTK_WINDOW (f->window));
   f->window = NULL;
   f->view = NULL;
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
+  test_gui_drain ();
 }
 
 static void

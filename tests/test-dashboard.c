@@ -39,8 +39,7 @@ fixture_tear_down (Fixture       *f,
   if (f->window != NULL)
     {
       gtk_window_destroy (GTK_WINDOW (f->window));
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
+      test_gui_drain ();
     }
   g_clear_object (&f->workspace);
   vigil_store_close (f->store);

@@ -65,8 +65,7 @@ fixture_tear_down (Fixture       *f,
   if (f->window != NULL)
     {
       gtk_window_destroy (GTK_WINDOW (f->window));
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
+      test_gui_drain ();
     }
   g_clear_object (&f->workspace);
   vigil_store_close (f->store);
@@ -428,21 +427,32 @@ test_deadline_passes (Fixture       *f,
 /* A real key press through the X server to @window; FALSE when it cannot be
  * done here. */
 static gboolean
-press_keys (GtkWidget  *window,
-            const char *keys)
+can_press_keys (GtkWidget *window)
 {
 #ifdef GDK_WINDOWING_X11
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
   g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+
+  return GDK_IS_X11_SURFACE (surface) && xdotool != NULL;
+#else
+  return FALSE;
+#endif
+}
+
+static gboolean
+press_keys (GtkWidget  *window,
+            const char *keys)
+{
+#ifdef GDK_WINDOWING_X11
+  gulong xid;
   g_autofree char *command = NULL;
   int status;
 
-  if (!GDK_IS_X11_SURFACE (surface) || xdotool == NULL)
+  if (!can_press_keys (window))
     return FALSE;
-  command = g_strdup_printf ("%s windowraise %lu windowfocus --sync %lu key --window %lu %s",
-                             xdotool, (unsigned long) gdk_x11_surface_get_xid (surface),
-                             (unsigned long) gdk_x11_surface_get_xid (surface),
-                             (unsigned long) gdk_x11_surface_get_xid (surface), keys);
+  xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
+  command = g_strdup_printf ("xdotool windowraise %lu windowfocus --sync %lu key --window %lu %s",
+                             xid, xid, xid, keys);
   g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, NULL));
   return g_spawn_check_wait_status (status, NULL);
 #else
@@ -500,7 +510,7 @@ test_keys (Fixture       *f,
   WAIT_UNTIL (vigil_workspace_get_loaded (f->workspace), "the workspace");
   test_gui_wait_painted (GTK_WIDGET (f->window));
   f->view = VIGIL_TIMELINE (test_gui_find_by_type (GTK_WIDGET (f->window), VIGIL_TYPE_TIMELINE));
-  if (!press_keys (GTK_WIDGET (f->window), "Escape"))
+  if (!can_press_keys (GTK_WIDGET (f->window)))
     {
       g_test_skip ("no X11 and xdotool to type real keys");
       return;
